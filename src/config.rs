@@ -1,0 +1,198 @@
+//! The config file: who "I" am, working hours, ranking weights. Every field
+//! has a default, so no file is needed to start.
+
+use crate::cadence::window::{parse_time, DailyWindow, Weekdays};
+use crate::cadence::Policy;
+use crate::domain::Channel;
+use crate::rank::Weights;
+use chrono::Duration;
+use chrono_tz::Tz;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// The settings in force.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// The rep using this tool; the queue shows their accounts by default.
+    pub me: Option<String>,
+    /// The zone the queue's day is counted in when the rep has none stored.
+    pub zone: Tz,
+    pub policy: Policy,
+    pub weights: Weights,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { me: None, zone: chrono_tz::UTC, policy: Policy::default(), weights: Weights::default() }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("config {path}: line {line}, column {column}: {message}")]
+    Parse { path: PathBuf, line: usize, column: usize, message: String },
+    #[error("config {path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct File {
+    me: MeFile,
+    hours: HoursFile,
+    night: NightFile,
+    cadence: CadenceFile,
+    ranking: Weights,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct MeFile {
+    name: Option<String>,
+    zone: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct HoursFile {
+    days: Vec<String>,
+    start: String,
+    end: String,
+}
+
+impl Default for HoursFile {
+    fn default() -> Self {
+        HoursFile {
+            days: ["mon", "tue", "wed", "thu", "fri"].map(String::from).to_vec(),
+            start: "09:00".into(),
+            end: "18:00".into(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct NightFile {
+    /// When calls must stop.
+    start: String,
+    /// When calls may start again.
+    end: String,
+}
+
+impl Default for NightFile {
+    fn default() -> Self {
+        NightFile { start: "20:00".into(), end: "08:00".into() }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct CadenceFile {
+    open_followup_hours: u32,
+    open_followup_channel: Channel,
+}
+
+impl Default for CadenceFile {
+    fn default() -> Self {
+        CadenceFile { open_followup_hours: 24, open_followup_channel: Channel::Call }
+    }
+}
+
+impl Config {
+    /// The default location: the platform config directory.
+    pub fn default_path() -> Option<PathBuf> {
+        directories::ProjectDirs::from("", "", "playbook").map(|d| d.config_dir().join("config.toml"))
+    }
+
+    /// Loads `path`; a missing file at the default location means defaults,
+    /// a missing file the user named is an error.
+    pub fn load(path: &Path, named_by_user: bool) -> Result<Config, ConfigError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Config::parse(&text, path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !named_by_user => Ok(Config::default()),
+            Err(source) => Err(ConfigError::Read { path: path.to_path_buf(), source }),
+        }
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let file: File = toml::from_str(text).map_err(|e| {
+            let offset = e.span().map_or(0, |s| s.start).min(text.len());
+            let before = &text[..offset];
+            ConfigError::Parse {
+                path: path.to_path_buf(),
+                line: before.matches('\n').count() + 1,
+                column: before.rfind('\n').map_or(offset, |nl| offset - nl - 1) + 1,
+                message: e.message().trim().to_string(),
+            }
+        })?;
+        let invalid = |message: String| ConfigError::Invalid { path: path.to_path_buf(), message };
+        let zone = match &file.me.zone {
+            Some(z) => z
+                .parse::<Tz>()
+                .map_err(|_| invalid(format!("[me] zone `{z}` is not an IANA time zone like Europe/Berlin")))?,
+            None => chrono_tz::UTC,
+        };
+        let days = Weekdays::from_names(&file.hours.days).map_err(|e| invalid(format!("[hours] days: {e}")))?;
+        let office = DailyWindow::new(
+            days,
+            parse_time(&file.hours.start).map_err(|e| invalid(format!("[hours] start: {e}")))?,
+            parse_time(&file.hours.end).map_err(|e| invalid(format!("[hours] end: {e}")))?,
+        )
+        .map_err(|e| invalid(format!("[hours]: {e}")))?;
+        // Night runs from `start` in the evening to `end` in the morning; calls
+        // may go out in between.
+        let daytime = DailyWindow::new(
+            Weekdays::ALL,
+            parse_time(&file.night.end).map_err(|e| invalid(format!("[night] end: {e}")))?,
+            parse_time(&file.night.start).map_err(|e| invalid(format!("[night] start: {e}")))?,
+        )
+        .map_err(|e| invalid(format!("[night]: night must start in the evening and end in the morning ({e})")))?;
+        if file.ranking.trigger_fresh_days < 0 || file.ranking.engagement_days < 0 {
+            return Err(invalid("[ranking] day counts cannot be negative".into()));
+        }
+        Ok(Config {
+            me: file.me.name.filter(|n| !n.trim().is_empty()),
+            zone,
+            policy: Policy {
+                office,
+                daytime,
+                open_followup_within: Duration::hours(i64::from(file.cadence.open_followup_hours)),
+                open_followup_channel: file.cadence.open_followup_channel,
+            },
+            weights: file.ranking,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_gives_the_defaults() {
+        assert_eq!(Config::parse("", Path::new("c.toml")).expect("valid"), Config::default());
+    }
+
+    #[test]
+    fn settings_override_defaults() {
+        let text =
+            "[me]\nname = \"Dana\"\nzone = \"Asia/Kathmandu\"\n[hours]\nstart = \"08:00\"\n[ranking]\ntrigger = 250\n";
+        let c = Config::parse(text, Path::new("c.toml")).expect("valid");
+        assert_eq!(c.me.as_deref(), Some("Dana"));
+        assert_eq!(c.zone, chrono_tz::Asia::Kathmandu);
+        assert_eq!(c.policy.office.to_string(), "Mon-Fri 08:00-18:00");
+        assert_eq!(c.weights.trigger, 250);
+        assert_eq!(c.weights.overdue, Weights::default().overdue);
+    }
+
+    #[test]
+    fn bad_file_names_its_line() {
+        let err =
+            Config::parse("[me]\nname = \"Dana\"\n[ranking]\ntriger = 5\n", Path::new("c.toml")).expect_err("typo");
+        assert!(err.to_string().starts_with("config c.toml: line 4, column 1:"), "{err}");
+        let err = Config::parse("[me]\nzone = \"Mars/Base\"\n", Path::new("c.toml")).expect_err("zone");
+        assert!(err.to_string().contains("Mars/Base"), "{err}");
+    }
+}

@@ -1,0 +1,12 @@
+//! playbook: run account-based sales plays from the terminal.
+//!
+//! Layers, innermost first: `domain` (plain types), `play` (play files),
+//! `cadence` (pure scheduling), `rank` (scoring), `store` (SQLite only
+//! there), `engine` (user actions = cadence + store), `cli` (commands).
+
+pub mod cadence;
+pub mod clock;
+pub mod config;
+pub mod domain;
+pub mod play;
+pub mod rank;

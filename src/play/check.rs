@@ -1,0 +1,196 @@
+//! `plays check`: rule problems of a play, named per step.
+
+use super::Play;
+use crate::cadence::Policy;
+use crate::domain::{Role, Tier};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem, pointing at a step's line where it has one.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Finding {
+    pub line: usize,
+    pub severity: Severity,
+    pub message: String,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "line {}: {level}: {}", self.line, self.message)
+    }
+}
+
+fn plural(tier: Tier) -> &'static str {
+    match tier {
+        Tier::Executive => "executives",
+        Tier::Director => "directors",
+        Tier::Practitioner => "practitioners",
+    }
+}
+
+/// Every rule problem of a play, errors first, each once.
+pub fn check(play: &Play, policy: &Policy) -> Vec<Finding> {
+    let mut found: BTreeSet<(Severity, usize, String)> = BTreeSet::new();
+    // (line, message with `{tiers}`) -> tiers it applies to, so one problem
+    // shared by several tiers is reported once.
+    let mut per_tier: BTreeMap<(usize, String), Vec<Tier>> = BTreeMap::new();
+    let mut tier_error = |line: usize, message: String, tier: Tier| {
+        let tiers = per_tier.entry((line, message)).or_default();
+        if !tiers.contains(&tier) {
+            tiers.push(tier);
+        }
+    };
+
+    for tier in Tier::ALL.iter().copied() {
+        for role in Role::ALL.iter().copied() {
+            let mut prev: Option<(usize, u32)> = None;
+            for step in play.thread(tier, role) {
+                let t = &step.timing;
+                let after_days =
+                    t.after.map_or(0, |d| u32::try_from((d.num_minutes().max(0) + 1439) / 1440).unwrap_or(u32::MAX));
+                let day = match (t.day, prev) {
+                    (Some(day), _) => day,
+                    (None, Some((_, p))) => p.saturating_add(after_days),
+                    (None, None) => after_days,
+                };
+                match prev {
+                    Some((p_step, p_day)) if day < p_day => {
+                        tier_error(
+                            step.line,
+                            format!(
+                                "step {}: day {day} comes before step {p_step} (day {p_day}) for {{tiers}}",
+                                step.number
+                            ),
+                            tier,
+                        );
+                    }
+                    Some((p_step, p_day)) if day - p_day > play.max_gap_days => {
+                        tier_error(
+                            step.line,
+                            format!(
+                                "step {}: {} days after step {p_step} for {{tiers}}; a gap over max_gap_days ({}) brings nothing",
+                                step.number,
+                                day - p_day,
+                                play.max_gap_days
+                            ),
+                            tier,
+                        );
+                    }
+                    None if t.within.is_some() => {
+                        tier_error(
+                            step.line,
+                            format!("step {}: a same-day follow-up, but the first step {{tiers}} receive", step.number),
+                            tier,
+                        );
+                    }
+                    _ => {}
+                }
+                prev = Some((step.number, day));
+            }
+        }
+    }
+
+    for ((line, message), tiers) in per_tier {
+        let names: Vec<&str> = tiers.into_iter().map(plural).collect();
+        found.insert((Severity::Error, line, message.replace("{tiers}", &names.join(" and "))));
+    }
+    let mut error = |line: usize, message: String| found.insert((Severity::Error, line, message));
+    for step in &play.steps {
+        for tier in step.tiers.iter().copied() {
+            let persona = policy.window_for(tier, step.channel);
+            if crate::cadence::window_for_step(persona, step).is_none() {
+                let t = &step.timing;
+                let pinned = if tier.keeps_office_hours() && t.weekdays.intersect(persona.days).is_empty() {
+                    format!("pinned to {}, but {} do not read work mail then", t.weekdays, plural(tier))
+                } else {
+                    format!("its days and hours never meet {tier} hours ({persona})")
+                };
+                error(step.line, format!("step {}: {pinned}", step.number));
+            }
+        }
+    }
+
+    let mut warn = |message: String| found.insert((Severity::Warning, 1, message));
+    let touches = play.steps.len();
+    if touches < 7 {
+        warn(format!("{touches} touches; persistence wins at 7 to 12"));
+    } else if touches > 12 {
+        warn(format!("{touches} touches; more than 12 rarely adds replies"));
+    }
+    let channels: BTreeSet<_> = play.steps.iter().map(|s| s.channel).collect();
+    if channels.len() == 1 {
+        let only = channels.iter().next().map_or("one", |c| c.as_str());
+        warn(format!("every step is {only}; variety beats volume, mix channels"));
+    }
+    for tier in Tier::ALL {
+        let reached = play.steps.iter().any(|s| s.tiers.contains(tier));
+        if reached && Role::ALL.iter().all(|r| play.thread(*tier, *r).count() == 0) {
+            warn(format!("no step reaches every buying role of {}", plural(*tier)));
+        }
+    }
+
+    found.into_iter().map(|(severity, line, message)| Finding { line, severity, message }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn play_with(steps: &str) -> Play {
+        Play::parse(&format!("name = \"t\"\nversion = 1\ntitle = \"T\"\n{steps}")).expect("parses")
+    }
+
+    fn errors(play: &Play) -> Vec<Finding> {
+        check(play, &Policy::default()).into_iter().filter(|f| f.severity == Severity::Error).collect()
+    }
+
+    #[test]
+    fn builtin_plays_pass_without_errors() {
+        for (file, source) in super::super::BUILTIN {
+            let play = Play::parse(source).expect("parses");
+            assert_eq!(check(&play, &Policy::default()), vec![], "{file}");
+        }
+    }
+
+    #[test]
+    fn long_gap_is_an_error_on_the_later_step() {
+        let play = play_with(
+            "[[step]]\ntitle = \"a\"\nchannel = \"email\"\nday = 0\nbody = \"x\"\n\n[[step]]\ntitle = \"b\"\nchannel = \"call\"\nday = 7\nbody = \"y\"\n",
+        );
+        let found = errors(&play);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].line, 10);
+        assert!(found[0].message.starts_with("step 2: 7 days after step 1"), "{}", found[0]);
+    }
+
+    #[test]
+    fn practitioner_step_pinned_to_weekend_is_an_error() {
+        let play = play_with(
+            "[[step]]\ntitle = \"a\"\nchannel = \"email\"\ntiers = [\"practitioner\"]\nweekdays = [\"sat\", \"sun\"]\nbody = \"x\"\n",
+        );
+        let found = errors(&play);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].message.contains("pinned to Sat,Sun"), "{}", found[0]);
+        let exec = play_with("[[step]]\ntitle = \"a\"\nchannel = \"email\"\ntiers = [\"executive\"]\nweekdays = [\"sat\"]\nbody = \"x\"\n");
+        assert_eq!(errors(&exec), vec![], "executives may get weekend email");
+    }
+
+    #[test]
+    fn short_single_channel_play_gets_warnings_not_errors() {
+        let play = play_with("[[step]]\ntitle = \"a\"\nchannel = \"email\"\nbody = \"x\"\n");
+        let found = check(&play, &Policy::default());
+        assert!(found.iter().all(|f| f.severity == Severity::Warning), "{found:?}");
+        assert!(found.iter().any(|f| f.message.contains("1 touches")));
+        assert!(found.iter().any(|f| f.message.contains("every step is email")));
+    }
+}
