@@ -5,8 +5,12 @@
 //! there), `engine` (user actions = cadence + store), `cli` (commands).
 
 pub mod cadence;
+pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod demo;
 pub mod domain;
+pub mod engine;
 pub mod play;
 pub mod rank;
+pub mod store;

@@ -1,3 +1,28 @@
-fn main() {
-    println!("playbook");
+use clap::Parser;
+use playbook::cli::{self, Cli, Session};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = Cli::parse();
+    match run(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // One line: what was wrong.
+            let text = format!("{e:#}");
+            eprintln!("playbook: {}", text.trim());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(mut args: Cli) -> anyhow::Result<()> {
+    let session = Session::new(&args)?;
+    let Some(command) = args.command.take() else {
+        return cli::morning(&session);
+    };
+    let out = cli::run(&session, command)?;
+    if !out.is_empty() {
+        println!("{out}");
+    }
+    Ok(())
 }

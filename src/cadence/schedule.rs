@@ -98,7 +98,9 @@ pub fn schedule(policy: &Policy, play: &Play, step: &Step, p: &Placement) -> Due
             let spacing = i64::from(day.saturating_sub(prev.nominal_day));
             date = date.max(local(zone, prev.done_at).date_naive() + Duration::days(spacing));
         }
-        let start_of_day = resolve_local(zone, date.and_time(t.at.unwrap_or(NaiveTime::MIN)));
+        // Without its own time a step starts the working day, for every tier:
+        // an executive may read on a weekend, but not at midnight.
+        let start_of_day = resolve_local(zone, date.and_time(t.at.unwrap_or(policy.office.start)));
         raw = raw.max(start_of_day);
     }
     raw = raw.max(p.not_before);
@@ -158,13 +160,13 @@ pub fn schedule(policy: &Policy, play: &Play, step: &Step, p: &Placement) -> Due
         ),
         _ => format!("day {nominal_day} of {}", play.label()),
     };
-    why = format!(
-        "step {} of {}: {why}; due {} {}",
-        step.number,
-        play.steps.len(),
-        clock_text(zone, due_at, p.not_before),
-        zone.name()
-    );
+    why = if deadline.is_some() {
+        // The deadline already says when; the due time is shown beside it.
+        format!("step {} of {}: {why}", step.number, play.steps.len())
+    } else {
+        let due = clock_text(zone, due_at, p.not_before);
+        format!("step {} of {}: {why}; due {due} {}", step.number, play.steps.len(), zone.name())
+    };
     for reason in reasons {
         why.push_str("; ");
         why.push_str(&reason);
@@ -356,7 +358,7 @@ body = "Ring"
         let times: Vec<_> = thread.iter().map(|(n, d)| (*n, d.due_at)).collect();
         assert_eq!(
             times,
-            vec![(1, utc("2026-11-23T09:00:00Z")), (2, utc("2026-11-23T11:00:00Z")), (3, utc("2026-11-25T08:00:00Z")),]
+            vec![(1, utc("2026-11-23T09:00:00Z")), (2, utc("2026-11-23T11:00:00Z")), (3, utc("2026-11-25T09:00:00Z")),]
         );
     }
 }

@@ -1,0 +1,403 @@
+//! The command line: clap definitions and the non-interactive commands.
+
+mod output;
+mod show;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::domain::Outcome;
+use crate::engine::{Engine, SnoozeTo};
+use crate::play::{self, Play, Severity};
+use crate::store::Store;
+use anyhow::{bail, Context as _, Result};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+pub use output::Format;
+use std::path::PathBuf;
+
+/// Run account-based sales plays: a ranked account list, each account's play,
+/// and the queue of due touches.
+#[derive(Debug, Parser)]
+#[command(name = "playbook", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Database file [default: the platform data directory]
+    #[arg(long, global = true, env = "PLAYBOOK_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Config file [default: the platform config directory]
+    #[arg(long, global = true, env = "PLAYBOOK_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Pin "now" (RFC 3339, e.g. 2026-11-23T09:30:00+01:00) for reproducible runs
+    #[arg(long, global = true, env = "PLAYBOOK_NOW", value_name = "RFC3339", value_parser = Clock::parse_fixed)]
+    pub now: Option<Clock>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Load the demo: 40 accounts, 3 reps, the shipped plays (or N synthetic accounts)
+    Demo {
+        /// Replace the data already in the database
+        #[arg(long)]
+        force: bool,
+        /// Generate this many synthetic accounts instead (for benchmarks)
+        #[arg(long, value_name = "N")]
+        accounts: Option<usize>,
+        /// Seed for synthetic accounts
+        #[arg(long, default_value_t = 1, value_name = "S")]
+        seed: u64,
+    },
+    /// The ranked account list
+    Accounts {
+        #[arg(long, value_name = "REP")]
+        owner: Option<String>,
+        /// e.g. "industry:saas region:emea acme"
+        #[arg(long, value_name = "EXPR")]
+        filter: Option<String>,
+        #[arg(long, default_value_t = 50, value_name = "N")]
+        limit: usize,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// One account's play: players, steps, touches, activity
+    Account {
+        #[arg(value_name = "ID_OR_NAME")]
+        key: String,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// The day's due and overdue touches, in the rep's zone
+    Queue {
+        #[arg(long, value_name = "REP")]
+        owner: Option<String>,
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        date: Option<NaiveDate>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Mark a touch done
+    Done {
+        touch: i64,
+        #[arg(long, value_enum)]
+        outcome: Option<DoneOutcome>,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Skip a touch; the player's thread moves on
+    Skip {
+        touch: i64,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Push a touch later (kept inside the player's hours)
+    Snooze(SnoozeArgs),
+    /// Log an open: a follow-up call becomes due within 24 hours
+    Opened { touch: i64 },
+    /// Log a reply: the player's thread ends, the play pauses for you to decide
+    Replied {
+        touch: i64,
+        /// The reply was a no
+        #[arg(long)]
+        negative: bool,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Log a booked meeting
+    Meeting {
+        touch: i64,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Log a bounce: the player's thread ends
+    Bounced { touch: i64 },
+    /// Log an opt-out: the player's thread ends
+    Optout { touch: i64 },
+    /// Log an out-of-office reply: the thread resumes after DATE, spacing kept
+    Ooo {
+        touch: i64,
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        until: NaiveDate,
+    },
+    /// Add a note to a touch
+    Note { touch: i64, text: String },
+    /// Reverse the last action, including what it rescheduled
+    Undo,
+    /// Start a play on an account
+    Enroll { account: String, play: String },
+    /// Pause an account's plays
+    Pause {
+        account: String,
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        until: Option<NaiveDate>,
+    },
+    /// Resume an account's paused plays
+    Resume { account: String },
+    /// Check, list or install play files
+    #[command(subcommand)]
+    Plays(PlaysCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct SnoozeArgs {
+    touch: i64,
+    /// For this long: 30m, 1h, 2d
+    #[arg(long = "for", value_name = "DURATION", value_parser = play::parse_duration, group = "to")]
+    for_: Option<chrono::Duration>,
+    /// Until tomorrow at --at (default 09:00) in the player's zone
+    #[arg(long, group = "to")]
+    tomorrow: bool,
+    #[arg(long, value_name = "HH:MM", requires = "tomorrow", value_parser = crate::cadence::window::parse_time)]
+    at: Option<NaiveTime>,
+    /// Until an instant (RFC 3339)
+    #[arg(long, value_name = "RFC3339", value_parser = parse_instant, group = "to")]
+    until: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlaysCommand {
+    /// Validate play files: syntax errors name line and column, rule problems name the step
+    Check {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// List installed plays
+    List,
+    /// Install play files (a changed play needs a new version number)
+    Install {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DoneOutcome {
+    Sent,
+    Connected,
+    Voicemail,
+    NoAnswer,
+}
+
+fn parse_date(text: &str) -> std::result::Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| format!("`{text}` is not a date (YYYY-MM-DD)"))
+}
+
+fn parse_instant(text: &str) -> std::result::Result<DateTime<Utc>, String> {
+    match Clock::parse_fixed(text)? {
+        Clock::Fixed(at) => Ok(at),
+        Clock::System => Err("unexpected".into()),
+    }
+}
+
+/// Where the database lives unless `--db` says otherwise.
+pub fn default_db_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "playbook").map(|d| d.data_dir().join("playbook.db"))
+}
+
+/// Everything a command needs: settings, the store, and "now".
+pub struct Session {
+    pub config: Config,
+    pub clock: Clock,
+    pub db_path: PathBuf,
+}
+
+impl Session {
+    pub fn new(cli: &Cli) -> Result<Session> {
+        let config = match &cli.config {
+            Some(path) => Config::load(path, true)?,
+            None => match Config::default_path() {
+                Some(path) => Config::load(&path, false)?,
+                None => Config::default(),
+            },
+        };
+        let db_path = match &cli.db {
+            Some(p) => p.clone(),
+            None => default_db_path().context("no data directory on this platform; pass --db PATH")?,
+        };
+        Ok(Session { config, clock: cli.now.unwrap_or(Clock::System), db_path })
+    }
+
+    pub fn engine(&self) -> Engine {
+        Engine::new(&self.config, self.clock.now())
+    }
+
+    pub fn open(&self) -> Result<Store> {
+        Ok(Store::open(&self.db_path)?)
+    }
+
+    /// `--owner`, else the configured rep.
+    fn owner(&self, given: Option<String>) -> Option<String> {
+        given.or_else(|| self.config.me.clone())
+    }
+}
+
+/// Runs a non-interactive command; returns what to print.
+pub fn run(session: &Session, command: Command) -> Result<String> {
+    let engine = session.engine();
+    match command {
+        Command::Demo { force, accounts, seed } => {
+            let mut store = session.open()?;
+            if !store.is_empty()? && !force {
+                bail!("{} already holds data; pass --force to replace it with the demo", session.db_path.display());
+            }
+            let summary = match accounts {
+                Some(n) => crate::demo::generate(&mut store, &engine.policy, engine.now, n, seed)?,
+                None => crate::demo::load_shipped(&mut store, &engine.policy, engine.now)?,
+            };
+            Ok(format!(
+                "demo loaded into {}: {} accounts, {} players, {} touches, {} reps",
+                session.db_path.display(),
+                summary.accounts,
+                summary.players,
+                summary.touches,
+                summary.reps
+            ))
+        }
+        Command::Accounts { owner, filter, limit, format } => {
+            let store = session.open()?;
+            let mut f = match filter {
+                Some(expr) => crate::engine::parse_filter(&expr).map_err(anyhow::Error::msg)?,
+                None => crate::store::AccountFilter::default(),
+            };
+            if f.owner.is_none() {
+                f.owner = session.owner(owner);
+            }
+            let items = engine.accounts(&store, &f, limit, 0)?;
+            show::accounts(&items, format, &engine)
+        }
+        Command::Account { key, format } => {
+            let store = session.open()?;
+            let detail = engine.account_detail(&store, &key)?;
+            show::account(&detail, format, &engine)
+        }
+        Command::Queue { owner, date, format } => {
+            let store = session.open()?;
+            let owner = session.owner(owner);
+            let zone = engine.rep_zone(&store, owner.as_deref())?;
+            let date = date.unwrap_or_else(|| engine.today(zone));
+            let items = engine.queue(&store, owner.as_deref(), date, false)?;
+            show::queue(&items, format, zone, &engine)
+        }
+        Command::Done { touch, outcome, note } => {
+            let outcome = outcome.map(|o| match o {
+                DoneOutcome::Sent => Outcome::Sent,
+                DoneOutcome::Connected => Outcome::Connected,
+                DoneOutcome::Voicemail => Outcome::Voicemail,
+                DoneOutcome::NoAnswer => Outcome::NoAnswer,
+            });
+            Ok(engine.done(&mut session.open()?, touch, outcome, note.as_deref())?)
+        }
+        Command::Skip { touch, reason } => Ok(engine.skip(&mut session.open()?, touch, reason.as_deref())?),
+        Command::Snooze(a) => {
+            let to = match (a.for_, a.tomorrow, a.until) {
+                (Some(d), _, _) => SnoozeTo::For(d),
+                (_, true, _) => SnoozeTo::TomorrowAt(
+                    a.at.unwrap_or_else(|| NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN)),
+                ),
+                (_, _, Some(at)) => SnoozeTo::Until(at),
+                _ => SnoozeTo::For(chrono::Duration::hours(1)),
+            };
+            Ok(engine.snooze(&mut session.open()?, a.touch, to)?)
+        }
+        Command::Opened { touch } => Ok(engine.opened(&mut session.open()?, touch)?),
+        Command::Replied { touch, negative, note } => {
+            Ok(engine.replied(&mut session.open()?, touch, !negative, note.as_deref())?)
+        }
+        Command::Meeting { touch, note } => Ok(engine.meeting(&mut session.open()?, touch, note.as_deref())?),
+        Command::Bounced { touch } => Ok(engine.unreachable(&mut session.open()?, touch, Outcome::Bounced)?),
+        Command::Optout { touch } => Ok(engine.unreachable(&mut session.open()?, touch, Outcome::OptedOut)?),
+        Command::Ooo { touch, until } => Ok(engine.out_of_office(&mut session.open()?, touch, until)?),
+        Command::Note { touch, text } => Ok(engine.note(&mut session.open()?, touch, &text)?),
+        Command::Undo => Ok(engine.undo(&mut session.open()?)?),
+        Command::Enroll { account, play } => Ok(engine.enroll(&mut session.open()?, &account, &play)?),
+        Command::Pause { account, until } => {
+            let mut store = session.open()?;
+            let until = match until {
+                Some(date) => {
+                    let found = store.find_account(&account)?;
+                    let zone = engine.rep_zone(&store, Some(&found.owner))?;
+                    Some(engine.day_bounds(zone, date).0)
+                }
+                None => None,
+            };
+            Ok(engine.pause(&mut store, &account, until)?)
+        }
+        Command::Resume { account } => Ok(engine.resume(&mut session.open()?, &account)?),
+        Command::Plays(cmd) => plays(session, &engine, cmd),
+    }
+}
+
+fn plays(session: &Session, engine: &Engine, cmd: PlaysCommand) -> Result<String> {
+    match cmd {
+        PlaysCommand::Check { files } => {
+            let mut out = Vec::new();
+            let mut errors = 0;
+            for file in files {
+                let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+                match Play::parse(&text) {
+                    Err(e) => {
+                        errors += 1;
+                        out.push(format!("{}:{}:{}: error: {}", file.display(), e.line, e.column, e.message));
+                    }
+                    Ok(play) => {
+                        let findings = play::check(&play, &engine.policy);
+                        errors += findings.iter().filter(|f| f.severity == Severity::Error).count();
+                        if findings.is_empty() {
+                            out.push(format!("{}: ok ({}, {} steps)", file.display(), play.label(), play.steps.len()));
+                        }
+                        for f in findings {
+                            out.push(format!("{}:{f}", file.display()));
+                        }
+                    }
+                }
+            }
+            if errors > 0 {
+                bail!("{}\n{errors} error(s)", out.join("\n"));
+            }
+            Ok(out.join("\n"))
+        }
+        PlaysCommand::List => {
+            let store = session.open()?;
+            let rows: Vec<Vec<String>> =
+                store.plays()?.into_iter().map(|p| vec![p.name, format!("v{}", p.version), p.title]).collect();
+            Ok(output::table(&["play", "version", "title"], &rows))
+        }
+        PlaysCommand::Install { files } => {
+            let mut store = session.open()?;
+            let loader = store.loader()?;
+            let mut out = Vec::new();
+            for file in files {
+                let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+                let play = Play::parse(&text)
+                    .map_err(|e| anyhow::anyhow!("{}:{}:{}: {}", file.display(), e.line, e.column, e.message))?;
+                let problems: Vec<String> = play::check(&play, &engine.policy)
+                    .into_iter()
+                    .filter(|f| f.severity == Severity::Error)
+                    .map(|f| format!("{}:{f}", file.display()))
+                    .collect();
+                if !problems.is_empty() {
+                    bail!("{}\nnothing installed", problems.join("\n"));
+                }
+                loader.install_play(&text, engine.now)?;
+                out.push(format!("installed {}", play.label()));
+            }
+            loader.commit()?;
+            Ok(out.join("\n"))
+        }
+    }
+}
+
+/// `playbook` with no command: the demo on first run, then the day's queue.
+pub fn morning(session: &Session) -> Result<()> {
+    let fresh = !session.db_path.exists();
+    let mut store = session.open()?;
+    let engine = session.engine();
+    if fresh || store.is_empty()? {
+        crate::demo::load_shipped(&mut store, &engine.policy, engine.now)?;
+        println!("demo data - see README to import your own ({})", session.db_path.display());
+    }
+    let owner = session.config.me.clone();
+    let zone = engine.rep_zone(&store, owner.as_deref())?;
+    let items = engine.queue(&store, owner.as_deref(), engine.today(zone), false)?;
+    println!("{}", show::queue(&items, Format::Table, zone, &engine)?);
+    Ok(())
+}

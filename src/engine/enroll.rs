@@ -1,0 +1,215 @@
+//! Starting a play on an account, pausing and resuming it.
+
+use super::{refused, render_content, Engine, Result};
+use crate::cadence;
+use crate::domain::{AccountStatus, EnrollmentState, PlayerStatus, TouchKind, TouchState};
+use crate::play::human_duration;
+use crate::store::{Activity, EnrollmentRow, Store, TouchRow};
+use chrono::{DateTime, Duration, Utc};
+
+impl Engine {
+    /// `enroll`: every active player the play targets gets their thread;
+    /// the first touch of each thread is due, the rest planned behind it.
+    pub fn enroll(&self, store: &mut Store, account_key: &str, play_name: &str) -> Result<String> {
+        let account = store.find_account(account_key)?;
+        let mut tx = store.begin()?;
+        let (play_id, play) = tx.play_by_name(play_name)?;
+        if tx.running_enrollments(account.id)?.iter().any(|e| e.play_id == play_id) {
+            return Err(refused(format!("{} is already running {}", account.name, play.label())));
+        }
+        let trigger = tx.freshest_trigger(account.id)?;
+        let players: Vec<_> =
+            tx.players_of(account.id)?.into_iter().filter(|p| p.status == PlayerStatus::Active).collect();
+        let mut threads = Vec::new();
+        for player in &players {
+            for step in play.thread(player.tier, player.role) {
+                render_content(step, player, &account, trigger.as_ref()).map_err(|missing| {
+                    refused(format!(
+                        "cannot enroll {} in {}: step {} for {} needs a value: {missing}",
+                        account.name,
+                        play.label(),
+                        step.number,
+                        player.full_name()
+                    ))
+                })?;
+            }
+            let thread = cadence::project_thread(&self.policy, &play, player.tier, player.role, player.zone, self.now);
+            if !thread.is_empty() {
+                threads.push((player, thread));
+            }
+        }
+        if threads.is_empty() {
+            return Err(refused(format!(
+                "{} has no active player that {} reaches (it targets {})",
+                account.name,
+                play.label(),
+                play.steps
+                    .iter()
+                    .flat_map(|s| s.tiers.iter().map(|t| t.as_str()))
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        let enrollment_id = tx.insert_enrollment(&EnrollmentRow {
+            id: 0,
+            account_id: account.id,
+            play_id,
+            started_at: self.now,
+            started_by: self.actor.clone(),
+            state: EnrollmentState::Active,
+            paused_at: None,
+            paused_until: None,
+            reason: None,
+        })?;
+        let mut count = 0;
+        for (player, thread) in &threads {
+            for (seq, (step_no, due)) in thread.iter().enumerate() {
+                let step = play.step(*step_no).map(|s| s.channel);
+                tx.insert_touch(&TouchRow {
+                    id: 0,
+                    enrollment_id,
+                    account_id: account.id,
+                    player_id: player.id,
+                    owner: account.owner.clone(),
+                    step: *step_no as i64,
+                    seq: seq as i64 + 1,
+                    nominal_day: i64::from(due.nominal_day),
+                    kind: TouchKind::Step,
+                    channel: step.unwrap_or(crate::domain::Channel::Email),
+                    state: if seq == 0 { TouchState::Due } else { TouchState::Planned },
+                    due_at: due.due_at,
+                    deadline: due.deadline,
+                    why: due.why.clone(),
+                    outcome: None,
+                    done_at: None,
+                    note: None,
+                    reason: None,
+                })?;
+                count += 1;
+            }
+        }
+        if account.status == AccountStatus::Target {
+            tx.set_account_status(account.id, AccountStatus::Working)?;
+        }
+        let detail = format!("{}: {count} touches for {} players", play.label(), threads.len());
+        tx.commit(
+            &self.actor,
+            self.now,
+            &Activity {
+                action: "enroll".into(),
+                account_id: Some(account.id),
+                detail: Some(detail.clone()),
+                ..Activity::default()
+            },
+        )?;
+        Ok(format!("{} enrolled in {detail}", account.name))
+    }
+
+    /// `pause`: the account's running plays stop producing due touches, until
+    /// `until` when given (they then resume by themselves).
+    pub fn pause(&self, store: &mut Store, account_key: &str, until: Option<DateTime<Utc>>) -> Result<String> {
+        if until.is_some_and(|u| u <= self.now) {
+            return Err(refused("--until must be in the future"));
+        }
+        let account = store.find_account(account_key)?;
+        let mut tx = store.begin()?;
+        let running: Vec<_> =
+            tx.running_enrollments(account.id)?.into_iter().filter(|e| e.state == EnrollmentState::Active).collect();
+        if running.is_empty() {
+            return Err(refused(format!("{} has no active play to pause", account.name)));
+        }
+        for e in &running {
+            let mut paused = e.clone();
+            paused.state = EnrollmentState::Paused;
+            paused.paused_at = Some(self.now);
+            paused.paused_until = until;
+            paused.reason = Some(format!("paused by {}", self.actor));
+            tx.save_enrollment(&paused)?;
+            if let Some(until) = until {
+                // Shift now so the touches come back spaced as planned.
+                self.shift_open(&mut tx, e.id, until - self.now, "paused")?;
+            }
+        }
+        tx.set_account_status(account.id, AccountStatus::Paused)?;
+        let detail = until.map_or_else(|| "until resumed".to_string(), |u| format!("until {}", u.format("%Y-%m-%d")));
+        tx.commit(
+            &self.actor,
+            self.now,
+            &Activity {
+                action: "pause".into(),
+                account_id: Some(account.id),
+                detail: Some(detail.clone()),
+                ..Activity::default()
+            },
+        )?;
+        Ok(format!("{} paused {detail}", account.name))
+    }
+
+    /// `resume`: paused plays run again; their open touches shift by the time
+    /// spent paused, so nothing piles up as overdue.
+    pub fn resume(&self, store: &mut Store, account_key: &str) -> Result<String> {
+        let account = store.find_account(account_key)?;
+        let mut tx = store.begin()?;
+        let paused: Vec<_> =
+            tx.running_enrollments(account.id)?.into_iter().filter(|e| e.state == EnrollmentState::Paused).collect();
+        if paused.is_empty() {
+            return Err(refused(format!("{} has no paused play", account.name)));
+        }
+        let mut shifted = Duration::zero();
+        for e in &paused {
+            let since = e.paused_until.or(e.paused_at).unwrap_or(self.now);
+            shifted = self.now - since;
+            self.shift_open(&mut tx, e.id, shifted, "resumed")?;
+            let mut running = e.clone();
+            running.state = EnrollmentState::Active;
+            running.paused_at = None;
+            running.paused_until = None;
+            running.reason = None;
+            tx.save_enrollment(&running)?;
+        }
+        let account_now = tx.account(account.id)?;
+        if account_now.status == AccountStatus::Paused {
+            tx.set_account_status(account.id, AccountStatus::Working)?;
+        }
+        tx.commit(
+            &self.actor,
+            self.now,
+            &Activity { action: "resume".into(), account_id: Some(account.id), ..Activity::default() },
+        )?;
+        Ok(format!("{} resumed; open touches shifted {}", account.name, human_duration(shifted.max(Duration::zero()))))
+    }
+
+    fn shift_open(
+        &self,
+        tx: &mut crate::store::ActionTx<'_>,
+        enrollment_id: i64,
+        by: Duration,
+        what: &str,
+    ) -> Result<()> {
+        if by == Duration::zero() {
+            return Ok(());
+        }
+        for t in tx.open_touches(enrollment_id)? {
+            let player = tx.player(t.player_id)?;
+            let mut moved = t.clone();
+            let target = (t.due_at + by).max(self.now);
+            moved.due_at = cadence::reschedule(&self.policy, player.tier, t.channel, player.zone, target);
+            moved.deadline = t.deadline.map(|d| d + by).filter(|d| *d >= moved.due_at);
+            let base = t
+                .why
+                .split("; paused")
+                .next()
+                .unwrap_or(&t.why)
+                .split("; resumed")
+                .next()
+                .unwrap_or(&t.why)
+                .to_string();
+            let sign = if by < Duration::zero() { "-" } else { "" };
+            moved.why = format!("{base}; {what}, shifted {sign}{}", human_duration(by.abs()));
+            tx.save_touch(&moved)?;
+        }
+        Ok(())
+    }
+}

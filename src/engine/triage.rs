@@ -1,0 +1,335 @@
+//! Triage of one touch: done, skip, snooze, opened, replied, meeting,
+//! bounced, opt-out, out-of-office, note; and undo.
+
+use super::{advance_thread, complete_if_finished, refused, Engine, Result};
+use crate::cadence::{self, window::resolve_local};
+use crate::domain::{AccountStatus, Channel, EnrollmentState, Outcome, PlayerStatus, TouchKind, TouchState};
+use crate::play::human_duration;
+use crate::store::{ActionTx, Activity, Store, TouchRow, Undone};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+
+/// Where a snooze moves a touch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SnoozeTo {
+    /// This long from now.
+    For(Duration),
+    /// The next day at this local time in the player's zone.
+    TomorrowAt(NaiveTime),
+    /// An exact instant.
+    Until(DateTime<Utc>),
+}
+
+fn open_touch(tx: &ActionTx<'_>, id: i64) -> Result<TouchRow> {
+    let touch = tx.touch(id)?;
+    match touch.state {
+        TouchState::Due | TouchState::Snoozed => Ok(touch),
+        TouchState::Planned => Err(refused(format!(
+            "touch {id} is not due yet: it waits for an earlier touch to the same player (step {} comes first)",
+            touch.step - 1
+        ))),
+        state => Err(refused(format!("touch {id} is already {state}"))),
+    }
+}
+
+fn default_outcome(channel: Channel) -> Outcome {
+    if channel.is_live() {
+        Outcome::Connected
+    } else {
+        Outcome::Sent
+    }
+}
+
+impl Engine {
+    fn activity(action: &str, touch: &TouchRow, outcome: Option<Outcome>, detail: Option<String>) -> Activity {
+        Activity {
+            action: action.into(),
+            account_id: Some(touch.account_id),
+            player_id: Some(touch.player_id),
+            touch_id: Some(touch.id),
+            channel: Some(touch.channel),
+            outcome,
+            detail,
+        }
+    }
+
+    /// Marks an open touch done and moves its thread on.
+    fn finish(
+        &self,
+        tx: &mut ActionTx<'_>,
+        touch: &TouchRow,
+        outcome: Outcome,
+        note: Option<&str>,
+    ) -> Result<TouchRow> {
+        let mut done = touch.clone();
+        done.state = TouchState::Done;
+        done.outcome = Some(outcome);
+        done.done_at = Some(self.now);
+        if let Some(note) = note.filter(|n| !n.trim().is_empty()) {
+            done.note = Some(note.to_string());
+        }
+        tx.save_touch(&done)?;
+        advance_thread(self, tx, &done, self.now)?;
+        let account = tx.account(touch.account_id)?;
+        if account.status == AccountStatus::Target {
+            tx.set_account_status(account.id, AccountStatus::Working)?;
+        }
+        Ok(done)
+    }
+
+    /// `done`: the touch happened, with an outcome (sent by default; connected
+    /// for live channels).
+    pub fn done(&self, store: &mut Store, id: i64, outcome: Option<Outcome>, note: Option<&str>) -> Result<String> {
+        let mut tx = store.begin()?;
+        let touch = open_touch(&tx, id)?;
+        let outcome = outcome.unwrap_or_else(|| default_outcome(touch.channel));
+        if !matches!(outcome, Outcome::Sent | Outcome::Connected | Outcome::Voicemail | Outcome::NoAnswer) {
+            return Err(refused(format!(
+                "`done` takes sent, connected, voicemail or no_answer; use its own command for {outcome}"
+            )));
+        }
+        self.finish(&mut tx, &touch, outcome, note)?;
+        tx.commit(&self.actor, self.now, &Self::activity("done", &touch, Some(outcome), note.map(str::to_string)))?;
+        Ok(format!("touch {id} done ({outcome})"))
+    }
+
+    /// `skip`: the touch will not happen; the thread moves on.
+    pub fn skip(&self, store: &mut Store, id: i64, reason: Option<&str>) -> Result<String> {
+        let mut tx = store.begin()?;
+        let touch = open_touch(&tx, id)?;
+        let mut skipped = touch.clone();
+        skipped.state = TouchState::Skipped;
+        skipped.reason = reason.map(str::to_string);
+        skipped.done_at = Some(self.now);
+        tx.save_touch(&skipped)?;
+        advance_thread(self, &mut tx, &skipped, self.now)?;
+        tx.commit(&self.actor, self.now, &Self::activity("skip", &touch, None, reason.map(str::to_string)))?;
+        Ok(format!("touch {id} skipped"))
+    }
+
+    /// `snooze`: later, but still inside the player's window.
+    pub fn snooze(&self, store: &mut Store, id: i64, to: SnoozeTo) -> Result<String> {
+        let mut tx = store.begin()?;
+        let touch = open_touch(&tx, id)?;
+        let player = tx.player(touch.player_id)?;
+        let target = match to {
+            SnoozeTo::For(d) => self.now + d,
+            SnoozeTo::TomorrowAt(t) => {
+                let tomorrow = self.now.with_timezone(&player.zone).date_naive() + Duration::days(1);
+                resolve_local(player.zone, tomorrow.and_time(t))
+            }
+            SnoozeTo::Until(at) => at,
+        };
+        if target <= self.now {
+            return Err(refused("a snooze must move the touch into the future"));
+        }
+        let due = cadence::reschedule(&self.policy, player.tier, touch.channel, player.zone, target);
+        let local = due.with_timezone(&player.zone).format("%a %d %b %H:%M");
+        let mut snoozed = touch.clone();
+        snoozed.state = TouchState::Snoozed;
+        snoozed.due_at = due;
+        let base = touch.why.split("; snoozed").next().unwrap_or(&touch.why).to_string();
+        snoozed.why = format!("{base}; snoozed to {local} {}", player.zone.name());
+        tx.save_touch(&snoozed)?;
+        let detail = format!("to {local} {}", player.zone.name());
+        tx.commit(&self.actor, self.now, &Self::activity("snooze", &touch, None, Some(detail.clone())))?;
+        Ok(format!("touch {id} snoozed {detail}"))
+    }
+
+    /// A touch that was sent (or is marked done now), for outcome commands.
+    fn sent_touch(&self, tx: &mut ActionTx<'_>, id: i64, outcome: Outcome) -> Result<TouchRow> {
+        let touch = tx.touch(id)?;
+        match touch.state {
+            TouchState::Due | TouchState::Snoozed => self.finish(tx, &touch, outcome, None),
+            TouchState::Done => {
+                let mut t = touch.clone();
+                t.outcome = Some(outcome);
+                tx.save_touch(&t)?;
+                Ok(t)
+            }
+            state => Err(refused(format!("touch {id} is {state}; an outcome needs a touch that went out"))),
+        }
+    }
+
+    /// `opened`: a follow-up (a call by default) becomes due within 24 hours.
+    pub fn opened(&self, store: &mut Store, id: i64) -> Result<String> {
+        let mut tx = store.begin()?;
+        let touch = self.sent_touch(&mut tx, id, Outcome::Opened)?;
+        let player = tx.player(touch.player_id)?;
+        let enrollment = tx.enrollment(touch.enrollment_id)?;
+        let mut message = format!("touch {id} opened");
+        if player.status == PlayerStatus::Active && enrollment.state == EnrollmentState::Active {
+            let due = cadence::open_followup(&self.policy, player.tier, player.zone, touch.step as usize, self.now);
+            let followup = TouchRow {
+                id: 0,
+                kind: TouchKind::OpenFollowup,
+                channel: self.policy.open_followup_channel,
+                state: TouchState::Due,
+                due_at: due.due_at,
+                deadline: due.deadline,
+                why: due.why,
+                outcome: None,
+                done_at: None,
+                note: None,
+                reason: None,
+                ..touch.clone()
+            };
+            let new_id = tx.insert_touch(&followup)?;
+            message = format!("{message}; follow-up {} {new_id} due", self.policy.open_followup_channel);
+            if let Some(deadline) = due.deadline {
+                message.push_str(&format!(" by {}", deadline.with_timezone(&player.zone).format("%a %H:%M")));
+            }
+        }
+        tx.commit(&self.actor, self.now, &Self::activity("opened", &touch, Some(Outcome::Opened), None))?;
+        Ok(message)
+    }
+
+    /// Cancels every open touch of a player's thread in an enrollment.
+    fn end_thread(tx: &mut ActionTx<'_>, touch: &TouchRow, reason: &str) -> Result<usize> {
+        let open: Vec<TouchRow> =
+            tx.open_touches(touch.enrollment_id)?.into_iter().filter(|t| t.player_id == touch.player_id).collect();
+        for t in &open {
+            let mut cancelled = t.clone();
+            cancelled.state = TouchState::Cancelled;
+            cancelled.reason = Some(reason.to_string());
+            tx.save_touch(&cancelled)?;
+        }
+        Ok(open.len())
+    }
+
+    fn pause_for_owner(&self, tx: &mut ActionTx<'_>, enrollment_id: i64, reason: String) -> Result<()> {
+        let mut e = tx.enrollment(enrollment_id)?;
+        if e.state == EnrollmentState::Active {
+            e.state = EnrollmentState::Paused;
+            e.paused_at = Some(self.now);
+            e.paused_until = None;
+            e.reason = Some(reason);
+            tx.save_enrollment(&e)?;
+        }
+        Ok(())
+    }
+
+    /// `replied`: ends the player's thread and pauses the play for the owner.
+    pub fn replied(&self, store: &mut Store, id: i64, positive: bool, note: Option<&str>) -> Result<String> {
+        let outcome = if positive { Outcome::RepliedPositive } else { Outcome::RepliedNegative };
+        let mut tx = store.begin()?;
+        let mut touch = self.sent_touch(&mut tx, id, outcome)?;
+        if let Some(note) = note {
+            touch.note = Some(note.to_string());
+            tx.save_touch(&touch)?;
+        }
+        let player = tx.player(touch.player_id)?;
+        let ended = Self::end_thread(&mut tx, &touch, "replied")?;
+        let tone = if positive { "positive" } else { "negative" };
+        self.pause_for_owner(
+            &mut tx,
+            touch.enrollment_id,
+            format!("{tone} reply from {}: owner to decide", player.full_name()),
+        )?;
+        tx.commit(&self.actor, self.now, &Self::activity("replied", &touch, Some(outcome), note.map(str::to_string)))?;
+        Ok(format!(
+            "touch {id}: {tone} reply logged; {ended} touch(es) to {} stopped; play paused for you to decide",
+            player.full_name()
+        ))
+    }
+
+    /// `meeting`: a meeting is booked; the thread ends, the play pauses.
+    pub fn meeting(&self, store: &mut Store, id: i64, note: Option<&str>) -> Result<String> {
+        let mut tx = store.begin()?;
+        let mut touch = self.sent_touch(&mut tx, id, Outcome::MeetingBooked)?;
+        if let Some(note) = note {
+            touch.note = Some(note.to_string());
+            tx.save_touch(&touch)?;
+        }
+        let player = tx.player(touch.player_id)?;
+        Self::end_thread(&mut tx, &touch, "meeting booked")?;
+        tx.set_account_status(touch.account_id, AccountStatus::MeetingBooked)?;
+        self.pause_for_owner(&mut tx, touch.enrollment_id, format!("meeting booked with {}", player.full_name()))?;
+        tx.commit(
+            &self.actor,
+            self.now,
+            &Self::activity("meeting", &touch, Some(Outcome::MeetingBooked), note.map(str::to_string)),
+        )?;
+        Ok(format!("touch {id}: meeting booked with {}; play paused", player.full_name()))
+    }
+
+    /// `bounced` / `optout`: the player cannot be reached; their thread ends.
+    pub fn unreachable(&self, store: &mut Store, id: i64, outcome: Outcome) -> Result<String> {
+        let status = match outcome {
+            Outcome::Bounced => PlayerStatus::Bounced,
+            Outcome::OptedOut => PlayerStatus::OptedOut,
+            other => return Err(refused(format!("{other} does not end a thread"))),
+        };
+        let mut tx = store.begin()?;
+        let touch = self.sent_touch(&mut tx, id, outcome)?;
+        let player = tx.player(touch.player_id)?;
+        tx.set_player_status(player.id, status)?;
+        let ended = Self::end_thread(&mut tx, &touch, outcome.as_str())?;
+        complete_if_finished(&mut tx, touch.enrollment_id)?;
+        let action = if outcome == Outcome::Bounced { "bounced" } else { "optout" };
+        tx.commit(&self.actor, self.now, &Self::activity(action, &touch, Some(outcome), None))?;
+        Ok(format!("touch {id}: {} {status}; {ended} touch(es) to them stopped", player.full_name()))
+    }
+
+    /// `ooo`: out of office until a date; the player's thread resumes then,
+    /// its spacing kept, with no burst of catch-up touches.
+    pub fn out_of_office(&self, store: &mut Store, id: i64, until: NaiveDate) -> Result<String> {
+        let mut tx = store.begin()?;
+        let touch = self.sent_touch(&mut tx, id, Outcome::OutOfOffice)?;
+        let player = tx.player(touch.player_id)?;
+        let back = resolve_local(player.zone, until.and_time(NaiveTime::MIN));
+        if back <= self.now {
+            return Err(refused(format!("{until} is not in the future")));
+        }
+        let open: Vec<TouchRow> =
+            tx.open_touches(touch.enrollment_id)?.into_iter().filter(|t| t.player_id == touch.player_id).collect();
+        let head = open.iter().map(|t| t.due_at).min();
+        let shift = head.map_or(Duration::zero(), |h| (back - h.max(self.now)).max(Duration::zero()));
+        for t in &open {
+            let mut moved = t.clone();
+            let at = cadence::reschedule(&self.policy, player.tier, t.channel, player.zone, t.due_at + shift);
+            moved.due_at = at;
+            moved.deadline = t.deadline.map(|d| d + shift).filter(|d| *d >= at);
+            moved.why = format!("{}; out of office until {until}, shifted {}", t.why, human_duration(shift));
+            tx.save_touch(&moved)?;
+        }
+        tx.commit(
+            &self.actor,
+            self.now,
+            &Self::activity("ooo", &touch, Some(Outcome::OutOfOffice), Some(format!("until {until}"))),
+        )?;
+        Ok(format!(
+            "touch {id}: {} out of office until {until}; {} touch(es) shifted {}",
+            player.full_name(),
+            open.len(),
+            human_duration(shift)
+        ))
+    }
+
+    /// `note`: adds a note to a touch; nothing else changes.
+    pub fn note(&self, store: &mut Store, id: i64, text: &str) -> Result<String> {
+        if text.trim().is_empty() {
+            return Err(refused("the note is empty"));
+        }
+        let mut tx = store.begin()?;
+        let touch = tx.touch(id)?;
+        let mut noted = touch.clone();
+        noted.note = Some(match &touch.note {
+            Some(old) if !old.is_empty() => format!("{old}\n{text}"),
+            _ => text.to_string(),
+        });
+        tx.save_touch(&noted)?;
+        tx.commit(&self.actor, self.now, &Self::activity("note", &touch, None, Some(text.to_string())))?;
+        Ok(format!("note added to touch {id}"))
+    }
+
+    /// `undo`: reverses the latest action, including what it rescheduled.
+    pub fn undo(&self, store: &mut Store) -> Result<String> {
+        match store.undo(&self.actor, self.now)? {
+            Some(Undone { action, touch_id, activity_id, .. }) => Ok(match touch_id {
+                Some(t) => format!("undid {action} of touch {t} (action #{activity_id})"),
+                None => format!("undid {action} (action #{activity_id})"),
+            }),
+            None => Err(refused("nothing to undo")),
+        }
+    }
+}

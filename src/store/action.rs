@@ -1,0 +1,379 @@
+//! One user action = one transaction. Every row an action changes is saved
+//! first (its before-image), every row it adds is noted, and both go into the
+//! action's activity entry so `undo` can reverse it exactly.
+
+use super::rows::{self, EnrollmentRow, TouchRow};
+use super::{ts, Result, Store, StoreError};
+use crate::domain::{Account, AccountStatus, Channel, Outcome, Player, PlayerStatus, Trigger};
+use crate::play::Play;
+use chrono::{DateTime, Utc};
+use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+
+/// What an action records in the activity log.
+#[derive(Debug, Clone, Default)]
+pub struct Activity {
+    pub action: String,
+    pub account_id: Option<i64>,
+    pub player_id: Option<i64>,
+    pub touch_id: Option<i64>,
+    pub channel: Option<Channel>,
+    pub outcome: Option<Outcome>,
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct UndoLog {
+    touches: Vec<TouchRow>,
+    enrollments: Vec<EnrollmentRow>,
+    players: Vec<(i64, PlayerStatus)>,
+    accounts: Vec<(i64, AccountStatus)>,
+    inserted_touches: Vec<i64>,
+    inserted_enrollments: Vec<i64>,
+}
+
+/// An action in progress; dropped without `commit`, it changes nothing.
+pub struct ActionTx<'c> {
+    tx: Transaction<'c>,
+    undo: UndoLog,
+}
+
+/// What `undo` reversed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undone {
+    pub activity_id: i64,
+    pub action: String,
+    pub detail: Option<String>,
+    pub touch_id: Option<i64>,
+}
+
+impl Store {
+    /// Starts an action; takes the write lock at once so it cannot fail half-way
+    /// on a busy database.
+    pub fn begin(&mut self) -> Result<ActionTx<'_>> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        Ok(ActionTx { tx, undo: UndoLog::default() })
+    }
+
+    /// Reverses the latest action not yet undone, in one transaction.
+    pub fn undo(&mut self, actor: &str, now: DateTime<Utc>) -> Result<Option<Undone>> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let last = tx
+            .query_row(
+                "SELECT id, action, detail, touch_id, undo, account_id, player_id FROM activity
+                 WHERE undo IS NOT NULL AND undone_by IS NULL ORDER BY id DESC LIMIT 1",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, Option<i64>>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, Option<i64>>(5)?,
+                        r.get::<_, Option<i64>>(6)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((id, action, detail, touch_id, undo, account_id, player_id)) = last else {
+            return Ok(None);
+        };
+        let log: UndoLog =
+            serde_json::from_str(&undo).map_err(|e| StoreError::Corrupt(format!("undo record of action {id}: {e}")))?;
+        for touch_id in &log.inserted_touches {
+            tx.execute("DELETE FROM touches WHERE id = ?1", [touch_id])?;
+        }
+        for enrollment_id in &log.inserted_enrollments {
+            tx.execute("DELETE FROM touches WHERE enrollment_id = ?1", [enrollment_id])?;
+            tx.execute("DELETE FROM enrollments WHERE id = ?1", [enrollment_id])?;
+        }
+        for row in log.touches.iter().rev() {
+            write_touch(&tx, row)?;
+        }
+        for row in log.enrollments.iter().rev() {
+            write_enrollment(&tx, row)?;
+        }
+        for (player, status) in log.players.iter().rev() {
+            tx.execute("UPDATE players SET status = ?2 WHERE id = ?1", params![player, status.as_str()])?;
+        }
+        for (account, status) in log.accounts.iter().rev() {
+            tx.execute("UPDATE accounts SET status = ?2 WHERE id = ?1", params![account, status.as_str()])?;
+        }
+        tx.execute(
+            "INSERT INTO activity (at, actor, action, account_id, player_id, touch_id, detail)
+             VALUES (?1, ?2, 'undo', ?3, ?4, ?5, ?6)",
+            params![ts(now), actor, account_id, player_id, touch_id, format!("undid {action} (#{id})")],
+        )?;
+        let undo_id = tx.last_insert_rowid();
+        tx.execute("UPDATE activity SET undone_by = ?2 WHERE id = ?1", params![id, undo_id])?;
+        tx.commit()?;
+        Ok(Some(Undone { activity_id: id, action, detail, touch_id }))
+    }
+}
+
+fn write_touch(tx: &Transaction<'_>, t: &TouchRow) -> Result<()> {
+    tx.execute(
+        "UPDATE touches SET owner = ?2, step = ?3, seq = ?4, nominal_day = ?5, kind = ?6, channel = ?7, state = ?8,
+         due_at = ?9, deadline_at = ?10, why = ?11, outcome = ?12, done_at = ?13, note = ?14, reason = ?15
+         WHERE id = ?1",
+        params![
+            t.id,
+            t.owner,
+            t.step,
+            t.seq,
+            t.nominal_day,
+            t.kind.as_str(),
+            t.channel.as_str(),
+            t.state.as_str(),
+            ts(t.due_at),
+            t.deadline.map(ts),
+            t.why,
+            t.outcome.map(Outcome::as_str),
+            t.done_at.map(ts),
+            t.note,
+            t.reason,
+        ],
+    )?;
+    Ok(())
+}
+
+fn write_enrollment(tx: &Transaction<'_>, e: &EnrollmentRow) -> Result<()> {
+    tx.execute(
+        "UPDATE enrollments SET state = ?2, paused_at = ?3, paused_until = ?4, reason = ?5 WHERE id = ?1",
+        params![e.id, e.state.as_str(), e.paused_at.map(ts), e.paused_until.map(ts), e.reason],
+    )?;
+    Ok(())
+}
+
+fn not_found(what: &'static str, key: &impl ToString) -> StoreError {
+    StoreError::NotFound { what, key: key.to_string() }
+}
+
+impl ActionTx<'_> {
+    pub fn touch(&self, id: i64) -> Result<TouchRow> {
+        self.tx
+            .query_row(concat!("SELECT ", touch_columns!(), " FROM touches WHERE id = ?1"), [id], rows::touch)
+            .optional()?
+            .ok_or_else(|| not_found("touch", &id))
+    }
+
+    /// Every touch of one player's thread in an enrollment, in order.
+    pub fn thread(&self, enrollment_id: i64, player_id: i64) -> Result<Vec<TouchRow>> {
+        let mut stmt = self.tx.prepare_cached(concat!(
+            "SELECT ",
+            touch_columns!(),
+            " FROM touches WHERE enrollment_id = ?1 AND player_id = ?2 AND kind = 'step' ORDER BY seq"
+        ))?;
+        let rows = stmt.query_map([enrollment_id, player_id], rows::touch)?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Touches of an enrollment still waiting (planned, due or snoozed).
+    pub fn open_touches(&self, enrollment_id: i64) -> Result<Vec<TouchRow>> {
+        let mut stmt = self.tx.prepare_cached(concat!(
+            "SELECT ",
+            touch_columns!(),
+            " FROM touches WHERE enrollment_id = ?1 AND state IN ('planned', 'due', 'snoozed') ORDER BY player_id, seq"
+        ))?;
+        let rows = stmt.query_map([enrollment_id], rows::touch)?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Saves a changed touch, keeping its first before-image for undo.
+    pub fn save_touch(&mut self, row: &TouchRow) -> Result<()> {
+        if !self.undo.touches.iter().any(|t| t.id == row.id) && !self.undo.inserted_touches.contains(&row.id) {
+            let before = self.touch(row.id)?;
+            self.undo.touches.push(before);
+        }
+        write_touch(&self.tx, row)
+    }
+
+    /// Adds a touch (its `id` is ignored) and returns the new id.
+    pub fn insert_touch(&mut self, t: &TouchRow) -> Result<i64> {
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO touches (enrollment_id, account_id, player_id, owner, step, seq, nominal_day, kind, channel,
+             state, due_at, deadline_at, why, outcome, done_at, note, reason)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+        )?;
+        stmt.execute(params![
+            t.enrollment_id,
+            t.account_id,
+            t.player_id,
+            t.owner,
+            t.step,
+            t.seq,
+            t.nominal_day,
+            t.kind.as_str(),
+            t.channel.as_str(),
+            t.state.as_str(),
+            ts(t.due_at),
+            t.deadline.map(ts),
+            t.why,
+            t.outcome.map(Outcome::as_str),
+            t.done_at.map(ts),
+            t.note,
+            t.reason,
+        ])?;
+        let id = self.tx.last_insert_rowid();
+        self.undo.inserted_touches.push(id);
+        Ok(id)
+    }
+
+    pub fn enrollment(&self, id: i64) -> Result<EnrollmentRow> {
+        self.tx
+            .query_row(
+                concat!("SELECT ", enrollment_columns!(), " FROM enrollments WHERE id = ?1"),
+                [id],
+                rows::enrollment,
+            )
+            .optional()?
+            .ok_or_else(|| not_found("enrollment", &id))
+    }
+
+    /// Enrollments of an account that are still running (active or paused).
+    pub fn running_enrollments(&self, account_id: i64) -> Result<Vec<EnrollmentRow>> {
+        let mut stmt = self.tx.prepare_cached(concat!(
+            "SELECT ",
+            enrollment_columns!(),
+            " FROM enrollments WHERE account_id = ?1 AND state IN ('active', 'paused') ORDER BY id"
+        ))?;
+        let rows = stmt.query_map([account_id], rows::enrollment)?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    pub fn save_enrollment(&mut self, row: &EnrollmentRow) -> Result<()> {
+        if !self.undo.enrollments.iter().any(|e| e.id == row.id) && !self.undo.inserted_enrollments.contains(&row.id) {
+            let before = self.enrollment(row.id)?;
+            self.undo.enrollments.push(before);
+        }
+        write_enrollment(&self.tx, row)
+    }
+
+    pub fn insert_enrollment(&mut self, e: &EnrollmentRow) -> Result<i64> {
+        self.tx.execute(
+            "INSERT INTO enrollments (account_id, play_id, started_at, started_by, state, paused_at, paused_until, reason)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                e.account_id,
+                e.play_id,
+                ts(e.started_at),
+                e.started_by,
+                e.state.as_str(),
+                e.paused_at.map(ts),
+                e.paused_until.map(ts),
+                e.reason
+            ],
+        )?;
+        let id = self.tx.last_insert_rowid();
+        self.undo.inserted_enrollments.push(id);
+        Ok(id)
+    }
+
+    pub fn player(&self, id: i64) -> Result<Player> {
+        self.tx
+            .query_row(concat!("SELECT ", player_columns!(), " FROM players WHERE id = ?1"), [id], rows::player)
+            .optional()?
+            .ok_or_else(|| not_found("player", &id))
+    }
+
+    pub fn players_of(&self, account_id: i64) -> Result<Vec<Player>> {
+        let mut stmt = self.tx.prepare_cached(concat!(
+            "SELECT ",
+            player_columns!(),
+            " FROM players WHERE account_id = ?1 ORDER BY id"
+        ))?;
+        let rows = stmt.query_map([account_id], rows::player)?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    pub fn set_player_status(&mut self, id: i64, status: PlayerStatus) -> Result<()> {
+        let before = self.player(id)?.status;
+        if !self.undo.players.iter().any(|(p, _)| *p == id) {
+            self.undo.players.push((id, before));
+        }
+        self.tx.execute("UPDATE players SET status = ?2 WHERE id = ?1", params![id, status.as_str()])?;
+        Ok(())
+    }
+
+    pub fn account(&self, id: i64) -> Result<Account> {
+        self.tx
+            .query_row(concat!("SELECT ", account_columns!(), " FROM accounts a WHERE a.id = ?1"), [id], rows::account)
+            .optional()?
+            .ok_or_else(|| not_found("account", &id))
+    }
+
+    pub fn set_account_status(&mut self, id: i64, status: AccountStatus) -> Result<()> {
+        let before = self.account(id)?.status;
+        if before == status {
+            return Ok(());
+        }
+        if !self.undo.accounts.iter().any(|(a, _)| *a == id) {
+            self.undo.accounts.push((id, before));
+        }
+        self.tx.execute("UPDATE accounts SET status = ?2 WHERE id = ?1", params![id, status.as_str()])?;
+        Ok(())
+    }
+
+    pub fn freshest_trigger(&self, account_id: i64) -> Result<Option<Trigger>> {
+        Ok(self
+            .tx
+            .query_row(
+                "SELECT id, account_id, kind, summary, source, occurred_on FROM triggers
+                 WHERE account_id = ?1 ORDER BY occurred_on DESC, id DESC LIMIT 1",
+                [account_id],
+                rows::trigger,
+            )
+            .optional()?)
+    }
+
+    /// A stored play, parsed.
+    pub fn play(&self, play_id: i64) -> Result<Play> {
+        let row = self
+            .tx
+            .query_row("SELECT id, name, version, title, source FROM plays WHERE id = ?1", [play_id], rows::play)
+            .optional()?
+            .ok_or_else(|| not_found("play", &play_id))?;
+        Play::parse(&row.source).map_err(|e| StoreError::Corrupt(format!("stored play {}: {e}", row.name)))
+    }
+
+    /// The newest version of a play by name.
+    pub fn play_by_name(&self, name: &str) -> Result<(i64, Play)> {
+        let row = self
+            .tx
+            .query_row(
+                "SELECT id, name, version, title, source FROM plays WHERE name = ?1 ORDER BY version DESC LIMIT 1",
+                [name],
+                rows::play,
+            )
+            .optional()?
+            .ok_or_else(|| not_found("play", &name))?;
+        let play =
+            Play::parse(&row.source).map_err(|e| StoreError::Corrupt(format!("stored play {}: {e}", row.name)))?;
+        Ok((row.id, play))
+    }
+
+    /// Records the action with its undo information and commits.
+    pub fn commit(self, actor: &str, at: DateTime<Utc>, activity: &Activity) -> Result<i64> {
+        let undo = serde_json::to_string(&self.undo).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        self.tx.execute(
+            "INSERT INTO activity (at, actor, action, account_id, player_id, touch_id, channel, outcome, detail, undo)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                ts(at),
+                actor,
+                activity.action,
+                activity.account_id,
+                activity.player_id,
+                activity.touch_id,
+                activity.channel.map(Channel::as_str),
+                activity.outcome.map(Outcome::as_str),
+                activity.detail,
+                undo
+            ],
+        )?;
+        let id = self.tx.last_insert_rowid();
+        self.tx.commit()?;
+        Ok(id)
+    }
+}

@@ -1,0 +1,225 @@
+//! Row types and the mapping between SQLite rows and domain records.
+
+use super::from_ts;
+use crate::domain::{
+    Account, AccountStatus, Bant, Channel, EnrollmentState, Outcome, Player, PlayerStatus, Role, Tier, TouchKind,
+    TouchState, Trigger,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use rusqlite::types::Type;
+use rusqlite::Row;
+use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+
+/// One touch as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TouchRow {
+    pub id: i64,
+    pub enrollment_id: i64,
+    pub account_id: i64,
+    pub player_id: i64,
+    pub owner: String,
+    pub step: i64,
+    pub seq: i64,
+    pub nominal_day: i64,
+    pub kind: TouchKind,
+    pub channel: Channel,
+    pub state: TouchState,
+    pub due_at: DateTime<Utc>,
+    pub deadline: Option<DateTime<Utc>>,
+    pub why: String,
+    pub outcome: Option<Outcome>,
+    pub done_at: Option<DateTime<Utc>>,
+    pub note: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// One play running on one account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrollmentRow {
+    pub id: i64,
+    pub account_id: i64,
+    pub play_id: i64,
+    pub started_at: DateTime<Utc>,
+    pub started_by: String,
+    pub state: EnrollmentState,
+    pub paused_at: Option<DateTime<Utc>>,
+    pub paused_until: Option<DateTime<Utc>>,
+    pub reason: Option<String>,
+}
+
+/// A play as stored: its identity and source text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlayRow {
+    pub id: i64,
+    pub name: String,
+    pub version: i64,
+    pub title: String,
+    pub source: String,
+}
+
+/// Column list read by the matching row function.
+macro_rules! touch_columns {
+    () => {
+        "id, enrollment_id, account_id, player_id, owner, step, seq, nominal_day, kind, \
+     channel, state, due_at, deadline_at, why, outcome, done_at, note, reason"
+    };
+}
+
+/// Reads a TEXT column into one of the domain's named enums.
+pub(super) fn named<T: FromStr>(row: &Row<'_>, idx: usize) -> rusqlite::Result<T>
+where
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    let text: String = row.get(idx)?;
+    text.parse().map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::new(e)))
+}
+
+fn named_opt<T: FromStr>(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<T>>
+where
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    let text: Option<String> = row.get(idx)?;
+    text.map(|t| t.parse().map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::new(e))))
+        .transpose()
+}
+
+pub(super) fn time(row: &Row<'_>, idx: usize) -> rusqlite::Result<DateTime<Utc>> {
+    Ok(from_ts(row.get(idx)?))
+}
+
+pub(super) fn time_opt(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    Ok(row.get::<_, Option<i64>>(idx)?.map(from_ts))
+}
+
+pub(super) fn zone(row: &Row<'_>, idx: usize) -> rusqlite::Result<Tz> {
+    let text: String = row.get(idx)?;
+    text.parse::<Tz>().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, format!("unknown zone {text}: {e}").into())
+    })
+}
+
+pub(super) fn date(row: &Row<'_>, idx: usize) -> rusqlite::Result<NaiveDate> {
+    let text: String = row.get(idx)?;
+    NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::new(e)))
+}
+
+pub(super) fn touch(row: &Row<'_>) -> rusqlite::Result<TouchRow> {
+    Ok(TouchRow {
+        id: row.get(0)?,
+        enrollment_id: row.get(1)?,
+        account_id: row.get(2)?,
+        player_id: row.get(3)?,
+        owner: row.get(4)?,
+        step: row.get(5)?,
+        seq: row.get(6)?,
+        nominal_day: row.get(7)?,
+        kind: named(row, 8)?,
+        channel: named(row, 9)?,
+        state: named(row, 10)?,
+        due_at: time(row, 11)?,
+        deadline: time_opt(row, 12)?,
+        why: row.get(13)?,
+        outcome: named_opt(row, 14)?,
+        done_at: time_opt(row, 15)?,
+        note: row.get(16)?,
+        reason: row.get(17)?,
+    })
+}
+
+/// Column list read by the matching row function.
+macro_rules! enrollment_columns {
+    () => {
+        "id, account_id, play_id, started_at, started_by, state, paused_at, paused_until, reason"
+    };
+}
+
+pub(super) fn enrollment(row: &Row<'_>) -> rusqlite::Result<EnrollmentRow> {
+    Ok(EnrollmentRow {
+        id: row.get(0)?,
+        account_id: row.get(1)?,
+        play_id: row.get(2)?,
+        started_at: time(row, 3)?,
+        started_by: row.get(4)?,
+        state: named(row, 5)?,
+        paused_at: time_opt(row, 6)?,
+        paused_until: time_opt(row, 7)?,
+        reason: row.get(8)?,
+    })
+}
+
+/// Column list read by the matching row function.
+macro_rules! account_columns {
+    () => {
+        "a.id, a.name, a.domain, a.industry, a.segment, a.region, a.country, \
+     a.employees, a.annual_revenue, a.owner, a.status, a.source, a.opportunity_value, a.budget, a.authority, a.need, a.timing"
+    };
+}
+
+/// Number of columns `account` reads, so callers can append their own.
+pub(super) const ACCOUNT_WIDTH: usize = 17;
+
+pub(super) fn account(row: &Row<'_>) -> rusqlite::Result<Account> {
+    let factor = |i: usize| -> rusqlite::Result<Option<u8>> { Ok(row.get::<_, Option<i64>>(i)?.map(|v| v as u8)) };
+    let bant = match (factor(13)?, factor(14)?, factor(15)?, factor(16)?) {
+        (Some(b), Some(a), Some(n), Some(t)) => Bant::new(b, a, n, t),
+        _ => None,
+    };
+    Ok(Account {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        domain: row.get(2)?,
+        industry: row.get(3)?,
+        segment: row.get(4)?,
+        region: row.get(5)?,
+        country: row.get(6)?,
+        employees: row.get(7)?,
+        annual_revenue: row.get(8)?,
+        owner: row.get(9)?,
+        status: named::<AccountStatus>(row, 10)?,
+        source: row.get(11)?,
+        opportunity_value: row.get(12)?,
+        bant,
+    })
+}
+
+/// Column list read by the matching row function.
+macro_rules! player_columns {
+    () => {
+        "id, account_id, first_name, last_name, title, email, phone, linkedin, zone, tier, role, status"
+    };
+}
+
+pub(super) fn player(row: &Row<'_>) -> rusqlite::Result<Player> {
+    Ok(Player {
+        id: row.get(0)?,
+        account_id: row.get(1)?,
+        first_name: row.get(2)?,
+        last_name: row.get(3)?,
+        title: row.get(4)?,
+        email: row.get(5)?,
+        phone: row.get(6)?,
+        linkedin: row.get(7)?,
+        zone: zone(row, 8)?,
+        tier: named::<Tier>(row, 9)?,
+        role: named::<Role>(row, 10)?,
+        status: named::<PlayerStatus>(row, 11)?,
+    })
+}
+
+pub(super) fn trigger(row: &Row<'_>) -> rusqlite::Result<Trigger> {
+    Ok(Trigger {
+        id: row.get(0)?,
+        account_id: row.get(1)?,
+        kind: row.get(2)?,
+        summary: row.get(3)?,
+        source: row.get(4)?,
+        occurred_on: date(row, 5)?,
+    })
+}
+
+pub(super) fn play(row: &Row<'_>) -> rusqlite::Result<PlayRow> {
+    Ok(PlayRow { id: row.get(0)?, name: row.get(1)?, version: row.get(2)?, title: row.get(3)?, source: row.get(4)? })
+}

@@ -1,0 +1,142 @@
+//! Numbered migrations; `PRAGMA user_version` records how many have run.
+
+/// Each entry upgrades the schema by one version; never edit a shipped one.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: the core objects of domain.md.
+    r"
+CREATE TABLE reps (
+    name TEXT PRIMARY KEY,
+    zone TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE accounts (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    domain TEXT,
+    industry TEXT,
+    segment TEXT,
+    region TEXT,
+    country TEXT,
+    employees INTEGER,
+    annual_revenue INTEGER,
+    owner TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'target',
+    source TEXT,
+    opportunity_value INTEGER,
+    budget INTEGER CHECK (budget BETWEEN 1 AND 5),
+    authority INTEGER CHECK (authority BETWEEN 1 AND 5),
+    need INTEGER CHECK (need BETWEEN 1 AND 5),
+    timing INTEGER CHECK (timing BETWEEN 1 AND 5),
+    -- freshest trigger event, kept in step with `triggers` by the store
+    last_trigger_on TEXT,
+    last_trigger TEXT,
+    created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX accounts_owner ON accounts(owner);
+CREATE INDEX accounts_domain ON accounts(domain);
+CREATE INDEX accounts_name ON accounts(name COLLATE NOCASE);
+
+CREATE TABLE triggers (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    source TEXT,
+    occurred_on TEXT NOT NULL
+) STRICT;
+CREATE INDEX triggers_account ON triggers(account_id, occurred_on);
+
+CREATE TABLE players (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    first_name TEXT NOT NULL,
+    last_name TEXT NOT NULL,
+    title TEXT,
+    email TEXT,
+    phone TEXT,
+    linkedin TEXT,
+    zone TEXT NOT NULL,
+    tier TEXT NOT NULL,
+    role TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'active'
+) STRICT;
+CREATE INDEX players_account ON players(account_id);
+CREATE INDEX players_email ON players(email);
+
+CREATE TABLE plays (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    source TEXT NOT NULL,
+    loaded_at INTEGER NOT NULL,
+    UNIQUE (name, version)
+) STRICT;
+
+CREATE TABLE enrollments (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    play_id INTEGER NOT NULL REFERENCES plays(id),
+    started_at INTEGER NOT NULL,
+    started_by TEXT NOT NULL,
+    state TEXT NOT NULL,
+    paused_at INTEGER,
+    paused_until INTEGER,
+    reason TEXT
+) STRICT;
+CREATE INDEX enrollments_account ON enrollments(account_id);
+
+CREATE TABLE touches (
+    id INTEGER PRIMARY KEY,
+    enrollment_id INTEGER NOT NULL REFERENCES enrollments(id) ON DELETE CASCADE,
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    player_id INTEGER NOT NULL REFERENCES players(id) ON DELETE CASCADE,
+    -- the account's owner, copied so one rep's queue is one index range
+    owner TEXT NOT NULL,
+    step INTEGER NOT NULL,
+    -- position in the player's thread within the enrollment
+    seq INTEGER NOT NULL,
+    nominal_day INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    state TEXT NOT NULL,
+    due_at INTEGER NOT NULL,
+    deadline_at INTEGER,
+    why TEXT NOT NULL,
+    outcome TEXT,
+    done_at INTEGER,
+    note TEXT,
+    reason TEXT
+) STRICT;
+CREATE INDEX touches_queue ON touches(owner, due_at) WHERE state IN ('due', 'snoozed');
+CREATE INDEX touches_open_due ON touches(due_at) WHERE state IN ('due', 'snoozed');
+CREATE INDEX touches_thread ON touches(enrollment_id, player_id, seq);
+CREATE INDEX touches_account ON touches(account_id);
+CREATE INDEX touches_done ON touches(done_at) WHERE done_at IS NOT NULL;
+
+-- Append-only log of every action; `undo` holds what reverses it.
+CREATE TABLE activity (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    account_id INTEGER,
+    player_id INTEGER,
+    touch_id INTEGER,
+    channel TEXT,
+    outcome TEXT,
+    detail TEXT,
+    undo TEXT,
+    undone_by INTEGER
+) STRICT;
+CREATE INDEX activity_at ON activity(at);
+CREATE INDEX activity_account ON activity(account_id, at);
+CREATE INDEX activity_engaged ON activity(at)
+    WHERE outcome IN ('opened', 'replied_positive', 'replied_negative', 'meeting_booked');
+",
+];
+
+/// The schema version this build writes.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.len() as i64
+}

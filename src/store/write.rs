@@ -1,0 +1,279 @@
+//! Loading data: reps, accounts, players, triggers, plays, and raw history
+//! (for the demo). A `Loader` is one transaction: all of it lands or none.
+
+use super::rows::{EnrollmentRow, TouchRow};
+use super::{ts, Result, Store, StoreError};
+use crate::domain::{AccountStatus, Bant, Channel, Outcome, PlayerStatus, Role, Tier};
+use crate::play::Play;
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
+
+/// An account to add.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAccount {
+    pub name: String,
+    pub domain: Option<String>,
+    pub industry: Option<String>,
+    pub segment: Option<String>,
+    pub region: Option<String>,
+    pub country: Option<String>,
+    pub employees: Option<i64>,
+    pub annual_revenue: Option<i64>,
+    pub owner: String,
+    pub status: AccountStatus,
+    pub source: Option<String>,
+    pub opportunity_value: Option<i64>,
+    pub bant: Option<Bant>,
+}
+
+/// A player to add.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewPlayer {
+    pub account_id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub title: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub linkedin: Option<String>,
+    pub zone: Tz,
+    pub tier: Tier,
+    pub role: Role,
+    pub status: PlayerStatus,
+}
+
+/// A bulk write in one transaction; dropped without `commit`, nothing lands.
+pub struct Loader<'c> {
+    tx: Transaction<'c>,
+}
+
+impl Store {
+    pub fn loader(&mut self) -> Result<Loader<'_>> {
+        Ok(Loader { tx: self.conn.transaction_with_behavior(TransactionBehavior::Immediate)? })
+    }
+}
+
+impl Loader<'_> {
+    pub fn commit(self) -> Result<()> {
+        self.tx.commit()?;
+        Ok(())
+    }
+
+    /// Removes every record (for `demo --force`).
+    pub fn clear_all(&self) -> Result<()> {
+        self.tx.execute_batch(
+            "DELETE FROM activity; DELETE FROM touches; DELETE FROM enrollments; DELETE FROM triggers;
+             DELETE FROM players; DELETE FROM accounts; DELETE FROM plays; DELETE FROM reps;",
+        )?;
+        Ok(())
+    }
+
+    pub fn upsert_rep(&self, name: &str, zone: Tz) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO reps (name, zone) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET zone = excluded.zone",
+            params![name, zone.name()],
+        )?;
+        Ok(())
+    }
+
+    pub fn insert_account(&self, a: &NewAccount, at: DateTime<Utc>) -> Result<i64> {
+        let factor = |f: fn(&Bant) -> u8| a.bant.as_ref().map(|b| i64::from(f(b)));
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO accounts (name, domain, industry, segment, region, country, employees, annual_revenue, owner,
+             status, source, opportunity_value, budget, authority, need, timing, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+        )?;
+        stmt.execute(params![
+            a.name,
+            a.domain,
+            a.industry,
+            a.segment,
+            a.region,
+            a.country,
+            a.employees,
+            a.annual_revenue,
+            a.owner,
+            a.status.as_str(),
+            a.source,
+            a.opportunity_value,
+            factor(|b| b.budget),
+            factor(|b| b.authority),
+            factor(|b| b.need),
+            factor(|b| b.timing),
+            ts(at),
+        ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    pub fn insert_player(&self, p: &NewPlayer) -> Result<i64> {
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO players (account_id, first_name, last_name, title, email, phone, linkedin, zone, tier, role, status)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?;
+        stmt.execute(params![
+            p.account_id,
+            p.first_name,
+            p.last_name,
+            p.title,
+            p.email,
+            p.phone,
+            p.linkedin,
+            p.zone.name(),
+            p.tier.as_str(),
+            p.role.as_str(),
+            p.status.as_str(),
+        ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Adds a trigger event and keeps the account's freshest trigger current.
+    pub fn insert_trigger(
+        &self,
+        account_id: i64,
+        kind: &str,
+        summary: &str,
+        source: Option<&str>,
+        on: NaiveDate,
+    ) -> Result<i64> {
+        let day = on.format("%Y-%m-%d").to_string();
+        self.tx
+            .prepare_cached(
+                "INSERT INTO triggers (account_id, kind, summary, source, occurred_on) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![account_id, kind, summary, source, day])?;
+        let id = self.tx.last_insert_rowid();
+        self.tx
+            .prepare_cached(
+                "UPDATE accounts SET last_trigger_on = ?2, last_trigger = ?3
+                 WHERE id = ?1 AND (last_trigger_on IS NULL OR last_trigger_on <= ?2)",
+            )?
+            .execute(params![account_id, day, summary])?;
+        Ok(id)
+    }
+
+    /// Installs a play version; installing the same text again is a no-op, but
+    /// a changed play must carry a new version number.
+    pub fn install_play(&self, source: &str, at: DateTime<Utc>) -> Result<i64> {
+        let play = Play::parse(source).map_err(|e| StoreError::Invalid(format!("play: {e}")))?;
+        let existing: Option<(i64, String)> = self
+            .tx
+            .query_row(
+                "SELECT id, source FROM plays WHERE name = ?1 AND version = ?2",
+                params![play.name, play.version],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        match existing {
+            Some((id, stored)) if stored == source => Ok(id),
+            Some(_) => Err(StoreError::Invalid(format!(
+                "play {} is already installed with different content; raise its version to install the change",
+                play.label()
+            ))),
+            None => {
+                self.tx.execute(
+                    "INSERT INTO plays (name, version, title, source, loaded_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![play.name, play.version, play.title, source, ts(at)],
+                )?;
+                Ok(self.tx.last_insert_rowid())
+            }
+        }
+    }
+
+    /// Raw history (demo): an enrollment as given.
+    pub fn insert_enrollment(&self, e: &EnrollmentRow) -> Result<i64> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO enrollments (account_id, play_id, started_at, started_by, state, paused_at, paused_until, reason)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![
+                e.account_id,
+                e.play_id,
+                ts(e.started_at),
+                e.started_by,
+                e.state.as_str(),
+                e.paused_at.map(ts),
+                e.paused_until.map(ts),
+                e.reason
+            ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Raw history (demo): a touch as given.
+    pub fn insert_touch(&self, t: &TouchRow) -> Result<i64> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO touches (enrollment_id, account_id, player_id, owner, step, seq, nominal_day, kind, channel,
+                 state, due_at, deadline_at, why, outcome, done_at, note, reason)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+            )?
+            .execute(params![
+                t.enrollment_id,
+                t.account_id,
+                t.player_id,
+                t.owner,
+                t.step,
+                t.seq,
+                t.nominal_day,
+                t.kind.as_str(),
+                t.channel.as_str(),
+                t.state.as_str(),
+                ts(t.due_at),
+                t.deadline.map(ts),
+                t.why,
+                t.outcome.map(Outcome::as_str),
+                t.done_at.map(ts),
+                t.note,
+                t.reason,
+            ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Raw history (demo): a past action, not undoable.
+    #[allow(clippy::too_many_arguments)]
+    pub fn insert_activity(
+        &self,
+        at: DateTime<Utc>,
+        actor: &str,
+        action: &str,
+        account_id: i64,
+        player_id: Option<i64>,
+        touch_id: Option<i64>,
+        channel: Option<Channel>,
+        outcome: Option<Outcome>,
+    ) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO activity (at, actor, action, account_id, player_id, touch_id, channel, outcome)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![
+                ts(at),
+                actor,
+                action,
+                account_id,
+                player_id,
+                touch_id,
+                channel.map(Channel::as_str),
+                outcome.map(Outcome::as_str)
+            ])?;
+        Ok(())
+    }
+}
+
+impl Loader<'_> {
+    pub fn set_player_status(&self, id: i64, status: PlayerStatus) -> Result<()> {
+        self.tx
+            .prepare_cached("UPDATE players SET status = ?2 WHERE id = ?1")?
+            .execute(params![id, status.as_str()])?;
+        Ok(())
+    }
+
+    pub fn set_account_status(&self, id: i64, status: AccountStatus) -> Result<()> {
+        self.tx
+            .prepare_cached("UPDATE accounts SET status = ?2 WHERE id = ?1")?
+            .execute(params![id, status.as_str()])?;
+        Ok(())
+    }
+}
