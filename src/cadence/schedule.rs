@@ -116,7 +116,11 @@ pub fn schedule(policy: &Policy, play: &Play, step: &Step, p: &Placement) -> Due
     }
     if let Some(prev) = p.prev {
         if days_between(zone, prev.done_at, due_at) > i64::from(play.max_gap_days) {
-            if let Some(back) = window.latest_allowed(zone, raw, prev.done_at.max(p.not_before)) {
+            // Pull back instead: the latest allowed moment no later than the
+            // last day the gap allows (or the planned time, if earlier).
+            let last_day = local(zone, prev.done_at).date_naive() + Duration::days(i64::from(play.max_gap_days) + 1);
+            let cap = resolve_local(zone, last_day.and_time(NaiveTime::MIN)) - Duration::seconds(1);
+            if let Some(back) = window.latest_allowed(zone, raw.min(cap), prev.done_at.max(p.not_before)) {
                 due_at = back;
                 reasons.pop();
                 reasons.push(format!(

@@ -1,8 +1,10 @@
 //! `plays check`: rule problems of a play, named per step.
 
 use super::Play;
+use crate::cadence::window::Weekdays;
 use crate::cadence::Policy;
 use crate::domain::{Role, Tier};
+use chrono::Weekday;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -120,6 +122,19 @@ pub fn check(play: &Play, policy: &Policy) -> Vec<Finding> {
         }
     }
 
+    let longest_break = longest_break(policy.office.days);
+    let office_tiers = play.steps.iter().any(|s| s.tiers.iter().any(|t| t.keeps_office_hours()));
+    if office_tiers && i64::from(play.max_gap_days) <= longest_break {
+        found.insert((
+            Severity::Error,
+            1,
+            format!(
+                "max_gap_days = {} cannot hold across {longest_break} days off in a row for directors and practitioners",
+                play.max_gap_days
+            ),
+        ));
+    }
+
     let mut warn = |message: String| found.insert((Severity::Warning, 1, message));
     let touches = play.steps.len();
     if touches < 7 {
@@ -140,6 +155,18 @@ pub fn check(play: &Play, policy: &Policy) -> Vec<Finding> {
     }
 
     found.into_iter().map(|(severity, line, message)| Finding { line, severity, message }).collect()
+}
+
+/// The longest run of consecutive non-working days in a week.
+fn longest_break(days: Weekdays) -> i64 {
+    let off: Vec<bool> = (0..14).map(|i| !days.contains(Weekday::try_from(i % 7).unwrap_or(Weekday::Mon))).collect();
+    let mut best = 0;
+    let mut run = 0;
+    for is_off in off {
+        run = if is_off { run + 1 } else { 0 };
+        best = best.max(run);
+    }
+    best.min(7)
 }
 
 #[cfg(test)]
