@@ -36,6 +36,15 @@ impl Default for Weights {
     }
 }
 
+impl Weights {
+    /// The least and the most the engagement and overdue boosts can add
+    /// (the trigger boost is known without counting anything).
+    pub fn boost_bounds(&self) -> (i64, i64) {
+        let terms = [self.engagement * self.engagement_cap.max(0), self.overdue * self.overdue_cap.max(0)];
+        (terms.iter().map(|t| (*t).max(0)).sum(), terms.iter().map(|t| (*t).min(0)).sum())
+    }
+}
+
 /// What the score of one account is computed from.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RankInputs {

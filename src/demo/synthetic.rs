@@ -94,6 +94,7 @@ pub fn generate(
     store.bulk_load_mode()?;
     let loader = store.loader()?;
     loader.clear_all()?;
+    let indexes = loader.drop_history_indexes()?;
     let plays = install_builtin_plays(&loader, now)?;
     let mut play_list: Vec<_> = plays.values().map(|(id, p)| (*id, p)).collect();
     play_list.sort_by_key(|(id, _)| *id);
@@ -112,7 +113,7 @@ pub fn generate(
         let zone: Tz = GEOS[i % GEOS.len()].2[0].parse().unwrap_or(chrono_tz::UTC);
         loader.upsert_rep(rep, zone)?;
     }
-    let how = Behaviour { left_overdue: 0.03, opened: 0.2, replied: 0.02, meeting: 0.01, bounced: 0.01 };
+    let how = Behaviour { left_overdue: 0.004, opened: 0.2, replied: 0.02, meeting: 0.01, bounced: 0.01 };
     let mut summary = Summary { reps: reps.len(), ..Summary::default() };
     for n in 0..accounts {
         let (region, country, zones) = *rng.pick(GEOS);
@@ -188,6 +189,7 @@ pub fn generate(
                 write_history(&loader, policy, (play_id, play), id, owner, &players, start, now, &how, &mut rng)?;
         }
     }
+    loader.rebuild_indexes(&indexes)?;
     loader.commit()?;
     store.analyze()?;
     Ok(summary)

@@ -71,6 +71,70 @@ pub struct ActivityRow {
     pub undone: bool,
 }
 
+macro_rules! queue_select {
+    () => {
+        "SELECT t.id, t.enrollment_id, t.account_id, t.player_id, t.owner, t.step, t.seq, t.nominal_day, t.kind,
+                t.channel, t.state, t.due_at, t.deadline_at, t.why, t.outcome, t.done_at, t.note, t.reason,
+                a.name, p.first_name || ' ' || p.last_name, p.title, p.tier, p.role, p.zone, e.play_id
+         FROM touches t
+         JOIN enrollments e ON e.id = t.enrollment_id
+         JOIN players p ON p.id = t.player_id
+         JOIN accounts a ON a.id = t.account_id
+         WHERE t.state IN ('due', 'snoozed') AND t.due_at < ?1
+           AND (e.state = 'active' OR (e.state = 'paused' AND e.paused_until <= ?3))"
+    };
+}
+
+/// The ranked list in two passes, exact: `base` scores every account by
+/// what needs no aggregate (BANT product + fresh trigger); the row at the
+/// page's end bounds the final scores, since the boosts lie within
+/// [min_boost, max_boost]; only accounts that can still reach the page get
+/// their engagement and overdue counts from per-account indexes.
+macro_rules! ranked_base {
+    () => {
+        "WITH base AS (
+            SELECT a.id,
+                   (a.budget IS NOT NULL AND a.authority IS NOT NULL AND a.need IS NOT NULL AND a.timing IS NOT NULL) AS scored,
+                   COALESCE(a.budget * a.authority * a.need * a.timing, 0)
+                   + CASE WHEN a.last_trigger_on BETWEEN :fresh_since AND :today THEN :w_trigger ELSE 0 END AS pre
+            FROM accounts a"
+    };
+}
+
+macro_rules! ranked_rest {
+    () => {
+        concat!(
+            "   AND (:industry IS NULL OR a.industry LIKE :industry ESCAPE '\\')
+               AND (:region IS NULL OR a.region LIKE :region ESCAPE '\\' OR a.country LIKE :region ESCAPE '\\')
+               AND (:status IS NULL OR a.status LIKE :status ESCAPE '\\')
+               AND (:segment IS NULL OR a.segment LIKE :segment ESCAPE '\\')
+               AND (:source IS NULL OR a.source LIKE :source ESCAPE '\\')
+               AND (:text IS NULL OR a.name LIKE :text ESCAPE '\\' OR a.domain LIKE :text ESCAPE '\\')
+               AND (:tier IS NULL OR EXISTS (SELECT 1 FROM players p WHERE p.account_id = a.id AND p.tier = :tier))),
+         cut AS (SELECT scored, pre FROM base ORDER BY scored DESC, pre DESC LIMIT 1 OFFSET :nth),
+         cand AS (
+            SELECT base.id, base.scored, base.pre,
+                (SELECT COUNT(*) FROM activity v
+                 WHERE v.account_id = base.id AND v.at >= :eng_since AND v.undone_by IS NULL
+                   AND v.outcome IN ('opened', 'replied_positive', 'replied_negative', 'meeting_booked')) AS eng,
+                (SELECT COUNT(*) FROM touches t JOIN enrollments e ON e.id = t.enrollment_id
+                 WHERE t.account_id = base.id AND t.state IN ('due', 'snoozed') AND t.due_at < :now
+                   AND (t.due_at < :day_start OR t.deadline_at < :now)
+                   AND (e.state = 'active' OR (e.state = 'paused' AND e.paused_until <= :now))) AS ovd
+            FROM base LEFT JOIN cut ON 1
+            WHERE cut.scored IS NULL OR base.scored > cut.scored
+               OR (base.scored = cut.scored AND base.pre + :max_boost >= cut.pre + :min_boost))
+         SELECT ",
+            account_columns!(),
+            ", a.last_trigger_on, a.last_trigger, c.eng, c.ovd,
+                c.pre + MAX(MIN(c.eng, :eng_cap), 0) * :w_eng + MAX(MIN(c.ovd, :ovd_cap), 0) * :w_ovd AS score
+         FROM cand c JOIN accounts a ON a.id = c.id
+         ORDER BY c.scored DESC, score DESC, a.name COLLATE NOCASE, a.id
+         LIMIT :limit OFFSET :offset"
+        )
+    };
+}
+
 fn like(value: Option<&String>) -> Option<String> {
     value.map(|v| format!("%{}%", v.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")))
 }
@@ -221,18 +285,14 @@ impl Store {
     /// Touches waiting for the rep (due or snoozed) and due before `until`, in
     /// running enrollments; `owner` narrows to one rep.
     pub fn queue(&self, owner: Option<&str>, until: DateTime<Utc>, now: DateTime<Utc>) -> Result<Vec<QueueRow>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT t.id, t.enrollment_id, t.account_id, t.player_id, t.owner, t.step, t.seq, t.nominal_day, t.kind,
-                    t.channel, t.state, t.due_at, t.deadline_at, t.why, t.outcome, t.done_at, t.note, t.reason,
-                    a.name, p.first_name || ' ' || p.last_name, p.title, p.tier, p.role, p.zone, e.play_id
-             FROM touches t
-             JOIN enrollments e ON e.id = t.enrollment_id
-             JOIN players p ON p.id = t.player_id
-             JOIN accounts a ON a.id = t.account_id
-             WHERE t.state IN ('due', 'snoozed') AND t.due_at < ?1 AND (?2 IS NULL OR t.owner = ?2)
-               AND (e.state = 'active' OR (e.state = 'paused' AND e.paused_until <= ?3))
-             ORDER BY t.due_at, t.id",
-        )?;
+        // Two statements so that one rep's queue is a range of the
+        // (owner, due_at) index rather than a scan of everyone's.
+        let sql = if owner.is_some() {
+            concat!(queue_select!(), " AND t.owner = ?2 ORDER BY t.due_at, t.id")
+        } else {
+            concat!(queue_select!(), " AND ?2 IS NULL ORDER BY t.due_at, t.id")
+        };
+        let mut stmt = self.conn.prepare_cached(sql)?;
         let rows = stmt
             .query_map(params![ts(until), owner, ts(now)], |r| {
                 Ok(QueueRow {
@@ -292,40 +352,15 @@ impl Store {
         offset: usize,
     ) -> Result<Vec<RankedRow>> {
         let fresh_since = cut.today - chrono::Duration::days(weights.trigger_fresh_days);
-        let mut stmt = self.conn.prepare_cached(concat!(
-            "WITH eng AS (
-                SELECT account_id, COUNT(*) AS n FROM activity
-                WHERE at >= :eng_since AND undone_by IS NULL
-                  AND outcome IN ('opened', 'replied_positive', 'replied_negative', 'meeting_booked')
-                GROUP BY account_id),
-             ovd AS (
-                SELECT t.account_id, COUNT(*) AS n FROM touches t JOIN enrollments e ON e.id = t.enrollment_id
-                WHERE t.state IN ('due', 'snoozed') AND t.due_at < :now
-                  AND (t.due_at < :day_start OR t.deadline_at < :now)
-                  AND (e.state = 'active' OR (e.state = 'paused' AND e.paused_until <= :now))
-                GROUP BY t.account_id)
-             SELECT ",
-            account_columns!(),
-            ", a.last_trigger_on, a.last_trigger, COALESCE(eng.n, 0), COALESCE(ovd.n, 0),
-                COALESCE(a.budget * a.authority * a.need * a.timing, 0)
-                + CASE WHEN a.last_trigger_on BETWEEN :fresh_since AND :today THEN :w_trigger ELSE 0 END
-                + MAX(MIN(COALESCE(eng.n, 0), :eng_cap), 0) * :w_eng
-                + MAX(MIN(COALESCE(ovd.n, 0), :ovd_cap), 0) * :w_ovd AS score
-             FROM accounts a
-             LEFT JOIN eng ON eng.account_id = a.id
-             LEFT JOIN ovd ON ovd.account_id = a.id
-             WHERE (:owner IS NULL OR a.owner = :owner)
-               AND (:industry IS NULL OR a.industry LIKE :industry ESCAPE '\\')
-               AND (:region IS NULL OR a.region LIKE :region ESCAPE '\\' OR a.country LIKE :region ESCAPE '\\')
-               AND (:status IS NULL OR a.status LIKE :status ESCAPE '\\')
-               AND (:segment IS NULL OR a.segment LIKE :segment ESCAPE '\\')
-               AND (:source IS NULL OR a.source LIKE :source ESCAPE '\\')
-               AND (:text IS NULL OR a.name LIKE :text ESCAPE '\\' OR a.domain LIKE :text ESCAPE '\\')
-               AND (:tier IS NULL OR EXISTS (SELECT 1 FROM players p WHERE p.account_id = a.id AND p.tier = :tier))
-             ORDER BY (a.budget IS NOT NULL AND a.authority IS NOT NULL AND a.need IS NOT NULL AND a.timing IS NOT NULL) DESC,
-                      score DESC, a.name COLLATE NOCASE, a.id
-             LIMIT :limit OFFSET :offset"
-        ))?;
+        let (max_boost, min_boost) = weights.boost_bounds();
+        // With an owner, the accounts_owner index narrows the scan; without,
+        // a plain table scan beats walking any index.
+        let sql = if filter.owner.is_some() {
+            concat!(ranked_base!(), " WHERE a.owner = :owner ", ranked_rest!())
+        } else {
+            concat!(ranked_base!(), " NOT INDEXED WHERE :owner IS NULL ", ranked_rest!())
+        };
+        let mut stmt = self.conn.prepare_cached(sql)?;
         let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
         let rows: Vec<(Account, RankInputs)> = stmt
             .query_map(
@@ -349,6 +384,9 @@ impl Store {
                     ":text": like(filter.text.as_ref()),
                     ":tier": filter.tier,
                     ":limit": limit as i64,
+                    ":nth": (limit + offset).saturating_sub(1) as i64,
+                    ":max_boost": max_boost,
+                    ":min_boost": min_boost,
                     ":offset": offset as i64,
                 },
                 |r| {

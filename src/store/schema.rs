@@ -112,6 +112,7 @@ CREATE INDEX touches_queue ON touches(owner, due_at) WHERE state IN ('due', 'sno
 CREATE INDEX touches_open_due ON touches(due_at) WHERE state IN ('due', 'snoozed');
 CREATE INDEX touches_thread ON touches(enrollment_id, player_id, seq);
 CREATE INDEX touches_account ON touches(account_id);
+CREATE INDEX touches_open_account ON touches(account_id, due_at) WHERE state IN ('due', 'snoozed');
 CREATE INDEX touches_done ON touches(done_at) WHERE done_at IS NOT NULL;
 
 -- Append-only log of every action; `undo` holds what reverses it.
@@ -131,8 +132,9 @@ CREATE TABLE activity (
 ) STRICT;
 CREATE INDEX activity_at ON activity(at);
 CREATE INDEX activity_account ON activity(account_id, at);
-CREATE INDEX activity_engaged ON activity(at)
-    WHERE outcome IN ('opened', 'replied_positive', 'replied_negative', 'meeting_booked');
+-- the ranking's per-account boosts, each answered from a small index
+CREATE INDEX activity_engaged ON activity(account_id, at)
+    WHERE undone_by IS NULL AND outcome IN ('opened', 'replied_positive', 'replied_negative', 'meeting_booked');
 ",
 ];
 

@@ -263,6 +263,30 @@ impl Loader<'_> {
 }
 
 impl Loader<'_> {
+    /// Drops the secondary indexes of the history tables for a bulk load and
+    /// returns the statements that rebuild them (`rebuild_indexes`): building
+    /// an index once is far cheaper than updating it per row.
+    pub fn drop_history_indexes(&self) -> Result<Vec<String>> {
+        let mut stmt = self.tx.prepare(
+            "SELECT name, sql FROM sqlite_master
+             WHERE type = 'index' AND tbl_name IN ('touches', 'activity') AND sql IS NOT NULL",
+        )?;
+        let found: Vec<(String, String)> =
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        for (name, _) in &found {
+            // Index names come from sqlite_master, not from input.
+            self.tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "")))?;
+        }
+        Ok(found.into_iter().map(|(_, sql)| sql).collect())
+    }
+
+    pub fn rebuild_indexes(&self, statements: &[String]) -> Result<()> {
+        for sql in statements {
+            self.tx.execute_batch(sql)?;
+        }
+        Ok(())
+    }
+
     pub fn set_player_status(&self, id: i64, status: PlayerStatus) -> Result<()> {
         self.tx
             .prepare_cached("UPDATE players SET status = ?2 WHERE id = ?1")?
