@@ -37,6 +37,22 @@ impl Default for Weights {
 }
 
 impl Weights {
+    pub fn trigger_points(&self, fresh: bool) -> i64 {
+        if fresh {
+            self.trigger
+        } else {
+            0
+        }
+    }
+
+    /// Points for engagements and overdue touches, each capped.
+    pub fn boost_points(&self, engagements: i64, overdue: i64) -> (i64, i64) {
+        (
+            engagements.clamp(0, self.engagement_cap.max(0)) * self.engagement,
+            overdue.clamp(0, self.overdue_cap.max(0)) * self.overdue,
+        )
+    }
+
     /// The least and the most the engagement and overdue boosts can add
     /// (the trigger boost is known without counting anything).
     pub fn boost_bounds(&self) -> (i64, i64) {
@@ -119,32 +135,68 @@ pub fn score(inputs: &RankInputs, weights: &Weights, today: NaiveDate) -> Score 
         None => terms.push(Term { name: "bant", points: 0, detail: "unrated (no BANT yet)".into() }),
     }
     if let Some((on, summary)) = &inputs.trigger {
-        if trigger_is_fresh(weights, *on, today) && weights.trigger != 0 {
+        let points = weights.trigger_points(trigger_is_fresh(weights, *on, today));
+        if points != 0 {
             let age = (today - *on).num_days();
-            terms.push(Term {
-                name: "trigger",
-                points: weights.trigger,
-                detail: format!("fresh trigger ({summary}, {age}d ago)"),
-            });
+            terms.push(Term { name: "trigger", points, detail: format!("fresh trigger ({summary}, {age}d ago)") });
         }
     }
-    let engaged = inputs.engagements.clamp(0, weights.engagement_cap);
-    if engaged > 0 && weights.engagement != 0 {
+    let (engagement, overdue) = weights.boost_points(inputs.engagements, inputs.overdue);
+    if engagement != 0 {
         terms.push(Term {
             name: "engagement",
-            points: engaged * weights.engagement,
+            points: engagement,
             detail: format!("{} engagement(s) in {}d", inputs.engagements, weights.engagement_days),
         });
     }
-    let overdue = inputs.overdue.clamp(0, weights.overdue_cap);
-    if overdue > 0 && weights.overdue != 0 {
-        terms.push(Term {
-            name: "overdue",
-            points: overdue * weights.overdue,
-            detail: format!("{} overdue touch(es)", inputs.overdue),
-        });
+    if overdue != 0 {
+        terms.push(Term { name: "overdue", points: overdue, detail: format!("{} overdue touch(es)", inputs.overdue) });
     }
     Score { total: terms.iter().map(|t| t.points).sum(), scored: inputs.bant.is_some(), terms }
+}
+
+/// What ranking knows of an account before counting anything: enough to
+/// bound its final score (see `candidates`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Prescore {
+    pub account_id: i64,
+    /// The BANT product, when rated.
+    pub bant: Option<i64>,
+    pub fresh_trigger: bool,
+}
+
+impl Prescore {
+    fn key(&self, weights: &Weights) -> (bool, i64) {
+        (self.bant.is_some(), self.bant.unwrap_or(0) + weights.trigger_points(self.fresh_trigger))
+    }
+}
+
+/// The accounts that can still rank among the first `n`, given that the
+/// counted boosts lie within `Weights::boost_bounds`: any account whose best
+/// case is below the n-th account's worst case is out. Exact, not a guess.
+pub fn candidates(all: &[Prescore], weights: &Weights, n: usize) -> Vec<i64> {
+    if n == 0 || all.len() <= n {
+        return all.iter().map(|p| p.account_id).collect();
+    }
+    let mut keys: Vec<(bool, i64)> = all.iter().map(|p| p.key(weights)).collect();
+    let (_, nth, _) = keys.select_nth_unstable_by(n - 1, |a, b| b.cmp(a));
+    let (cut_scored, cut_pre) = *nth;
+    let (max_boost, min_boost) = weights.boost_bounds();
+    all.iter()
+        .filter(|p| {
+            let (scored, pre) = p.key(weights);
+            scored > cut_scored || (scored == cut_scored && pre + max_boost >= cut_pre + min_boost)
+        })
+        .map(|p| p.account_id)
+        .collect()
+}
+
+/// The total of an account from its prescore and counted boosts; equal to
+/// `score(..).total` for the same account.
+pub fn total(pre: &Prescore, weights: &Weights, engagements: i64, overdue: i64) -> (bool, i64) {
+    let (scored, base) = pre.key(weights);
+    let (e, o) = weights.boost_points(engagements, overdue);
+    (scored, base + e + o)
 }
 
 #[cfg(test)]
@@ -169,6 +221,22 @@ mod tests {
             s.explain(),
             "120 BANT 4x3x5x2 + 100 fresh trigger (Series B, 13d ago) + 120 5 engagement(s) in 14d + 25 1 overdue touch(es)"
         );
+    }
+
+    #[test]
+    fn candidates_keep_every_account_that_could_reach_the_page() {
+        let w = Weights::default();
+        let pre = |id: i64, bant: Option<i64>, fresh: bool| Prescore { account_id: id, bant, fresh_trigger: fresh };
+        let all = vec![
+            pre(1, Some(600), false),
+            pre(2, Some(500), false),
+            pre(3, Some(400), false),
+            pre(4, Some(100), true),
+            pre(5, None, true),
+        ];
+        // Top 1: the 600 account; 500 + up to 220 of boosts can still beat it, 400 + 220 can too, 200 cannot.
+        assert_eq!(candidates(&all, &w, 1), vec![1, 2, 3]);
+        assert_eq!(candidates(&all, &w, 10).len(), 5);
     }
 
     #[test]

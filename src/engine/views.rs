@@ -108,7 +108,7 @@ pub fn parse_filter(expr: &str) -> std::result::Result<AccountFilter, String> {
                 match key.to_ascii_lowercase().as_str() {
                     "industry" => f.industry = value,
                     "region" | "country" => f.region = value,
-                    "owner" => f.owner = value,
+                    "owner" => f.owner_like = value,
                     "status" => f.status = value,
                     "segment" => f.segment = value,
                     "source" => f.source = value,
@@ -139,6 +139,7 @@ impl Engine {
         let (today_start, _) = self.day_bounds(zone, today);
         let (_, day_end) = self.day_bounds(zone, date);
         let until = if tomorrow { self.day_bounds(zone, date.succ_opt().unwrap_or(date)).1 } else { day_end };
+        let _snapshot = store.snapshot()?;
         let rows = store.queue(owner, until, self.now)?;
         let cut = self.cutoffs(zone);
         let mut scores: HashMap<i64, Score> = HashMap::new();
@@ -189,7 +190,8 @@ impl Engine {
         Ok(items)
     }
 
-    /// The ranked account list (one page of it).
+    /// The ranked account list (one page of it). Only accounts that can
+    /// still reach the page are counted (see `rank::candidates`).
     pub fn accounts(
         &self,
         store: &Store,
@@ -199,19 +201,28 @@ impl Engine {
     ) -> Result<Vec<AccountItem>> {
         let zone = self.rep_zone(store, filter.owner.as_deref())?;
         let cut = self.cutoffs(zone);
-        let rows = store.ranked_accounts(filter, &self.weights, &cut, limit, offset)?;
-        Ok(rows
-            .into_iter()
-            .enumerate()
-            .map(|(i, row)| {
-                let score = rank::score(&row.inputs, &self.weights, cut.today);
-                AccountItem { rank: offset + i + 1, row, score }
-            })
-            .collect())
+        let _snapshot = store.snapshot()?;
+        let prescores = store.prescores(filter, &self.weights, &cut)?;
+        let wanted: std::collections::HashSet<i64> =
+            rank::candidates(&prescores, &self.weights, limit + offset).into_iter().collect();
+        let mut totals = Vec::with_capacity(wanted.len());
+        for pre in prescores.iter().filter(|p| wanted.contains(&p.account_id)) {
+            let (engagements, overdue) = store.boost_counts(pre.account_id, &self.weights, &cut)?;
+            totals.push((rank::total(pre, &self.weights, engagements, overdue), pre.account_id));
+        }
+        totals.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut items = Vec::with_capacity(limit);
+        for (i, (_, id)) in totals.into_iter().skip(offset).take(limit).enumerate() {
+            let row = store.ranked_row(id, &self.weights, &cut)?;
+            let score = rank::score(&row.inputs, &self.weights, cut.today);
+            items.push(AccountItem { rank: offset + i + 1, row, score });
+        }
+        Ok(items)
     }
 
     /// One account: score explained, triggers, players, plays with their steps.
     pub fn account_detail(&self, store: &Store, key: &str) -> Result<AccountDetail> {
+        let _snapshot = store.snapshot()?;
         let account = store.find_account(key)?;
         let zone = self.rep_zone(store, Some(&account.owner))?;
         let cut = self.cutoffs(zone);

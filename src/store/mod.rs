@@ -80,6 +80,10 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
+        // Plans stay fixed for a prepared statement: without this, the
+        // statistics of ANALYZE make SQLite re-plan a cached statement each
+        // time it gets new parameters, which dominated per-account lookups.
+        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
         let mut store = Store { conn };
         store.migrate(label)?;
         Ok(store)
@@ -116,6 +120,12 @@ impl Store {
         self.conn.pragma_update(None, "synchronous", "OFF")?;
         self.conn.pragma_update(None, "cache_size", -200_000)?;
         Ok(())
+    }
+
+    /// A read transaction: every query until it drops sees one snapshot, and
+    /// the file is locked once instead of per statement.
+    pub fn snapshot(&self) -> Result<rusqlite::Transaction<'_>> {
+        Ok(self.conn.unchecked_transaction()?)
     }
 
     /// Refreshes the query planner's statistics after a large load.

@@ -1,10 +1,10 @@
 //! Queries behind the views: the queue, the ranked list, an account's play.
 
-use super::rows::{self, EnrollmentRow, PlayRow, TouchRow, ACCOUNT_WIDTH};
+use super::rows::{self, EnrollmentRow, PlayRow, TouchRow};
 use super::{ts, Result, Store, StoreError};
 use crate::domain::{Account, Channel, Outcome, Player, Role, Tier, Trigger};
 use crate::play::Play;
-use crate::rank::{RankInputs, Weights};
+use crate::rank::{Prescore, RankInputs, Weights};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use rusqlite::{named_params, params, OptionalExtension};
@@ -22,7 +22,10 @@ pub struct RankCutoffs {
 /// Narrowing of the account list; every field is optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AccountFilter {
+    /// Exactly this rep's accounts.
     pub owner: Option<String>,
+    /// Reps whose name contains this text (the `owner:` filter field).
+    pub owner_like: Option<String>,
     pub industry: Option<String>,
     pub region: Option<String>,
     pub status: Option<String>,
@@ -85,53 +88,29 @@ macro_rules! queue_select {
     };
 }
 
-/// The ranked list in two passes, exact: `base` scores every account by
-/// what needs no aggregate (BANT product + fresh trigger); the row at the
-/// page's end bounds the final scores, since the boosts lie within
-/// [min_boost, max_boost]; only accounts that can still reach the page get
-/// their engagement and overdue counts from per-account indexes.
-macro_rules! ranked_base {
+macro_rules! prescore_select {
     () => {
-        "WITH base AS (
-            SELECT a.id,
-                   (a.budget IS NOT NULL AND a.authority IS NOT NULL AND a.need IS NOT NULL AND a.timing IS NOT NULL) AS scored,
-                   COALESCE(a.budget * a.authority * a.need * a.timing, 0)
-                   + CASE WHEN a.last_trigger_on BETWEEN :fresh_since AND :today THEN :w_trigger ELSE 0 END AS pre
-            FROM accounts a"
+        "SELECT a.id, a.bant_score, COALESCE(a.last_trigger_on BETWEEN :fresh_since AND :today, 0) FROM accounts a"
     };
 }
 
-macro_rules! ranked_rest {
+/// Names every filter parameter, so one parameter list serves all variants.
+macro_rules! prescore_unused {
     () => {
-        concat!(
-            "   AND (:industry IS NULL OR a.industry LIKE :industry ESCAPE '\\')
-               AND (:region IS NULL OR a.region LIKE :region ESCAPE '\\' OR a.country LIKE :region ESCAPE '\\')
-               AND (:status IS NULL OR a.status LIKE :status ESCAPE '\\')
-               AND (:segment IS NULL OR a.segment LIKE :segment ESCAPE '\\')
-               AND (:source IS NULL OR a.source LIKE :source ESCAPE '\\')
-               AND (:text IS NULL OR a.name LIKE :text ESCAPE '\\' OR a.domain LIKE :text ESCAPE '\\')
-               AND (:tier IS NULL OR EXISTS (SELECT 1 FROM players p WHERE p.account_id = a.id AND p.tier = :tier))),
-         cut AS (SELECT scored, pre FROM base ORDER BY scored DESC, pre DESC LIMIT 1 OFFSET :nth),
-         cand AS (
-            SELECT base.id, base.scored, base.pre,
-                (SELECT COUNT(*) FROM activity v
-                 WHERE v.account_id = base.id AND v.at >= :eng_since AND v.undone_by IS NULL
-                   AND v.outcome IN ('opened', 'replied_positive', 'replied_negative', 'meeting_booked')) AS eng,
-                (SELECT COUNT(*) FROM touches t JOIN enrollments e ON e.id = t.enrollment_id
-                 WHERE t.account_id = base.id AND t.state IN ('due', 'snoozed') AND t.due_at < :now
-                   AND (t.due_at < :day_start OR t.deadline_at < :now)
-                   AND (e.state = 'active' OR (e.state = 'paused' AND e.paused_until <= :now))) AS ovd
-            FROM base LEFT JOIN cut ON 1
-            WHERE cut.scored IS NULL OR base.scored > cut.scored
-               OR (base.scored = cut.scored AND base.pre + :max_boost >= cut.pre + :min_boost))
-         SELECT ",
-            account_columns!(),
-            ", a.last_trigger_on, a.last_trigger, c.eng, c.ovd,
-                c.pre + MAX(MIN(c.eng, :eng_cap), 0) * :w_eng + MAX(MIN(c.ovd, :ovd_cap), 0) * :w_ovd AS score
-         FROM cand c JOIN accounts a ON a.id = c.id
-         ORDER BY c.scored DESC, score DESC, a.name COLLATE NOCASE, a.id
-         LIMIT :limit OFFSET :offset"
-        )
+        "COALESCE(:owner_like, :industry, :region, :status, :segment, :source, :text, :tier) IS NULL"
+    };
+}
+
+macro_rules! prescore_filters {
+    () => {
+        " AND (:owner_like IS NULL OR a.owner LIKE :owner_like ESCAPE '\\')
+          AND (:industry IS NULL OR a.industry LIKE :industry ESCAPE '\\')
+          AND (:region IS NULL OR a.region LIKE :region ESCAPE '\\' OR a.country LIKE :region ESCAPE '\\')
+          AND (:status IS NULL OR a.status LIKE :status ESCAPE '\\')
+          AND (:segment IS NULL OR a.segment LIKE :segment ESCAPE '\\')
+          AND (:source IS NULL OR a.source LIKE :source ESCAPE '\\')
+          AND (:text IS NULL OR a.name LIKE :text ESCAPE '\\' OR a.domain LIKE :text ESCAPE '\\')
+          AND (:tier IS NULL OR EXISTS (SELECT 1 FROM players p WHERE p.account_id = a.id AND p.tier = :tier))"
     };
 }
 
@@ -312,70 +291,48 @@ impl Store {
 
     /// What one account's score is made of.
     pub fn rank_inputs(&self, account_id: i64, weights: &Weights, cut: &RankCutoffs) -> Result<RankInputs> {
-        let account = self.account(account_id)?;
-        let trigger: Option<(String, String)> = self.conn.query_row(
-            "SELECT last_trigger_on, last_trigger FROM accounts WHERE id = ?1",
-            [account_id],
-            |r| Ok(r.get::<_, Option<String>>(0)?.zip(r.get::<_, Option<String>>(1)?)),
-        )?;
-        let engagements: i64 = self.conn.query_row(
-            "SELECT COUNT(*) FROM activity WHERE account_id = ?1 AND at >= ?2 AND undone_by IS NULL
-               AND outcome IN ('opened', 'replied_positive', 'replied_negative', 'meeting_booked')",
-            params![account_id, ts(engaged_since(weights, cut))],
-            |r| r.get(0),
-        )?;
-        let overdue: i64 = self.conn.query_row(
-            "SELECT COUNT(*) FROM touches t JOIN enrollments e ON e.id = t.enrollment_id
-             WHERE t.account_id = ?1 AND t.state IN ('due', 'snoozed') AND t.due_at < ?2
-               AND (t.due_at < ?3 OR t.deadline_at < ?2)
-               AND (e.state = 'active' OR (e.state = 'paused' AND e.paused_until <= ?2))",
-            params![account_id, ts(cut.now), ts(cut.day_start)],
-            |r| r.get(0),
-        )?;
-        Ok(RankInputs {
-            bant: account.bant,
-            trigger: trigger.and_then(|(d, s)| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok().map(|d| (d, s))),
-            engagements,
-            overdue,
-        })
+        let (bant, trigger) = self
+            .conn
+            .prepare_cached(
+                "SELECT budget, authority, need, timing, last_trigger_on, last_trigger FROM accounts WHERE id = ?1",
+            )?
+            .query_row([account_id], |r| {
+                let f = |i: usize| -> rusqlite::Result<Option<u8>> { Ok(r.get::<_, Option<i64>>(i)?.map(|v| v as u8)) };
+                let bant = match (f(0)?, f(1)?, f(2)?, f(3)?) {
+                    (Some(b), Some(a), Some(n), Some(t)) => crate::domain::Bant::new(b, a, n, t),
+                    _ => None,
+                };
+                let on: Option<String> = r.get(4)?;
+                let summary: Option<String> = r.get(5)?;
+                Ok((bant, on.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()).zip(summary)))
+            })
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound { what: "account", key: account_id.to_string() })?;
+        let (engagements, overdue) = self.boost_counts(account_id, weights, cut)?;
+        Ok(RankInputs { bant, trigger, engagements, overdue })
     }
 
-    /// The ranked account list, best first. The SQL score mirrors
-    /// `rank::score` so ordering and `LIMIT` happen in the database; the
-    /// explanation is then built by `rank::score` from the returned inputs.
-    pub fn ranked_accounts(
-        &self,
-        filter: &AccountFilter,
-        weights: &Weights,
-        cut: &RankCutoffs,
-        limit: usize,
-        offset: usize,
-    ) -> Result<Vec<RankedRow>> {
+    /// What ranking needs of every account matching `filter`, read from the
+    /// `accounts_rank` index alone when no filter needs the table.
+    pub fn prescores(&self, filter: &AccountFilter, weights: &Weights, cut: &RankCutoffs) -> Result<Vec<Prescore>> {
         let fresh_since = cut.today - chrono::Duration::days(weights.trigger_fresh_days);
-        let (max_boost, min_boost) = weights.boost_bounds();
-        // With an owner, the accounts_owner index narrows the scan; without,
-        // a plain table scan beats walking any index.
-        let sql = if filter.owner.is_some() {
-            concat!(ranked_base!(), " WHERE a.owner = :owner ", ranked_rest!())
-        } else {
-            concat!(ranked_base!(), " NOT INDEXED WHERE :owner IS NULL ", ranked_rest!())
+        let unfiltered = AccountFilter { owner: filter.owner.clone(), ..AccountFilter::default() } == *filter;
+        let sql = match (unfiltered, filter.owner.is_some()) {
+            (true, true) => concat!(prescore_select!(), " WHERE a.owner = :owner AND ", prescore_unused!()),
+            (true, false) => concat!(prescore_select!(), " WHERE :owner IS NULL AND ", prescore_unused!()),
+            (false, _) => {
+                concat!(prescore_select!(), " WHERE (:owner IS NULL OR a.owner = :owner)", prescore_filters!())
+            }
         };
-        let mut stmt = self.conn.prepare_cached(sql)?;
         let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
-        let rows: Vec<(Account, RankInputs)> = stmt
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt
             .query_map(
                 named_params! {
-                    ":eng_since": ts(engaged_since(weights, cut)),
-                    ":now": ts(cut.now),
-                    ":day_start": ts(cut.day_start),
                     ":fresh_since": day(fresh_since),
                     ":today": day(cut.today),
-                    ":w_trigger": weights.trigger,
-                    ":eng_cap": weights.engagement_cap,
-                    ":w_eng": weights.engagement,
-                    ":ovd_cap": weights.overdue_cap,
-                    ":w_ovd": weights.overdue,
                     ":owner": filter.owner,
+                    ":owner_like": like(filter.owner_like.as_ref()),
                     ":industry": like(filter.industry.as_ref()),
                     ":region": like(filter.region.as_ref()),
                     ":status": like(filter.status.as_ref()),
@@ -383,44 +340,53 @@ impl Store {
                     ":source": like(filter.source.as_ref()),
                     ":text": like(filter.text.as_ref()),
                     ":tier": filter.tier,
-                    ":limit": limit as i64,
-                    ":nth": (limit + offset).saturating_sub(1) as i64,
-                    ":max_boost": max_boost,
-                    ":min_boost": min_boost,
-                    ":offset": offset as i64,
                 },
-                |r| {
-                    let account = rows::account(r)?;
-                    let trigger_on: Option<String> = r.get(ACCOUNT_WIDTH)?;
-                    let trigger: Option<String> = r.get(ACCOUNT_WIDTH + 1)?;
-                    let inputs = RankInputs {
-                        bant: account.bant,
-                        trigger: trigger_on.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()).zip(trigger),
-                        engagements: r.get(ACCOUNT_WIDTH + 2)?,
-                        overdue: r.get(ACCOUNT_WIDTH + 3)?,
-                    };
-                    Ok((account, inputs))
-                },
+                |r| Ok(Prescore { account_id: r.get(0)?, bant: r.get(1)?, fresh_trigger: r.get(2)? }),
             )?
             .collect::<rusqlite::Result<_>>()?;
-        let mut progress = self.conn.prepare_cached(
-            "SELECT COALESCE(SUM(state = 'done'), 0), COALESCE(SUM(state IN ('done', 'skipped', 'planned', 'due', 'snoozed')), 0),
-                    MIN(CASE WHEN state IN ('due', 'snoozed') THEN due_at END)
-             FROM touches WHERE account_id = ?1 AND kind = 'step'",
-        )?;
-        rows.into_iter()
-            .map(|(account, inputs)| {
-                let (done, planned, next): (i64, i64, Option<i64>) =
-                    progress.query_row([account.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-                Ok(RankedRow {
-                    account,
-                    inputs,
-                    touches_done: done,
-                    touches_planned: planned,
-                    next_due: next.map(super::from_ts),
-                })
-            })
-            .collect()
+        Ok(rows)
+    }
+
+    /// Engagements in the window and overdue touches of one account.
+    pub fn boost_counts(&self, account_id: i64, weights: &Weights, cut: &RankCutoffs) -> Result<(i64, i64)> {
+        let engagements: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT COUNT(*) FROM activity WHERE account_id = ?1 AND at >= ?2 AND undone_by IS NULL
+                   AND outcome IN ('opened', 'replied_positive', 'replied_negative', 'meeting_booked')",
+            )?
+            .query_row(params![account_id, ts(engaged_since(weights, cut))], |r| r.get(0))?;
+        let overdue: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT COUNT(*) FROM touches t JOIN enrollments e ON e.id = t.enrollment_id
+                 WHERE t.account_id = ?1 AND t.state IN ('due', 'snoozed') AND t.due_at < ?2
+                   AND (t.due_at < ?3 OR t.deadline_at < ?2)
+                   AND (e.state = 'active' OR (e.state = 'paused' AND e.paused_until <= ?2))",
+            )?
+            .query_row(params![account_id, ts(cut.now), ts(cut.day_start)], |r| r.get(0))?;
+        Ok((engagements, overdue))
+    }
+
+    /// One account of the ranked list: record, score inputs, progress.
+    pub fn ranked_row(&self, account_id: i64, weights: &Weights, cut: &RankCutoffs) -> Result<RankedRow> {
+        let inputs = self.rank_inputs(account_id, weights, cut)?;
+        let (done, planned, next): (i64, i64, Option<i64>) = self
+            .conn
+            .prepare_cached(
+                "SELECT COALESCE(SUM(state = 'done'), 0),
+                        COALESCE(SUM(state IN ('done', 'skipped', 'planned', 'due', 'snoozed')), 0),
+                        MIN(CASE WHEN state IN ('due', 'snoozed') THEN due_at END)
+                 FROM touches WHERE account_id = ?1 AND kind = 'step'",
+            )?
+            .query_row([account_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(RankedRow {
+            account: self.account(account_id)?,
+            inputs,
+            touches_done: done,
+            touches_planned: planned,
+            next_due: next.map(super::from_ts),
+        })
     }
 }
 

@@ -158,9 +158,6 @@ macro_rules! account_columns {
     };
 }
 
-/// Number of columns `account` reads, so callers can append their own.
-pub(super) const ACCOUNT_WIDTH: usize = 17;
-
 pub(super) fn account(row: &Row<'_>) -> rusqlite::Result<Account> {
     let factor = |i: usize| -> rusqlite::Result<Option<u8>> { Ok(row.get::<_, Option<i64>>(i)?.map(|v| v as u8)) };
     let bant = match (factor(13)?, factor(14)?, factor(15)?, factor(16)?) {

@@ -27,12 +27,15 @@ CREATE TABLE accounts (
     authority INTEGER CHECK (authority BETWEEN 1 AND 5),
     need INTEGER CHECK (need BETWEEN 1 AND 5),
     timing INTEGER CHECK (timing BETWEEN 1 AND 5),
+    -- the BANT product; NULL while any factor is unrated
+    bant_score INTEGER GENERATED ALWAYS AS (budget * authority * need * timing) VIRTUAL,
     -- freshest trigger event, kept in step with `triggers` by the store
     last_trigger_on TEXT,
     last_trigger TEXT,
     created_at INTEGER NOT NULL
 ) STRICT;
-CREATE INDEX accounts_owner ON accounts(owner);
+-- ranking reads (owner, BANT product, freshest trigger) from this index alone
+CREATE INDEX accounts_rank ON accounts(owner, bant_score, last_trigger_on);
 CREATE INDEX accounts_domain ON accounts(domain);
 CREATE INDEX accounts_name ON accounts(name COLLATE NOCASE);
 
