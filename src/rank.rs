@@ -185,7 +185,7 @@ pub fn candidates(all: &[Prescore], weights: &Weights, n: usize) -> Vec<i64> {
     all.iter()
         .filter(|p| {
             let (scored, pre) = p.key(weights);
-            scored > cut_scored || (scored == cut_scored && pre + max_boost >= cut_pre + min_boost)
+            (scored && !cut_scored) || (scored == cut_scored && pre + max_boost >= cut_pre + min_boost)
         })
         .map(|p| p.account_id)
         .collect()

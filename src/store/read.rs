@@ -297,9 +297,12 @@ impl Store {
                 "SELECT budget, authority, need, timing, last_trigger_on, last_trigger FROM accounts WHERE id = ?1",
             )?
             .query_row([account_id], |r| {
-                let f = |i: usize| -> rusqlite::Result<Option<u8>> { Ok(r.get::<_, Option<i64>>(i)?.map(|v| v as u8)) };
-                let bant = match (f(0)?, f(1)?, f(2)?, f(3)?) {
-                    (Some(b), Some(a), Some(n), Some(t)) => crate::domain::Bant::new(b, a, n, t),
+                let factor =
+                    |i: usize| -> rusqlite::Result<Option<u8>> { Ok(r.get::<_, Option<i64>>(i)?.map(|v| v as u8)) };
+                let bant = match (factor(0)?, factor(1)?, factor(2)?, factor(3)?) {
+                    (Some(budget), Some(authority), Some(need), Some(timing)) => {
+                        crate::domain::Bant::new(budget, authority, need, timing)
+                    }
                     _ => None,
                 };
                 let on: Option<String> = r.get(4)?;
