@@ -14,3 +14,4 @@ pub mod engine;
 pub mod play;
 pub mod rank;
 pub mod store;
+pub mod tui;

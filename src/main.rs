@@ -1,5 +1,6 @@
 use clap::Parser;
 use playbook::cli::{self, Cli, Session};
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -18,6 +19,10 @@ fn main() -> ExitCode {
 fn run(mut args: Cli) -> anyhow::Result<()> {
     let session = Session::new(&args)?;
     let Some(command) = args.command.take() else {
+        // The UI needs a terminal; piped, print the day's queue instead.
+        if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
+            return playbook::tui::run(&session);
+        }
         return cli::morning(&session);
     };
     let out = cli::run(&session, command)?;

@@ -1,0 +1,186 @@
+//! The event loop: terminal events and clock ticks become messages, `update`
+//! turns them into effects, effects run against the store and come back as
+//! messages, and the model is drawn.
+
+use super::keymap::Keymap;
+use super::model::Model;
+use super::update::{update, Action, Effect, Msg, ACCOUNTS_PAGE};
+use super::view;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::engine::{parse_filter, Engine};
+use crate::store::{AccountFilter, Store};
+use std::collections::{HashMap, VecDeque};
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The running UI: the store, the settings, the clock and the model.
+pub struct App {
+    pub store: Store,
+    pub config: Config,
+    pub clock: Clock,
+    pub model: Model,
+    /// Where failures are logged (never to the screen the UI owns).
+    pub log: Option<PathBuf>,
+}
+
+/// How many of the rep's accounts get a rank number in the queue.
+const RANKED_FOR_QUEUE: usize = 300;
+
+impl App {
+    pub fn new(store: Store, config: Config, clock: Clock, keymap: Keymap) -> Result<App, crate::engine::EngineError> {
+        let engine = Engine::new(&config, clock.now());
+        let owner = config.me.clone();
+        let zone = engine.rep_zone(&store, owner.as_deref())?;
+        let model = Model::new(keymap, engine.now, owner, zone);
+        Ok(App { store, config, clock, model, log: None })
+    }
+
+    fn engine(&self) -> Engine {
+        Engine::new(&self.config, self.clock.now())
+    }
+
+    /// Runs a message and every effect it leads to.
+    pub fn dispatch(&mut self, msg: Msg) {
+        let mut pending = VecDeque::from([msg]);
+        while let Some(msg) = pending.pop_front() {
+            for effect in update(&mut self.model, msg) {
+                pending.push_back(self.run(effect));
+            }
+        }
+    }
+
+    fn run(&mut self, effect: Effect) -> Msg {
+        let result = self.try_run(effect);
+        result.unwrap_or_else(|e| {
+            self.log_line(&e);
+            Msg::Failed(e)
+        })
+    }
+
+    fn try_run(&mut self, effect: Effect) -> Result<Msg, String> {
+        let engine = self.engine();
+        let owner = self.model.owner.clone();
+        let text = |e: crate::engine::EngineError| e.to_string();
+        match effect {
+            Effect::LoadQueue => {
+                let today = engine.today(self.model.zone);
+                let items = engine.queue(&self.store, owner.as_deref(), today, true).map_err(text)?;
+                let filter = AccountFilter { owner, ..AccountFilter::default() };
+                let ranks: HashMap<i64, usize> = engine
+                    .accounts(&self.store, &filter, RANKED_FOR_QUEUE, 0)
+                    .map_err(text)?
+                    .into_iter()
+                    .map(|i| (i.row.account.id, i.rank))
+                    .collect();
+                Ok(Msg::QueueLoaded { items, ranks })
+            }
+            Effect::LoadContent { touch, play } => {
+                let row = self.store.touch(touch).map_err(|e| e.to_string())?;
+                let content = engine.touch_content(&self.store, &row, play).map_err(text);
+                Ok(Msg::ContentLoaded { touch, content })
+            }
+            Effect::LoadAccounts { offset } => {
+                let mut filter = parse_filter(&self.model.accounts.filter)?;
+                if filter.owner.is_none() {
+                    filter.owner = owner;
+                }
+                let items = engine.accounts(&self.store, &filter, ACCOUNTS_PAGE, offset).map_err(text)?;
+                let more = items.len() == ACCOUNTS_PAGE;
+                Ok(Msg::AccountsLoaded { items, append: offset > 0, more })
+            }
+            Effect::LoadAccount(id) => {
+                let detail = engine.account_detail(&self.store, &id.to_string()).map_err(text)?;
+                Ok(Msg::AccountLoaded(Box::new(detail)))
+            }
+            Effect::LoadPlays(account) => {
+                let mut plays: Vec<String> =
+                    self.store.plays().map_err(|e| e.to_string())?.into_iter().map(|p| p.name).collect();
+                plays.dedup();
+                Ok(Msg::PlaysLoaded { account, plays })
+            }
+            Effect::Act(action) => self.act(&engine, action).map(Msg::ActionDone).map_err(text),
+        }
+    }
+
+    fn act(&mut self, engine: &Engine, action: Action) -> Result<String, crate::engine::EngineError> {
+        let store = &mut self.store;
+        match action {
+            Action::Done { touch, outcome } => engine.done(store, touch, Some(outcome), None),
+            Action::Skip { touch, reason } => engine.skip(store, touch, reason.as_deref()),
+            Action::Snooze { touch, to } => engine.snooze(store, touch, to),
+            Action::Opened(touch) => engine.opened(store, touch),
+            Action::Replied { touch, positive } => engine.replied(store, touch, positive, None),
+            Action::Meeting(touch) => engine.meeting(store, touch, None),
+            Action::Bounced(touch) => engine.unreachable(store, touch, crate::domain::Outcome::Bounced),
+            Action::Note { touch, text } => engine.note(store, touch, &text),
+            Action::Undo => engine.undo(store),
+            Action::Enroll { account, play } => engine.enroll(store, &account.to_string(), &play),
+            Action::PauseResume(account) => {
+                let paused =
+                    store.enrollments_of(account)?.iter().any(|e| e.state == crate::domain::EnrollmentState::Paused);
+                if paused {
+                    engine.resume(store, &account.to_string())
+                } else {
+                    engine.pause(store, &account.to_string(), None)
+                }
+            }
+        }
+    }
+
+    fn log_line(&self, text: &str) {
+        if let Some(path) = &self.log {
+            if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+                let _ = writeln!(f, "{} error: {text}", self.clock.now().to_rfc3339());
+            }
+        }
+    }
+
+    /// Draws into any backend; used by the loop and by tests.
+    pub fn draw<B: ratatui::backend::Backend>(&self, terminal: &mut ratatui::Terminal<B>) -> Result<(), B::Error> {
+        terminal.draw(|frame| view::render(&self.model, frame)).map(drop)
+    }
+
+    /// Runs until quit, SIGTERM or SIGINT, restoring the terminal on the way out.
+    pub fn run_loop(&mut self) -> anyhow::Result<()> {
+        let stop = Arc::new(AtomicBool::new(false));
+        signal_hook::flag::register(signal_hook::consts::SIGTERM, Arc::clone(&stop))?;
+        signal_hook::flag::register(signal_hook::consts::SIGHUP, Arc::clone(&stop))?;
+        // ratatui::init installs a panic hook that restores the terminal.
+        let mut terminal = ratatui::init();
+        let result = self.event_loop(&mut terminal, &stop);
+        ratatui::restore();
+        result
+    }
+
+    fn event_loop(&mut self, terminal: &mut ratatui::DefaultTerminal, stop: &AtomicBool) -> anyhow::Result<()> {
+        // The first frame goes up before the first query.
+        self.draw(terminal)?;
+        self.dispatch_load();
+        self.draw(terminal)?;
+        while !self.model.quit && !stop.load(Ordering::Relaxed) {
+            if crossterm::event::poll(Duration::from_millis(500))? {
+                match crossterm::event::read()? {
+                    crossterm::event::Event::Key(key) if key.kind == crossterm::event::KeyEventKind::Press => {
+                        self.dispatch(Msg::Key(key));
+                    }
+                    crossterm::event::Event::Resize(..) => {}
+                    _ => continue,
+                }
+            } else {
+                self.dispatch(Msg::Tick(self.clock.now()));
+            }
+            self.draw(terminal)?;
+        }
+        Ok(())
+    }
+
+    /// Loads the queue (the default screen's data).
+    pub fn dispatch_load(&mut self) {
+        let msg = self.run(Effect::LoadQueue);
+        self.dispatch(msg);
+    }
+}

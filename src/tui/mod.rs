@@ -1,0 +1,43 @@
+//! The terminal UI: an SDR's morning. `update` is pure, `view` only reads,
+//! `app` runs the effects against the store.
+
+pub mod app;
+pub mod keymap;
+pub mod model;
+pub mod update;
+pub mod view;
+
+use crate::cli::Session;
+use anyhow::{Context as _, Result};
+use keymap::Keymap;
+
+/// Where the user's key bindings live.
+pub fn keys_path() -> Option<std::path::PathBuf> {
+    directories::ProjectDirs::from("", "", "playbook").map(|d| d.config_dir().join("keys.toml"))
+}
+
+/// The user's keymap: the defaults with `keys.toml` merged on top.
+pub fn load_keymap() -> Result<Keymap> {
+    let Some(path) = keys_path() else { return Ok(Keymap::defaults()) };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Keymap::with_user_file(&text).map_err(|e| anyhow::anyhow!("keys {}: {e}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Keymap::defaults()),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+/// Opens the UI on the session's store; a missing store gets the demo.
+pub fn run(session: &Session) -> Result<()> {
+    let keymap = load_keymap()?;
+    let fresh = !session.db_path.exists();
+    let mut store = session.open()?;
+    let engine = session.engine();
+    let demo = fresh || store.is_empty()?;
+    if demo {
+        crate::demo::load_shipped(&mut store, &engine.policy, engine.now)?;
+    }
+    let mut app = app::App::new(store, session.config.clone(), session.clock, keymap)?;
+    app.log = session.db_path.parent().map(|d| d.join("playbook.log"));
+    app.model.demo_notice = demo;
+    app.run_loop()
+}

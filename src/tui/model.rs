@@ -1,0 +1,181 @@
+//! UI state. Plain data: what each screen shows and where the cursor is.
+
+use super::keymap::{Keymap, Scope};
+use crate::engine::{AccountDetail, AccountItem, QueueItem};
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use ratatui_textarea::TextArea;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Queue,
+    Accounts,
+    Account,
+}
+
+impl Screen {
+    pub const ALL: [Screen; 3] = [Screen::Queue, Screen::Accounts, Screen::Account];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Screen::Queue => "Queue",
+            Screen::Accounts => "Accounts",
+            Screen::Account => "Account",
+        }
+    }
+
+    pub fn scope(self) -> Scope {
+        match self {
+            Screen::Queue => Scope::Queue,
+            Screen::Accounts => Scope::Accounts,
+            Screen::Account => Scope::Global,
+        }
+    }
+}
+
+/// The queue: today's touches and a preview of tomorrow's.
+#[derive(Debug, Clone, Default)]
+pub struct QueueModel {
+    pub items: Vec<QueueItem>,
+    pub selected: usize,
+    /// Account id → rank in the rep's book.
+    pub ranks: HashMap<i64, usize>,
+    /// Rendered content of the selected touch (subject, body), or why not.
+    pub content: Option<Result<(Option<String>, String), String>>,
+    pub loaded: bool,
+}
+
+impl QueueModel {
+    pub fn current(&self) -> Option<&QueueItem> {
+        self.items.get(self.selected)
+    }
+}
+
+/// How the account list is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Rank,
+    Name,
+    NextTouch,
+    Progress,
+}
+
+impl Sort {
+    pub fn next(self) -> Sort {
+        match self {
+            Sort::Rank => Sort::Name,
+            Sort::Name => Sort::NextTouch,
+            Sort::NextTouch => Sort::Progress,
+            Sort::Progress => Sort::Rank,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Sort::Rank => "rank",
+            Sort::Name => "name",
+            Sort::NextTouch => "next touch",
+            Sort::Progress => "progress",
+        }
+    }
+}
+
+/// The ranked account list, loaded a page at a time.
+#[derive(Debug, Clone, Default)]
+pub struct AccountsModel {
+    pub items: Vec<AccountItem>,
+    pub selected: usize,
+    pub filter: String,
+    /// The filter being typed, while the filter line is open.
+    pub editing: Option<String>,
+    pub sort: Sort,
+    /// More rows exist past the loaded ones.
+    pub more: bool,
+    pub loaded: bool,
+}
+
+/// One account, scrolled as a document.
+#[derive(Debug, Clone, Default)]
+pub struct AccountModel {
+    pub detail: Option<AccountDetail>,
+    pub scroll: u16,
+}
+
+/// A small modal asking for one more thing before an action.
+#[derive(Debug)]
+pub enum Popup {
+    /// `d`: which outcome; Enter takes the highlighted one.
+    Outcome { touch: i64, choice: usize },
+    /// `s`: why skip (optional).
+    SkipReason { touch: i64, text: String },
+    /// `z`: 1 h, tomorrow 09:00, or a typed time.
+    Snooze { touch: i64, choice: usize, custom: String },
+    /// `r`: positive or negative.
+    Reply { touch: i64, choice: usize },
+    /// `n`: a multi-line note.
+    Note { touch: i64, editor: Box<TextArea<'static>> },
+    /// `e`: which play.
+    Enroll { account: i64, plays: Vec<String>, choice: usize },
+}
+
+/// The last message of the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    None,
+    Info(String),
+    Error(String),
+}
+
+/// The whole UI.
+#[derive(Debug)]
+pub struct Model {
+    pub screen: Screen,
+    /// Where `back` returns to from the account screen.
+    pub back_to: Screen,
+    pub keymap: Keymap,
+    pub now: DateTime<Utc>,
+    /// The rep whose day this is (None = every rep).
+    pub owner: Option<String>,
+    pub zone: Tz,
+    pub queue: QueueModel,
+    pub accounts: AccountsModel,
+    pub account: AccountModel,
+    pub popup: Option<Popup>,
+    pub help: bool,
+    pub status: Status,
+    /// Shown until the first action: the store holds the built-in demo.
+    pub demo_notice: bool,
+    pub quit: bool,
+}
+
+impl Model {
+    pub fn new(keymap: Keymap, now: DateTime<Utc>, owner: Option<String>, zone: Tz) -> Model {
+        Model {
+            screen: Screen::Queue,
+            back_to: Screen::Queue,
+            keymap,
+            now,
+            owner,
+            zone,
+            queue: QueueModel::default(),
+            accounts: AccountsModel::default(),
+            account: AccountModel::default(),
+            popup: None,
+            help: false,
+            status: Status::None,
+            demo_notice: false,
+            quit: false,
+        }
+    }
+
+    /// The account the current screen is about, if any.
+    pub fn focused_account(&self) -> Option<i64> {
+        match self.screen {
+            Screen::Queue => self.queue.current().map(|i| i.row.touch.account_id),
+            Screen::Accounts => self.accounts.items.get(self.accounts.selected).map(|i| i.row.account.id),
+            Screen::Account => self.account.detail.as_ref().map(|d| d.account.id),
+        }
+    }
+}

@@ -1,0 +1,476 @@
+//! The pure heart of the UI: a message changes the model and asks for
+//! effects. No I/O and no clock here; the app runs the effects.
+
+use super::keymap::{Command, Key};
+use super::model::{Model, Popup, Screen, Sort, Status};
+use crate::domain::{Channel, Outcome};
+use crate::engine::{AccountDetail, AccountItem, QueueItem, SnoozeTo};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Timelike, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::TextArea;
+use std::collections::HashMap;
+
+/// Rows a page key moves.
+pub const PAGE: usize = 10;
+/// Accounts loaded per page of the list.
+pub const ACCOUNTS_PAGE: usize = 200;
+
+/// Outcomes offered after `done`.
+pub const OUTCOMES: [Outcome; 4] = [Outcome::Sent, Outcome::Connected, Outcome::Voicemail, Outcome::NoAnswer];
+pub const SNOOZES: [&str; 3] = ["1 hour", "tomorrow 09:00 their time", "at a time you type"];
+pub const REPLIES: [&str; 2] = ["positive", "negative"];
+
+/// Something that happened.
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    /// The clock moved.
+    Tick(DateTime<Utc>),
+    QueueLoaded {
+        items: Vec<QueueItem>,
+        ranks: HashMap<i64, usize>,
+    },
+    ContentLoaded {
+        touch: i64,
+        content: Result<(Option<String>, String), String>,
+    },
+    AccountsLoaded {
+        items: Vec<AccountItem>,
+        append: bool,
+        more: bool,
+    },
+    AccountLoaded(Box<AccountDetail>),
+    PlaysLoaded {
+        account: i64,
+        plays: Vec<String>,
+    },
+    /// An action committed; the text says what it did.
+    ActionDone(String),
+    Failed(String),
+}
+
+/// A change to make in the store.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Done { touch: i64, outcome: Outcome },
+    Skip { touch: i64, reason: Option<String> },
+    Snooze { touch: i64, to: SnoozeTo },
+    Opened(i64),
+    Replied { touch: i64, positive: bool },
+    Meeting(i64),
+    Bounced(i64),
+    Note { touch: i64, text: String },
+    Undo,
+    Enroll { account: i64, play: String },
+    PauseResume(i64),
+}
+
+/// What the app should do next.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    LoadQueue,
+    LoadContent { touch: i64, play: i64 },
+    LoadAccounts { offset: usize },
+    LoadAccount(i64),
+    LoadPlays(i64),
+    Act(Action),
+}
+
+/// Applies one message.
+pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key) => on_key(model, key),
+        Msg::Tick(now) => {
+            let minute_changed = now.with_second(0) != model.now.with_second(0);
+            model.now = now;
+            if minute_changed {
+                vec![Effect::LoadQueue]
+            } else {
+                vec![]
+            }
+        }
+        Msg::QueueLoaded { items, ranks } => {
+            model.queue.items = items;
+            model.queue.ranks = ranks;
+            model.queue.loaded = true;
+            model.queue.selected = model.queue.selected.min(model.queue.items.len().saturating_sub(1));
+            content_effect(model)
+        }
+        Msg::ContentLoaded { touch, content } => {
+            if model.queue.current().is_some_and(|i| i.row.touch.id == touch) {
+                model.queue.content = Some(content);
+            }
+            vec![]
+        }
+        Msg::AccountsLoaded { items, append, more } => {
+            if append {
+                model.accounts.items.extend(items);
+            } else {
+                model.accounts.items = items;
+                model.accounts.selected = model.accounts.selected.min(model.accounts.items.len().saturating_sub(1));
+            }
+            model.accounts.more = more;
+            model.accounts.loaded = true;
+            sort_accounts(model);
+            vec![]
+        }
+        Msg::AccountLoaded(detail) => {
+            if model.account.detail.as_ref().map(|d| d.account.id) != Some(detail.account.id) {
+                model.account.scroll = 0;
+            }
+            model.account.detail = Some(*detail);
+            vec![]
+        }
+        Msg::PlaysLoaded { account, plays } => {
+            if plays.is_empty() {
+                model.status = Status::Error("no plays installed (playbook plays install FILE)".into());
+            } else {
+                model.popup = Some(Popup::Enroll { account, plays, choice: 0 });
+            }
+            vec![]
+        }
+        Msg::ActionDone(text) => {
+            model.status = Status::Info(text);
+            model.demo_notice = false;
+            let mut effects = vec![Effect::LoadQueue];
+            if model.accounts.loaded {
+                effects.push(Effect::LoadAccounts { offset: 0 });
+            }
+            if let Some(id) = model.account.detail.as_ref().map(|d| d.account.id) {
+                effects.push(Effect::LoadAccount(id));
+            }
+            effects
+        }
+        Msg::Failed(text) => {
+            model.status = Status::Error(text);
+            vec![]
+        }
+    }
+}
+
+fn content_effect(model: &mut Model) -> Vec<Effect> {
+    model.queue.content = None;
+    model
+        .queue
+        .current()
+        .map(|i| vec![Effect::LoadContent { touch: i.row.touch.id, play: i.row.play_id }])
+        .unwrap_or_default()
+}
+
+fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
+    if model.help {
+        model.help = false;
+        return vec![];
+    }
+    if model.popup.is_some() {
+        return on_popup_key(model, key);
+    }
+    if let Some(text) = model.accounts.editing.as_mut() {
+        match key.code {
+            KeyCode::Esc => model.accounts.editing = None,
+            KeyCode::Enter => {
+                model.accounts.filter = text.trim().to_string();
+                model.accounts.editing = None;
+                model.accounts.selected = 0;
+                return vec![Effect::LoadAccounts { offset: 0 }];
+            }
+            KeyCode::Backspace => {
+                text.pop();
+            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => text.push(c),
+            _ => {}
+        }
+        return vec![];
+    }
+    let Some(key) = Key::from_event(&key) else { return vec![] };
+    match model.keymap.resolve(model.screen.scope(), key) {
+        Some(command) => on_command(model, command),
+        None => vec![],
+    }
+}
+
+fn go(model: &mut Model, screen: Screen) -> Vec<Effect> {
+    let focused = model.focused_account();
+    if screen == Screen::Account && model.screen != Screen::Account {
+        model.back_to = model.screen;
+    }
+    model.screen = screen;
+    match screen {
+        Screen::Accounts if !model.accounts.loaded => vec![Effect::LoadAccounts { offset: 0 }],
+        Screen::Account => match focused {
+            Some(id) => vec![Effect::LoadAccount(id)],
+            None => vec![],
+        },
+        _ => vec![],
+    }
+}
+
+fn move_by(selected: &mut usize, len: usize, delta: isize) {
+    if len == 0 {
+        *selected = 0;
+        return;
+    }
+    let max = len as isize - 1;
+    *selected = (*selected as isize + delta).clamp(0, max) as usize;
+}
+
+fn on_command(model: &mut Model, command: Command) -> Vec<Effect> {
+    let delta: Option<isize> = match command {
+        Command::Down => Some(1),
+        Command::Up => Some(-1),
+        Command::PageDown => Some(PAGE as isize),
+        Command::PageUp => Some(-(PAGE as isize)),
+        Command::Top => Some(isize::MIN / 2),
+        Command::Bottom => Some(isize::MAX / 2),
+        _ => None,
+    };
+    if let Some(delta) = delta {
+        return match model.screen {
+            Screen::Queue => {
+                let before = model.queue.selected;
+                move_by(&mut model.queue.selected, model.queue.items.len(), delta);
+                if before == model.queue.selected {
+                    vec![]
+                } else {
+                    content_effect(model)
+                }
+            }
+            Screen::Accounts => {
+                let len = model.accounts.items.len();
+                move_by(&mut model.accounts.selected, len, delta);
+                if model.accounts.more && model.accounts.sort == Sort::Rank && model.accounts.selected + PAGE >= len {
+                    model.accounts.more = false;
+                    vec![Effect::LoadAccounts { offset: len }]
+                } else {
+                    vec![]
+                }
+            }
+            Screen::Account => {
+                let scroll = i64::from(model.account.scroll) + delta.clamp(-10_000, 10_000) as i64;
+                model.account.scroll = scroll.clamp(0, 10_000) as u16;
+                vec![]
+            }
+        };
+    }
+    let touch = model.queue.current().map(|i| (i.row.touch.id, i.row.touch.channel));
+    let on_queue = model.screen == Screen::Queue;
+    match command {
+        Command::Quit => {
+            model.quit = true;
+            vec![]
+        }
+        Command::Help => {
+            model.help = true;
+            vec![]
+        }
+        Command::NextScreen | Command::PreviousScreen => {
+            let i = Screen::ALL.iter().position(|s| *s == model.screen).unwrap_or(0);
+            let step = if command == Command::NextScreen { 1 } else { Screen::ALL.len() - 1 };
+            go(model, Screen::ALL[(i + step) % Screen::ALL.len()])
+        }
+        Command::QueueScreen => go(model, Screen::Queue),
+        Command::AccountsScreen => go(model, Screen::Accounts),
+        Command::AccountScreen | Command::Open => {
+            if model.screen == Screen::Account {
+                vec![]
+            } else {
+                go(model, Screen::Account)
+            }
+        }
+        Command::Back => {
+            if model.screen == Screen::Account {
+                model.screen = model.back_to;
+            } else {
+                model.status = Status::None;
+            }
+            vec![]
+        }
+        Command::Undo => vec![Effect::Act(Action::Undo)],
+        Command::Refresh => {
+            let mut effects = vec![Effect::LoadQueue];
+            if model.accounts.loaded {
+                effects.push(Effect::LoadAccounts { offset: 0 });
+            }
+            if let Some(id) = model.account.detail.as_ref().map(|d| d.account.id) {
+                effects.push(Effect::LoadAccount(id));
+            }
+            effects
+        }
+        Command::Enroll => model.focused_account().map(|a| vec![Effect::LoadPlays(a)]).unwrap_or_default(),
+        Command::PauseResume => {
+            model.focused_account().map(|a| vec![Effect::Act(Action::PauseResume(a))]).unwrap_or_default()
+        }
+        Command::Filter => {
+            model.accounts.editing = Some(model.accounts.filter.clone());
+            vec![]
+        }
+        Command::Sort => {
+            model.accounts.sort = model.accounts.sort.next();
+            sort_accounts(model);
+            model.status = Status::Info(format!("sorted by {}", model.accounts.sort.label()));
+            vec![]
+        }
+        touch_command if on_queue => match (touch_command, touch) {
+            (_, None) => {
+                model.status = Status::Info("nothing selected".into());
+                vec![]
+            }
+            (Command::Done, Some((id, channel))) => {
+                let choice = usize::from(channel == Channel::Call);
+                model.popup = Some(Popup::Outcome { touch: id, choice });
+                vec![]
+            }
+            (Command::Skip, Some((id, _))) => {
+                model.popup = Some(Popup::SkipReason { touch: id, text: String::new() });
+                vec![]
+            }
+            (Command::Snooze, Some((id, _))) => {
+                model.popup = Some(Popup::Snooze { touch: id, choice: 0, custom: String::new() });
+                vec![]
+            }
+            (Command::Replied, Some((id, _))) => {
+                model.popup = Some(Popup::Reply { touch: id, choice: 0 });
+                vec![]
+            }
+            (Command::Note, Some((id, _))) => {
+                let mut editor = TextArea::default();
+                editor.set_placeholder_text("Type the note; ctrl-s saves, esc cancels");
+                model.popup = Some(Popup::Note { touch: id, editor: Box::new(editor) });
+                vec![]
+            }
+            (Command::Opened, Some((id, _))) => vec![Effect::Act(Action::Opened(id))],
+            (Command::Meeting, Some((id, _))) => vec![Effect::Act(Action::Meeting(id))],
+            (Command::Bounced, Some((id, _))) => vec![Effect::Act(Action::Bounced(id))],
+            _ => vec![],
+        },
+        _ => vec![],
+    }
+}
+
+fn pick(choice: &mut usize, len: usize, key: &KeyEvent) {
+    match key.code {
+        KeyCode::Down | KeyCode::Char('j') | KeyCode::Tab => *choice = (*choice + 1) % len,
+        KeyCode::Up | KeyCode::Char('k') | KeyCode::BackTab => *choice = (*choice + len - 1) % len,
+        KeyCode::Char(c @ '1'..='9') => {
+            let n = c as usize - '1' as usize;
+            if n < len {
+                *choice = n;
+            }
+        }
+        _ => {}
+    }
+}
+
+fn on_popup_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
+    if key.code == KeyCode::Esc {
+        model.popup = None;
+        return vec![];
+    }
+    let enter = key.code == KeyCode::Enter;
+    let Some(popup) = model.popup.as_mut() else { return vec![] };
+    let action = match popup {
+        Popup::Outcome { touch, choice } => {
+            pick(choice, OUTCOMES.len(), &key);
+            enter.then(|| Action::Done { touch: *touch, outcome: OUTCOMES[*choice] })
+        }
+        Popup::Reply { touch, choice } => {
+            pick(choice, REPLIES.len(), &key);
+            enter.then_some(Action::Replied { touch: *touch, positive: *choice == 0 })
+        }
+        Popup::Enroll { account, plays, choice } => {
+            pick(choice, plays.len(), &key);
+            enter.then(|| Action::Enroll { account: *account, play: plays[*choice].clone() })
+        }
+        Popup::SkipReason { touch, text } => {
+            edit_line(text, &key);
+            enter.then(|| Action::Skip {
+                touch: *touch,
+                reason: Some(text.trim().to_string()).filter(|t| !t.is_empty()),
+            })
+        }
+        Popup::Snooze { touch, choice, custom } => {
+            let typing = matches!(key.code, KeyCode::Char(c) if c.is_ascii_digit() || c == ':' || c == '-' || c == ' ')
+                || key.code == KeyCode::Backspace;
+            if *choice == 2 && typing {
+                edit_line(custom, &key);
+            } else {
+                pick(choice, SNOOZES.len(), &key);
+            }
+            if enter {
+                let to = match *choice {
+                    0 => Ok(SnoozeTo::For(Duration::hours(1))),
+                    1 => Ok(SnoozeTo::TomorrowAt(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN))),
+                    _ => parse_when(custom, model.now, model.zone).map(SnoozeTo::Until),
+                };
+                match to {
+                    Ok(to) => Some(Action::Snooze { touch: *touch, to }),
+                    Err(e) => {
+                        model.status = Status::Error(e);
+                        return vec![];
+                    }
+                }
+            } else {
+                None
+            }
+        }
+        Popup::Note { touch, editor } => {
+            let save = key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('s');
+            if save {
+                Some(Action::Note { touch: *touch, text: editor.lines().join("\n") })
+            } else {
+                editor.input(key);
+                None
+            }
+        }
+    };
+    match action {
+        Some(action) => {
+            model.popup = None;
+            vec![Effect::Act(action)]
+        }
+        None => vec![],
+    }
+}
+
+fn edit_line(text: &mut String, key: &KeyEvent) {
+    match key.code {
+        KeyCode::Backspace => {
+            text.pop();
+        }
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => text.push(c),
+        _ => {}
+    }
+}
+
+/// `14:30` (today, or tomorrow when past) or `2026-12-01 09:00`, in the rep's zone.
+pub fn parse_when(text: &str, now: DateTime<Utc>, zone: chrono_tz::Tz) -> Result<DateTime<Utc>, String> {
+    let text = text.trim();
+    let bad = || format!("`{text}` is not a time: type HH:MM or YYYY-MM-DD HH:MM");
+    let local = if let Ok(t) = NaiveTime::parse_from_str(text, "%H:%M") {
+        let today = now.with_timezone(&zone).date_naive();
+        let at = crate::cadence::window::resolve_local(zone, today.and_time(t));
+        if at > now {
+            return Ok(at);
+        }
+        (today + Duration::days(1)).and_time(t)
+    } else if let Some((d, t)) = text.split_once(' ') {
+        let date = NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| bad())?;
+        date.and_time(NaiveTime::parse_from_str(t.trim(), "%H:%M").map_err(|_| bad())?)
+    } else {
+        return Err(bad());
+    };
+    Ok(crate::cadence::window::resolve_local(zone, local))
+}
+
+fn sort_accounts(model: &mut Model) {
+    let items = &mut model.accounts.items;
+    match model.accounts.sort {
+        Sort::Rank => items.sort_by_key(|i| i.rank),
+        Sort::Name => items.sort_by_key(|i| i.row.account.name.to_lowercase()),
+        Sort::NextTouch => items.sort_by_key(|i| (i.row.next_due.is_none(), i.row.next_due, i.rank)),
+        Sort::Progress => items.sort_by(|a, b| {
+            let p = |i: &AccountItem| i.row.touches_done * 1000 / i.row.touches_planned.max(1);
+            p(b).cmp(&p(a)).then(a.rank.cmp(&b.rank))
+        }),
+    }
+}

@@ -1,0 +1,90 @@
+//! The ranked account list: rank, score, BANT, boosts, owner, status, next
+//! touch and a progress gauge; `/` filters, `s` sorts.
+
+use crate::engine::AccountItem;
+use crate::tui::model::Model;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
+use ratatui::Frame;
+
+/// `███░░░ 3/7`: touches done of planned.
+pub(super) fn gauge(done: i64, planned: i64, width: usize) -> String {
+    let filled = if planned > 0 { (done.clamp(0, planned) as usize * width) / planned as usize } else { 0 };
+    format!("{}{} {done}/{planned}", "█".repeat(filled), "░".repeat(width - filled))
+}
+
+pub fn render(model: &Model, frame: &mut Frame<'_>, area: Rect) {
+    let a = &model.accounts;
+    let editing = a.editing.is_some();
+    let [list, filter_line] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(u16::from(editing))]).areas(area);
+    let filter = if a.filter.is_empty() { String::new() } else { format!(" · filter: {}", a.filter) };
+    let more = if a.more { "+" } else { "" };
+    let title = format!(" Accounts: {}{more} · by {}{filter} ", a.items.len(), a.sort.label());
+    let block = Block::bordered().title(title);
+    if a.items.is_empty() {
+        let text = if a.loaded { "No account matches." } else { "Loading…" };
+        frame.render_widget(Paragraph::new(text).block(block), list);
+    } else {
+        let rows: Vec<Row<'_>> = a.items.iter().map(|i| row(model, i)).collect();
+        let widths = [
+            Constraint::Length(4),
+            Constraint::Fill(4),
+            Constraint::Length(5),
+            Constraint::Length(7),
+            Constraint::Length(5),
+            Constraint::Fill(2),
+            Constraint::Length(10),
+            Constraint::Length(9),
+            Constraint::Length(12),
+        ];
+        let table = Table::new(rows, widths)
+            .header(
+                Row::new(["rank", "account", "score", "B A N T", "boost", "owner", "status", "next", "progress"])
+                    .style(Style::new().fg(Color::Gray)),
+            )
+            .row_highlight_style(Style::new().bg(Color::DarkGray).add_modifier(Modifier::BOLD))
+            .column_spacing(1)
+            .block(block);
+        let mut state = TableState::default().with_selected(Some(a.selected));
+        frame.render_stateful_widget(table, list, &mut state);
+    }
+    if let Some(text) = &a.editing {
+        let line = Line::from(vec![
+            Span::styled("/", Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)),
+            Span::raw(format!("{text}_")),
+            Span::styled("  industry: region: owner: status: tier: · enter · esc", Style::new().fg(Color::Gray)),
+        ]);
+        frame.render_widget(Paragraph::new(line), filter_line);
+    }
+}
+
+fn row<'a>(model: &Model, item: &'a AccountItem) -> Row<'a> {
+    let acc = &item.row.account;
+    let bant = acc
+        .bant
+        .map_or_else(|| "- - - -".to_string(), |b| format!("{} {} {} {}", b.budget, b.authority, b.need, b.timing));
+    let boosts: i64 = item.score.boosts().map(|t| t.points).sum();
+    let next = item.row.next_due.map_or_else(String::new, |d| {
+        let local = d.with_timezone(&model.zone);
+        if local.date_naive() == model.now.with_timezone(&model.zone).date_naive() {
+            local.format("%H:%M").to_string()
+        } else {
+            local.format("%a %d").to_string()
+        }
+    });
+    let score = if item.score.scored { item.score.total.to_string() } else { format!("({})", item.score.total) };
+    Row::new(vec![
+        Cell::from(item.rank.to_string()),
+        Cell::from(acc.name.clone()),
+        Cell::from(score),
+        Cell::from(bant),
+        Cell::from(if boosts > 0 { format!("+{boosts}") } else { String::new() }),
+        Cell::from(acc.owner.clone()),
+        Cell::from(acc.status.as_str().replace('_', " ")),
+        Cell::from(next),
+        Cell::from(gauge(item.row.touches_done, item.row.touches_planned, 5)),
+    ])
+}

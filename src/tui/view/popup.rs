@@ -1,0 +1,74 @@
+//! Modal questions before an action: outcome, reason, snooze time, note.
+
+use super::centered;
+use crate::tui::model::{Model, Popup};
+use crate::tui::update::{OUTCOMES, REPLIES, SNOOZES};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::Frame;
+
+fn choices<'a>(options: &[String], choice: usize, footer: &'a str) -> Vec<Line<'a>> {
+    let mut lines: Vec<Line<'a>> = options
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            if i == choice {
+                Line::styled(
+                    format!("> {}. {o}", i + 1),
+                    Style::new().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD),
+                )
+            } else {
+                Line::raw(format!("  {}. {o}", i + 1))
+            }
+        })
+        .collect();
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(footer, Style::new().fg(Color::Gray)));
+    lines
+}
+
+pub fn render(_model: &Model, popup: &Popup, frame: &mut Frame<'_>) {
+    let pick = "enter: confirm · j/k or 1-9: choose · esc: cancel";
+    let (lines, title): (Vec<Line<'_>>, &str) = match popup {
+        Popup::Outcome { choice, .. } => {
+            let options: Vec<String> = OUTCOMES.iter().map(|o| o.as_str().replace('_', " ")).collect();
+            (choices(&options, *choice, pick), " Done: outcome ")
+        }
+        Popup::Reply { choice, .. } => {
+            let options: Vec<String> = REPLIES.iter().map(|s| (*s).to_string()).collect();
+            (choices(&options, *choice, pick), " Reply ")
+        }
+        Popup::Enroll { plays, choice, .. } => (choices(plays, *choice, pick), " Enroll in play "),
+        Popup::Snooze { choice, custom, .. } => {
+            let options: Vec<String> = SNOOZES
+                .iter()
+                .enumerate()
+                .map(|(i, s)| if i == 2 { format!("{s}: {custom}_") } else { (*s).to_string() })
+                .collect();
+            (choices(&options, *choice, "HH:MM or YYYY-MM-DD HH:MM, your zone · enter · esc"), " Snooze ")
+        }
+        Popup::SkipReason { text, .. } => (
+            vec![
+                Line::raw("Why skip? (optional)"),
+                Line::styled(format!("{text}_"), Style::new().fg(Color::Cyan)),
+                Line::raw(""),
+                Line::styled("enter: skip · esc: cancel", Style::new().fg(Color::Gray)),
+            ],
+            " Skip ",
+        ),
+        Popup::Note { editor, .. } => {
+            let area = centered(frame.area(), 70, 12);
+            frame.render_widget(Clear, area);
+            let block = Block::bordered().title(" Note (ctrl-s saves, esc cancels) ");
+            let inner = block.inner(area);
+            frame.render_widget(block, area);
+            frame.render_widget(editor.as_ref(), inner);
+            return;
+        }
+    };
+    let width = lines.iter().map(Line::width).max().unwrap_or(20) as u16 + 4;
+    let area = centered(frame.area(), width.max(30), lines.len() as u16 + 2);
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).block(Block::bordered().title(title)), area);
+}

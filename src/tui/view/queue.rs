@@ -1,0 +1,179 @@
+//! The queue screen: today's touches grouped Overdue / Due now / Later
+//! today / Tomorrow, and the selected touch's content, why and trigger.
+
+use super::fit;
+use crate::domain::{Role, Tier};
+use crate::engine::{Group, QueueItem};
+use crate::tui::model::Model;
+use chrono::{DateTime, Utc};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::Frame;
+
+pub(super) fn tier_short(tier: Tier) -> &'static str {
+    match tier {
+        Tier::Executive => "exec",
+        Tier::Director => "dir",
+        Tier::Practitioner => "prac",
+    }
+}
+
+fn role_short(role: Role) -> &'static str {
+    match role {
+        Role::Economic => "econ",
+        Role::Technical => "tech",
+        Role::User => "user",
+        Role::Champion => "champ",
+        Role::Influencer => "infl",
+    }
+}
+
+/// `2h05m` left until a deadline, or `late`.
+pub(super) fn countdown(deadline: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let mins = (deadline - now).num_minutes();
+    if mins < 0 {
+        "late".into()
+    } else if mins < 60 {
+        format!("{mins}m")
+    } else {
+        format!("{}h{:02}m", mins / 60, mins % 60)
+    }
+}
+
+fn group_style(group: Group) -> Style {
+    match group {
+        Group::Overdue => Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+        Group::DueNow => Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+        Group::LaterToday => Style::new().fg(Color::Green).add_modifier(Modifier::BOLD),
+        Group::Tomorrow => Style::new().fg(Color::Blue).add_modifier(Modifier::BOLD),
+    }
+}
+
+pub fn render(model: &Model, frame: &mut Frame<'_>, area: Rect) {
+    let detail_height = (area.height * 2 / 5).clamp(6, 12);
+    let [list, detail] = Layout::vertical([Constraint::Min(4), Constraint::Length(detail_height)]).areas(area);
+    render_list(model, frame, list);
+    render_detail(model, frame, detail);
+}
+
+fn render_list(model: &Model, frame: &mut Frame<'_>, area: Rect) {
+    let q = &model.queue;
+    let today_count = q.items.iter().filter(|i| i.group != Group::Tomorrow).count();
+    let title = format!(" Due touches: {today_count} today ");
+    let block = Block::bordered().title(title);
+    if q.items.is_empty() {
+        let text = if q.loaded { "Nothing due. Tab for the account list." } else { "Loading…" };
+        frame.render_widget(Paragraph::new(text).block(block), area);
+        return;
+    }
+    let mut rows = Vec::new();
+    let mut selected_row = 0;
+    let mut group = None;
+    for (i, item) in q.items.iter().enumerate() {
+        if group != Some(item.group) {
+            group = Some(item.group);
+            let count = q.items.iter().filter(|x| x.group == item.group).count();
+            rows.push(Row::new(vec![
+                Cell::from(Span::styled(item.group.label(), group_style(item.group))),
+                Cell::from(""),
+                Cell::from(Span::styled(format!("{count} touch(es)"), group_style(item.group))),
+            ]));
+        }
+        if i == q.selected {
+            selected_row = rows.len();
+        }
+        rows.push(row(model, item));
+    }
+    let widths = [
+        Constraint::Length(11),
+        Constraint::Length(6),
+        Constraint::Fill(3),
+        Constraint::Fill(3),
+        Constraint::Length(8),
+        Constraint::Length(5),
+        Constraint::Fill(3),
+    ];
+    let table = Table::new(rows, widths)
+        .header(
+            Row::new(["due", "left", "account", "player", "channel", "step", "content"])
+                .style(Style::new().fg(Color::Gray)),
+        )
+        .row_highlight_style(Style::new().bg(Color::DarkGray).add_modifier(Modifier::BOLD))
+        .column_spacing(1)
+        .block(block);
+    let mut state = TableState::default().with_selected(Some(selected_row));
+    frame.render_stateful_widget(table, area, &mut state);
+}
+
+fn row<'a>(model: &Model, item: &'a QueueItem) -> Row<'a> {
+    let t = &item.row.touch;
+    let due_local = t.due_at.with_timezone(&model.zone);
+    let today = model.now.with_timezone(&model.zone).date_naive();
+    let days = (due_local.date_naive() - today).num_days();
+    let due = match days {
+        0 => due_local.format("%H:%M").to_string(),
+        -6..=6 => due_local.format("%a %H:%M").to_string(),
+        _ => due_local.format("%d %b %H:%M").to_string(),
+    };
+    let left = t.deadline.map(|d| countdown(d, model.now)).unwrap_or_default();
+    let rank = model.queue.ranks.get(&t.account_id).map_or_else(String::new, |r| format!("#{r} "));
+    let player = format!("{} {}/{}", item.row.player_name, tier_short(item.row.tier), role_short(item.row.role));
+    Row::new(vec![
+        Cell::from(due),
+        Cell::from(Span::styled(left, Style::new().fg(Color::Magenta))),
+        Cell::from(format!("{rank}{}", item.row.account_name)),
+        Cell::from(player),
+        Cell::from(t.channel.as_str()),
+        Cell::from(format!("{}/{}", t.step, item.steps_total)),
+        Cell::from(item.step_title.clone()),
+    ])
+}
+
+fn render_detail(model: &Model, frame: &mut Frame<'_>, area: Rect) {
+    let Some(item) = model.queue.current() else {
+        frame.render_widget(Block::bordered().title(" Touch "), area);
+        return;
+    };
+    let t = &item.row.touch;
+    let player_now = model.now.with_timezone(&item.row.zone).format("%a %H:%M");
+    let title = format!(" #{} · {} · step {}/{} ", t.id, item.play_label, t.step, item.steps_total);
+    let label = |s: &'static str| Span::styled(s, Style::new().fg(Color::Gray));
+    let width = area.width.saturating_sub(2) as usize;
+    let mut lines = vec![
+        Line::from(vec![
+            label("to      "),
+            Span::styled(item.row.player_name.clone(), Style::new().add_modifier(Modifier::BOLD)),
+            Span::raw(format!(
+                ", {} ({} {}, {} now {})",
+                item.row.player_title.as_deref().unwrap_or("-"),
+                item.row.tier,
+                item.row.role,
+                item.row.zone.name(),
+                player_now
+            )),
+        ]),
+        Line::from(vec![label("why     "), Span::raw(fit(&t.why, width.saturating_sub(8)))]),
+    ];
+    let trigger = item.score.terms.iter().find(|term| term.name == "trigger").map(|term| term.detail.clone());
+    lines.push(Line::from(vec![
+        label("why now "),
+        Span::raw(trigger.unwrap_or_else(|| "no fresh trigger event".into())),
+        Span::styled(format!("   score {}", item.score.total), Style::new().fg(Color::Gray)),
+    ]));
+    match &model.queue.content {
+        Some(Ok((subject, body))) => {
+            if let Some(subject) = subject {
+                lines.push(Line::from(vec![
+                    label("subject "),
+                    Span::styled(subject.clone(), Style::new().add_modifier(Modifier::BOLD)),
+                ]));
+            }
+            lines.extend(body.trim().lines().map(|l| Line::raw(l.to_string())));
+        }
+        Some(Err(e)) => lines.push(Line::styled(format!("content cannot be filled: {e}"), Style::new().fg(Color::Red))),
+        None => lines.push(Line::styled("…", Style::new().fg(Color::Gray))),
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(title)), area);
+}
