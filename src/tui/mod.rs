@@ -39,5 +39,8 @@ pub fn run(session: &Session) -> Result<()> {
     let mut app = app::App::new(store, session.config.clone(), session.clock, keymap)?;
     app.log = session.db_path.parent().map(|d| d.join("playbook.log"));
     app.model.demo_notice = demo;
+    if demo {
+        app.model.status = model::Status::Info("demo data - see README to import your own".into());
+    }
     app.run_loop()
 }

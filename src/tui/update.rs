@@ -89,7 +89,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                 vec![]
             }
         }
-        Msg::QueueLoaded { items, ranks } => {
+        Msg::QueueLoaded { mut items, ranks } => {
+            // The screen groups by time; within a group the engine's order
+            // (deadline-bound first, then rank, then due time) stands.
+            items.sort_by_key(|i| i.group);
             model.queue.items = items;
             model.queue.ranks = ranks;
             model.queue.loaded = true;

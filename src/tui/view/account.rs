@@ -8,7 +8,7 @@ use crate::tui::model::Model;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
 
 fn state_style(state: TouchState) -> Style {
@@ -140,5 +140,8 @@ pub fn render(model: &Model, frame: &mut Frame<'_>, area: Rect) {
     let max_scroll = (lines.len() as u16).saturating_sub(visible);
     let scroll = model.account.scroll.min(max_scroll);
     let title = format!(" Account #{} · {}/{} ", a.id, scroll + 1, lines.len());
-    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)).block(Block::bordered().title(title)), area);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)).block(Block::bordered().title(title)),
+        area,
+    );
 }

@@ -1,30 +1,48 @@
 //! The help screen, generated from the live keymap.
 
-use super::centered;
+use super::{centered, fit};
 use crate::tui::keymap::{Command, Scope};
 use crate::tui::model::Model;
+use ratatui::layout::{Constraint, Layout};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 
-pub fn render(model: &Model, frame: &mut Frame<'_>) {
+fn section<'a>(model: &Model, scopes: &[(Scope, &'a str)], width: usize) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
-    for (scope, title) in [(Scope::Global, "Everywhere"), (Scope::Queue, "Queue"), (Scope::Accounts, "Accounts")] {
-        lines.push(Line::styled(title, Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)));
-        for command in Command::ALL.iter().filter(|c| c.scope() == scope) {
+    for (scope, title) in scopes {
+        lines.push(Line::styled(*title, Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)));
+        for command in Command::ALL.iter().filter(|c| c.scope() == *scope) {
             lines.push(Line::from(vec![
-                Span::styled(format!("  {:<14}", model.keymap.label(*command)), Style::new().fg(Color::Cyan)),
-                Span::raw(command.help()),
+                Span::styled(format!(" {:<12}", model.keymap.label(*command)), Style::new().fg(Color::Cyan)),
+                Span::raw(fit(command.help(), width.saturating_sub(13))),
             ]));
         }
     }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(
+    lines
+}
+
+/// Two columns (everywhere | per screen) so it fits 80x24.
+pub fn render(model: &Model, frame: &mut Frame<'_>) {
+    let area = frame.area();
+    let column = (area.width.min(124).saturating_sub(2) / 2) as usize;
+    let left = section(model, &[(Scope::Global, "Everywhere")], column);
+    let right = section(model, &[(Scope::Queue, "Queue"), (Scope::Accounts, "Accounts")], column);
+    let footer = Line::styled(
         "Rebind keys in keys.toml in the config directory. Any key closes this.",
         Style::new().fg(Color::Gray),
-    ));
-    let area = centered(frame.area(), 72, lines.len() as u16 + 2);
+    );
+    let height = left.len().max(right.len()) as u16 + 4;
+    let area = centered(area, 124, height);
     frame.render_widget(Clear, area);
-    frame.render_widget(Paragraph::new(lines).block(Block::bordered().title(" Help ")), area);
+    let block = Block::bordered().title(" Help ");
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [columns, _, foot] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(1), Constraint::Length(1)]).areas(inner);
+    let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(columns);
+    frame.render_widget(Paragraph::new(left), a);
+    frame.render_widget(Paragraph::new(right), b);
+    frame.render_widget(Paragraph::new(footer), foot);
 }

@@ -1,0 +1,100 @@
+//! Rendered screens of the demo at a fixed time, at 100x30 and 80x24.
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use playbook::clock::Clock;
+use playbook::config::Config;
+use playbook::store::Store;
+use playbook::tui::app::App;
+use playbook::tui::keymap::Keymap;
+use playbook::tui::update::Msg;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+fn app() -> App {
+    let now = DateTime::parse_from_rfc3339("2026-11-24T09:30:00+01:00").expect("now").with_timezone(&Utc);
+    let config = Config { me: Some("Dana Kim".into()), ..Config::default() };
+    let mut store = Store::open_in_memory().expect("store");
+    playbook::demo::load_shipped(&mut store, &config.policy, now).expect("demo");
+    let mut app = App::new(store, config, Clock::Fixed(now), Keymap::defaults()).expect("app");
+    app.model.demo_notice = true;
+    app.dispatch_load();
+    app
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    app.dispatch(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+fn screen(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    app.draw(&mut terminal).expect("draw");
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        let mut line = String::new();
+        for x in 0..buffer.area.width {
+            line.push_str(buffer[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn both_sizes(app: &App, name: &str) {
+    insta::assert_snapshot!(format!("{name}_100x30"), screen(app, 100, 30));
+    insta::assert_snapshot!(format!("{name}_80x24"), screen(app, 80, 24));
+}
+
+#[test]
+fn queue_screen() {
+    let app = app();
+    let text = screen(&app, 100, 30);
+    assert!(text.contains("Overdue") && text.contains("Due touches"), "{text}");
+    both_sizes(&app, "queue");
+}
+
+#[test]
+fn accounts_screen() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('2'));
+    both_sizes(&app, "accounts");
+}
+
+#[test]
+fn account_screen() {
+    let mut app = app();
+    press(&mut app, KeyCode::Enter);
+    let text = screen(&app, 100, 30);
+    assert!(text.contains("score") && text.contains("Players"), "{text}");
+    both_sizes(&app, "account");
+}
+
+#[test]
+fn help_screen() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('?'));
+    let text = screen(&app, 100, 30);
+    assert!(text.contains("Undo the last action"), "{text}");
+    both_sizes(&app, "help");
+}
+
+#[test]
+fn outcome_popup() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('d'));
+    both_sizes(&app, "done_popup");
+}
+
+#[test]
+fn tiny_terminal_does_not_panic() {
+    let mut app = app();
+    for size in [(20, 5), (40, 10), (1, 1)] {
+        screen(&app, size.0, size.1);
+    }
+    press(&mut app, KeyCode::Char('2'));
+    screen(&app, 30, 8);
+    press(&mut app, KeyCode::Char('3'));
+    screen(&app, 30, 8);
+}

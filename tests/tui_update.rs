@@ -1,0 +1,171 @@
+//! `update` tests: a model and a message give a new model and the effects it
+//! asks for. No terminal, no database writes.
+
+use chrono::{DateTime, Duration, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use playbook::config::Config;
+use playbook::domain::{Channel, Outcome};
+use playbook::engine::Engine;
+use playbook::store::Store;
+use playbook::tui::keymap::Keymap;
+use playbook::tui::model::{Model, Popup, Screen, Status};
+use playbook::tui::update::{update, Action, Effect, Msg};
+use std::collections::HashMap;
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-24T09:30:00+01:00").expect("now").with_timezone(&Utc)
+}
+
+/// A model holding the demo's queue, as the app would have loaded it.
+fn loaded() -> Model {
+    let mut store = Store::open_in_memory().expect("store");
+    let config = Config::default();
+    playbook::demo::load_shipped(&mut store, &config.policy, now()).expect("demo");
+    let engine = Engine::new(&config, now());
+    let items = engine.queue(&store, None, engine.today(engine.zone), true).expect("queue");
+    let mut model = Model::new(Keymap::defaults(), now(), None, chrono_tz::UTC);
+    let effects = update(&mut model, Msg::QueueLoaded { items, ranks: HashMap::new() });
+    assert!(matches!(effects.as_slice(), [Effect::LoadContent { .. }]), "content of the first touch is asked for");
+    model
+}
+
+fn key(model: &mut Model, code: KeyCode) -> Vec<Effect> {
+    update(model, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn ch(model: &mut Model, c: char) -> Vec<Effect> {
+    key(model, KeyCode::Char(c))
+}
+
+#[test]
+fn done_asks_for_an_outcome_and_enter_takes_the_default() {
+    let mut model = loaded();
+    let touch = model.queue.current().expect("a touch").row.touch.clone();
+    assert!(ch(&mut model, 'd').is_empty(), "nothing happens before the outcome is chosen");
+    let default = if touch.channel == Channel::Call { Outcome::Connected } else { Outcome::Sent };
+    assert!(matches!(model.popup, Some(Popup::Outcome { .. })));
+    let effects = key(&mut model, KeyCode::Enter);
+    assert_eq!(effects, vec![Effect::Act(Action::Done { touch: touch.id, outcome: default })]);
+    assert!(model.popup.is_none());
+}
+
+#[test]
+fn outcome_can_be_picked_and_escape_cancels() {
+    let mut model = loaded();
+    let id = model.queue.current().expect("touch").row.touch.id;
+    ch(&mut model, 'd');
+    ch(&mut model, '3');
+    assert_eq!(
+        key(&mut model, KeyCode::Enter),
+        vec![Effect::Act(Action::Done { touch: id, outcome: Outcome::Voicemail })]
+    );
+    ch(&mut model, 'd');
+    assert!(key(&mut model, KeyCode::Esc).is_empty());
+    assert!(model.popup.is_none());
+}
+
+#[test]
+fn after_an_action_the_cursor_lands_on_the_next_touch() {
+    let mut model = loaded();
+    ch(&mut model, 'j');
+    let second = model.queue.items[1].row.touch.id;
+    let third = model.queue.items[2].row.touch.id;
+    let effects = update(&mut model, Msg::ActionDone(format!("touch {second} done")));
+    assert_eq!(effects, vec![Effect::LoadQueue]);
+    assert_eq!(model.status, Status::Info(format!("touch {second} done")));
+    // The reloaded queue no longer holds the done touch.
+    let mut items = model.queue.items.clone();
+    items.remove(1);
+    update(&mut model, Msg::QueueLoaded { items, ranks: HashMap::new() });
+    assert_eq!(model.queue.current().map(|i| i.row.touch.id), Some(third));
+}
+
+#[test]
+fn moving_asks_for_the_new_touchs_content_and_stops_at_the_ends() {
+    let mut model = loaded();
+    assert!(key(&mut model, KeyCode::Up).is_empty(), "already at the top");
+    let effects = ch(&mut model, 'j');
+    let id = model.queue.items[1].row.touch.id;
+    assert!(matches!(effects.as_slice(), [Effect::LoadContent { touch, .. }] if *touch == id));
+    ch(&mut model, 'G');
+    assert_eq!(model.queue.selected, model.queue.items.len() - 1);
+    assert!(ch(&mut model, 'j').is_empty());
+}
+
+#[test]
+fn time_moving_reloads_the_queue_once_a_minute() {
+    let mut model = loaded();
+    assert!(update(&mut model, Msg::Tick(now() + Duration::seconds(20))).is_empty());
+    assert_eq!(update(&mut model, Msg::Tick(now() + Duration::seconds(65))), vec![Effect::LoadQueue]);
+    assert_eq!(model.now, now() + Duration::seconds(65));
+}
+
+#[test]
+fn screens_load_their_data_when_first_shown() {
+    let mut model = loaded();
+    assert_eq!(ch(&mut model, '2'), vec![Effect::LoadAccounts { offset: 0 }]);
+    assert_eq!(model.screen, Screen::Accounts);
+    update(&mut model, Msg::AccountsLoaded { items: vec![], append: false, more: false });
+    assert!(ch(&mut model, '1').is_empty());
+    assert!(ch(&mut model, '2').is_empty(), "already loaded");
+    ch(&mut model, '1');
+    let account = model.queue.current().expect("touch").row.touch.account_id;
+    assert_eq!(key(&mut model, KeyCode::Enter), vec![Effect::LoadAccount(account)]);
+    assert_eq!(model.screen, Screen::Account);
+    key(&mut model, KeyCode::Esc);
+    assert_eq!(model.screen, Screen::Queue, "esc goes back where enter came from");
+}
+
+#[test]
+fn filter_is_typed_then_applied() {
+    let mut model = loaded();
+    ch(&mut model, '2');
+    ch(&mut model, '/');
+    for c in "region:apac".chars() {
+        assert!(ch(&mut model, c).is_empty(), "typing does not trigger commands");
+    }
+    assert_eq!(key(&mut model, KeyCode::Enter), vec![Effect::LoadAccounts { offset: 0 }]);
+    assert_eq!(model.accounts.filter, "region:apac");
+    assert!(model.accounts.editing.is_none());
+}
+
+#[test]
+fn snooze_with_a_typed_time_in_the_reps_zone() {
+    let mut model = loaded();
+    let id = model.queue.current().expect("touch").row.touch.id;
+    ch(&mut model, 'z');
+    ch(&mut model, '3');
+    for c in "17:45".chars() {
+        ch(&mut model, c);
+    }
+    let effects = key(&mut model, KeyCode::Enter);
+    let at = DateTime::parse_from_rfc3339("2026-11-24T17:45:00Z").expect("t").with_timezone(&Utc);
+    assert_eq!(effects, vec![Effect::Act(Action::Snooze { touch: id, to: playbook::engine::SnoozeTo::Until(at) })]);
+
+    ch(&mut model, 'z');
+    ch(&mut model, '3');
+    ch(&mut model, '9');
+    assert!(key(&mut model, KeyCode::Enter).is_empty());
+    assert!(matches!(model.status, Status::Error(_)), "a bad time is an error, the popup stays");
+    assert!(model.popup.is_some());
+}
+
+#[test]
+fn a_failed_action_shows_in_the_status_bar_and_the_app_goes_on() {
+    let mut model = loaded();
+    assert!(update(&mut model, Msg::Failed("touch 5 is already done".into())).is_empty());
+    assert_eq!(model.status, Status::Error("touch 5 is already done".into()));
+    assert!(!model.quit);
+    ch(&mut model, 'q');
+    assert!(model.quit);
+}
+
+#[test]
+fn help_opens_and_any_key_closes_it() {
+    let mut model = loaded();
+    ch(&mut model, '?');
+    assert!(model.help);
+    assert!(ch(&mut model, 'd').is_empty());
+    assert!(!model.help);
+    assert!(model.popup.is_none(), "the closing key does nothing else");
+}
