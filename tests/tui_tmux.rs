@@ -1,0 +1,97 @@
+//! The real binary in a real terminal (tmux): the queue shows, `d` then
+//! Enter marks the top touch done, `q` quits with exit code 0 and the
+//! terminal is given back, and the CLI no longer lists that touch.
+
+mod common;
+
+use common::Env;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn tmux(args: &[&str]) -> String {
+    let out = Command::new("tmux").args(args).output().expect("tmux runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn wait_for(session: &str, what: &str) -> String {
+    let start = Instant::now();
+    loop {
+        let screen = tmux(&["capture-pane", "-p", "-t", session]);
+        if screen.contains(what) {
+            return screen;
+        }
+        assert!(start.elapsed() < Duration::from_secs(15), "`{what}` never appeared:\n{screen}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The touch the UI shows first: the CLI's order, grouped by time.
+fn top_touch(env: &Env) -> i64 {
+    let items = env.json(&["queue", "--format", "json"]);
+    let mut items = items.as_array().expect("array").clone();
+    let rank = |g: &str| ["Overdue", "Due now", "Later today", "Tomorrow"].iter().position(|x| *x == g).unwrap_or(9);
+    items.sort_by_key(|i| rank(i["group"].as_str().expect("group")));
+    items.first().expect("a due touch")["touch_id"].as_i64().expect("id")
+}
+
+#[test]
+fn mark_the_top_touch_done_in_a_real_terminal() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        assert!(std::env::var_os("PLAYBOOK_REQUIRE_TMUX").is_none(), "tmux is required here but missing");
+        eprintln!("SKIPPED: tmux is not installed");
+        return;
+    }
+    let env = Env::demo();
+    let touch = top_touch(&env);
+    let session = format!("playbook-test-{}", std::process::id());
+    let exit_file = env.dir.path().join("exit");
+    let script = format!(
+        "XDG_CONFIG_HOME='{dir}' PLAYBOOK_CONFIG='{dir}/config.toml' '{bin}' --db '{db}' --now '{now}'; echo $? > '{exit}'; sleep 20",
+        dir = env.dir.path().display(),
+        bin = env!("CARGO_BIN_EXE_playbook"),
+        db = env.db.display(),
+        now = env.now,
+        exit = exit_file.display(),
+    );
+    tmux(&["new-session", "-d", "-s", &session, "-x", "100", "-y", "30", &script]);
+    let cleanup = scopeguard(&session);
+
+    let screen = wait_for(&session, "Due touches");
+    assert!(screen.contains(&format!("#{touch} ")), "the detail pane shows the top touch #{touch}:\n{screen}");
+    tmux(&["send-keys", "-t", &session, "d"]);
+    wait_for(&session, "Done: outcome");
+    tmux(&["send-keys", "-t", &session, "Enter"]);
+    wait_for(&session, &format!("touch {touch} done"));
+    tmux(&["send-keys", "-t", &session, "q"]);
+
+    let start = Instant::now();
+    while !Path::new(&exit_file).exists() {
+        assert!(start.elapsed() < Duration::from_secs(10), "playbook did not quit");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(std::fs::read_to_string(&exit_file).expect("exit code").trim(), "0");
+    let after = tmux(&["capture-pane", "-p", "-t", &session]);
+    assert!(!after.contains("Due touches"), "the terminal is restored after quitting:\n{after}");
+    drop(cleanup);
+
+    let queue = env.json(&["queue", "--format", "json"]);
+    assert!(
+        queue.as_array().expect("array").iter().all(|i| i["touch_id"].as_i64() != Some(touch)),
+        "touch {touch} is no longer due"
+    );
+}
+
+/// Kills the tmux session when the test ends, pass or fail.
+struct Guard(String);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["kill-session", "-t", &self.0]).output();
+    }
+}
+
+fn scopeguard(session: &str) -> Guard {
+    Guard(session.to_string())
+}
