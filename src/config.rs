@@ -5,6 +5,7 @@ use crate::cadence::window::{parse_time, DailyWindow, Weekdays};
 use crate::cadence::Policy;
 use crate::domain::Channel;
 use crate::rank::Weights;
+use crate::report::PipelineConfig;
 use chrono::Duration;
 use chrono_tz::Tz;
 use serde::Deserialize;
@@ -19,11 +20,19 @@ pub struct Config {
     pub zone: Tz,
     pub policy: Policy,
     pub weights: Weights,
+    /// Value bands, close rates and the ARR goal for the manager's pipeline.
+    pub pipeline: PipelineConfig,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { me: None, zone: chrono_tz::UTC, policy: Policy::default(), weights: Weights::default() }
+        Config {
+            me: None,
+            zone: chrono_tz::UTC,
+            policy: Policy::default(),
+            weights: Weights::default(),
+            pipeline: PipelineConfig::default(),
+        }
     }
 }
 
@@ -45,6 +54,7 @@ struct File {
     night: NightFile,
     cadence: CadenceFile,
     ranking: Weights,
+    pipeline: PipelineConfig,
 }
 
 #[derive(Deserialize, Default)]
@@ -149,6 +159,9 @@ impl Config {
             parse_time(&file.night.start).map_err(|e| invalid(format!("[night] start: {e}")))?,
         )
         .map_err(|e| invalid(format!("[night]: night must start in the evening and end in the morning ({e})")))?;
+        if file.pipeline.close_rate <= 0.0 || file.pipeline.bands.iter().any(|b| !(0.0..=1.0).contains(&b.close_rate)) {
+            return Err(invalid("[pipeline] close rates must be between 0 and 1 (and the overall one above 0)".into()));
+        }
         if file.ranking.trigger_fresh_days < 0 || file.ranking.engagement_days < 0 {
             return Err(invalid("[ranking] day counts cannot be negative".into()));
         }
@@ -162,6 +175,7 @@ impl Config {
                 open_followup_channel: file.cadence.open_followup_channel,
             },
             weights: file.ranking,
+            pipeline: file.pipeline,
         })
     }
 }

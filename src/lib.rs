@@ -13,5 +13,6 @@ pub mod domain;
 pub mod engine;
 pub mod play;
 pub mod rank;
+pub mod report;
 pub mod store;
 pub mod tui;

@@ -1,6 +1,6 @@
 use clap::Parser;
 use playbook::cli::{self, Cli, Session};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -27,7 +27,13 @@ fn run(mut args: Cli) -> anyhow::Result<()> {
     };
     let out = cli::run(&session, command)?;
     if !out.is_empty() {
-        println!("{out}");
+        // A closed pipe (`| head`) is not an error worth a message.
+        let mut stdout = std::io::stdout().lock();
+        if let Err(e) = writeln!(stdout, "{out}") {
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                return Err(e.into());
+            }
+        }
     }
     Ok(())
 }

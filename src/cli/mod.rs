@@ -1,6 +1,7 @@
 //! The command line: clap definitions and the non-interactive commands.
 
 mod output;
+mod report;
 mod show;
 
 use crate::clock::Clock;
@@ -132,6 +133,16 @@ pub enum Command {
     },
     /// Resume an account's paused plays
     Resume { account: String },
+    /// The manager's review: plays and steps, stalled accounts, reps, funnel, pipeline
+    Report {
+        /// today, 7d, 30d or YYYY-MM-DD..YYYY-MM-DD
+        #[arg(long, default_value = "7d")]
+        period: String,
+        #[arg(long, value_name = "REP")]
+        owner: Option<String>,
+        #[arg(long, value_enum, default_value_t = report::ReportFormat::Table)]
+        format: report::ReportFormat,
+    },
     /// Check, list or install play files
     #[command(subcommand)]
     Plays(PlaysCommand),
@@ -323,6 +334,14 @@ pub fn run(session: &Session, command: Command) -> Result<String> {
         }
         Command::Resume { account } => Ok(engine.resume(&mut session.open()?, &account)?),
         Command::Plays(cmd) => plays(session, &engine, cmd),
+        Command::Report { period, owner, format } => {
+            let store = session.open()?;
+            let zone = engine.rep_zone(&store, owner.as_deref())?;
+            let period = crate::report::Period::parse(&period, engine.today(zone), zone).map_err(anyhow::Error::msg)?;
+            let report =
+                crate::report::build(&store, &session.config.pipeline, period, zone, owner.as_deref(), engine.now)?;
+            report::render(&report, format)
+        }
     }
 }
 

@@ -127,6 +127,7 @@ pub(crate) fn write_history(
     now: DateTime<Utc>,
     how: &Behaviour,
     rng: &mut Rng,
+    owner_zone: Tz,
 ) -> Result<usize, StoreError> {
     let sims: Vec<_> =
         players.iter().map(|p| (p, simulate(policy, play, p.tier, p.role, p.zone, start, now, how, rng))).collect();
@@ -190,6 +191,7 @@ pub(crate) fn write_history(
                 done_at: t.done_at,
                 note: None,
                 reason: (t.state == crate::domain::TouchState::Cancelled).then(|| "thread ended".to_string()),
+                on_time: t.done_at.map(|d| crate::engine::on_time(t.due_at, t.deadline, d, owner_zone)),
             })?;
             count += 1;
             let Some(done_at) = t.done_at else { continue };
@@ -249,6 +251,8 @@ pub fn load_shipped(store: &mut Store, policy: &Policy, now: DateTime<Utc>) -> R
     for rep in &file.rep {
         loader.upsert_rep(&rep.name, rep.zone)?;
     }
+    let zones: HashMap<String, Tz> = file.rep.iter().map(|r| (r.name.clone(), r.zone)).collect();
+    let rep_zone = |name: &str| zones.get(name).copied().unwrap_or(chrono_tz::UTC);
     let mut rng = Rng::new(2026);
     let how = Behaviour { left_overdue: 0.12, opened: 0.25, replied: 0.03, meeting: 0.015, bounced: 0.02 };
     let mut summary = Summary { reps: file.rep.len(), ..Summary::default() };
@@ -313,6 +317,7 @@ pub fn load_shipped(store: &mut Store, policy: &Policy, now: DateTime<Utc>) -> R
                 now,
                 &how,
                 &mut rng,
+                rep_zone(&a.owner),
             )?;
         }
     }

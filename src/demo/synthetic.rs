@@ -109,9 +109,11 @@ pub fn generate(
             }
         })
         .collect();
+    let mut rep_zones = Vec::with_capacity(reps.len());
     for (i, rep) in reps.iter().enumerate() {
         let zone: Tz = GEOS[i % GEOS.len()].2[0].parse().unwrap_or(chrono_tz::UTC);
         loader.upsert_rep(rep, zone)?;
+        rep_zones.push(zone);
     }
     let how = Behaviour { left_overdue: 0.004, opened: 0.2, replied: 0.02, meeting: 0.01, bounced: 0.01 };
     let mut summary = Summary { reps: reps.len(), ..Summary::default() };
@@ -185,8 +187,19 @@ pub fn generate(
         if rng.chance(0.85) {
             let (play_id, play) = play_list[rng.below(play_list.len() as u64) as usize];
             let start = now - Duration::days(rng.range(0, 40)) - Duration::minutes(rng.range(0, 600));
-            summary.touches +=
-                write_history(&loader, policy, (play_id, play), id, owner, &players, start, now, &how, &mut rng)?;
+            summary.touches += write_history(
+                &loader,
+                policy,
+                (play_id, play),
+                id,
+                owner,
+                &players,
+                start,
+                now,
+                &how,
+                &mut rng,
+                rep_zones[n % reps.len()],
+            )?;
         }
     }
     loader.rebuild_indexes(&indexes)?;

@@ -86,6 +86,7 @@ impl Engine {
                     done_at: None,
                     note: None,
                     reason: None,
+                    on_time: None,
                 })?;
                 count += 1;
             }

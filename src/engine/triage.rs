@@ -31,6 +31,19 @@ fn open_touch(tx: &ActionTx<'_>, id: i64) -> Result<TouchRow> {
     }
 }
 
+/// Done before the deadline, or within the due day in the owner's zone.
+pub fn on_time(
+    due_at: DateTime<Utc>,
+    deadline: Option<DateTime<Utc>>,
+    done_at: DateTime<Utc>,
+    zone: chrono_tz::Tz,
+) -> bool {
+    match deadline {
+        Some(deadline) => done_at <= deadline,
+        None => done_at.with_timezone(&zone).date_naive() <= due_at.with_timezone(&zone).date_naive(),
+    }
+}
+
 fn default_outcome(channel: Channel) -> Outcome {
     if channel.is_live() {
         Outcome::Connected
@@ -64,6 +77,8 @@ impl Engine {
         done.state = TouchState::Done;
         done.outcome = Some(outcome);
         done.done_at = Some(self.now);
+        let zone = tx.rep_zone(&touch.owner)?.unwrap_or(self.zone);
+        done.on_time = Some(on_time(touch.due_at, touch.deadline, self.now, zone));
         if let Some(note) = note.filter(|n| !n.trim().is_empty()) {
             done.note = Some(note.to_string());
         }
@@ -171,6 +186,7 @@ impl Engine {
                 done_at: None,
                 note: None,
                 reason: None,
+                on_time: None,
                 ..touch.clone()
             };
             let new_id = tx.insert_touch(&followup)?;

@@ -115,8 +115,8 @@ impl Store {
 fn write_touch(tx: &Transaction<'_>, t: &TouchRow) -> Result<()> {
     tx.execute(
         "UPDATE touches SET owner = ?2, step = ?3, seq = ?4, nominal_day = ?5, kind = ?6, channel = ?7, state = ?8,
-         due_at = ?9, deadline_at = ?10, why = ?11, outcome = ?12, done_at = ?13, note = ?14, reason = ?15
-         WHERE id = ?1",
+         due_at = ?9, deadline_at = ?10, why = ?11, outcome = ?12, done_at = ?13, note = ?14, reason = ?15,
+         on_time = ?16 WHERE id = ?1",
         params![
             t.id,
             t.owner,
@@ -133,6 +133,7 @@ fn write_touch(tx: &Transaction<'_>, t: &TouchRow) -> Result<()> {
             t.done_at.map(ts),
             t.note,
             t.reason,
+            t.on_time,
         ],
     )?;
     Ok(())
@@ -193,8 +194,8 @@ impl ActionTx<'_> {
     pub fn insert_touch(&mut self, t: &TouchRow) -> Result<i64> {
         let mut stmt = self.tx.prepare_cached(
             "INSERT INTO touches (enrollment_id, account_id, player_id, owner, step, seq, nominal_day, kind, channel,
-             state, due_at, deadline_at, why, outcome, done_at, note, reason)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+             state, due_at, deadline_at, why, outcome, done_at, note, reason, on_time)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
         )?;
         stmt.execute(params![
             t.enrollment_id,
@@ -214,6 +215,7 @@ impl ActionTx<'_> {
             t.done_at.map(ts),
             t.note,
             t.reason,
+            t.on_time,
         ])?;
         let id = self.tx.last_insert_rowid();
         self.undo.inserted_touches.push(id);
@@ -313,6 +315,11 @@ impl ActionTx<'_> {
         }
         self.tx.execute("UPDATE accounts SET status = ?2 WHERE id = ?1", params![id, status.as_str()])?;
         Ok(())
+    }
+
+    /// A rep's zone, when the rep is known.
+    pub fn rep_zone(&self, name: &str) -> Result<Option<chrono_tz::Tz>> {
+        Ok(self.tx.query_row("SELECT name, zone FROM reps WHERE name = ?1", [name], |r| rows::zone(r, 1)).optional()?)
     }
 
     pub fn freshest_trigger(&self, account_id: i64) -> Result<Option<Trigger>> {

@@ -8,11 +8,13 @@
 mod rows;
 mod action;
 mod read;
+mod report;
 mod schema;
 mod write;
 
 pub use action::{ActionTx, Activity, Undone};
 pub use read::{AccountFilter, ActivityRow, QueueRow, RankCutoffs, RankedRow};
+pub use report::{EnrollmentActivity, EnrollmentCount, EnrollmentProgress, RepChannelRow};
 pub use rows::{EnrollmentRow, PlayRow, TouchRow};
 pub use schema::latest_version;
 pub use write::{Loader, NewAccount, NewPlayer};

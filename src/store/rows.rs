@@ -33,6 +33,8 @@ pub struct TouchRow {
     pub done_at: Option<DateTime<Utc>>,
     pub note: Option<String>,
     pub reason: Option<String>,
+    /// Done before the deadline, or within the due day (owner's zone).
+    pub on_time: Option<bool>,
 }
 
 /// One play running on one account.
@@ -63,7 +65,7 @@ pub struct PlayRow {
 macro_rules! touch_columns {
     () => {
         "id, enrollment_id, account_id, player_id, owner, step, seq, nominal_day, kind, \
-     channel, state, due_at, deadline_at, why, outcome, done_at, note, reason"
+     channel, state, due_at, deadline_at, why, outcome, done_at, note, reason, on_time"
     };
 }
 
@@ -126,6 +128,7 @@ pub(super) fn touch(row: &Row<'_>) -> rusqlite::Result<TouchRow> {
         done_at: time_opt(row, 15)?,
         note: row.get(16)?,
         reason: row.get(17)?,
+        on_time: row.get(18)?,
     })
 }
 

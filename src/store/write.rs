@@ -205,8 +205,8 @@ impl Loader<'_> {
         self.tx
             .prepare_cached(
                 "INSERT INTO touches (enrollment_id, account_id, player_id, owner, step, seq, nominal_day, kind, channel,
-                 state, due_at, deadline_at, why, outcome, done_at, note, reason)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                 state, due_at, deadline_at, why, outcome, done_at, note, reason, on_time)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
             )?
             .execute(params![
                 t.enrollment_id,
@@ -226,6 +226,7 @@ impl Loader<'_> {
                 t.done_at.map(ts),
                 t.note,
                 t.reason,
+                t.on_time,
             ])?;
         Ok(self.tx.last_insert_rowid())
     }
@@ -273,17 +274,27 @@ impl Loader<'_> {
         )?;
         let found: Vec<(String, String)> =
             stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        let mut triggers = self.tx.prepare(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'touches' AND sql IS NOT NULL",
+        )?;
+        let found_triggers: Vec<(String, String)> =
+            triggers.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        for (name, _) in &found_triggers {
+            // Trigger names come from sqlite_master, not from input.
+            self.tx.execute_batch(&format!("DROP TRIGGER \"{}\"", name.replace('"', "")))?;
+        }
         for (name, _) in &found {
             // Index names come from sqlite_master, not from input.
             self.tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "")))?;
         }
-        Ok(found.into_iter().map(|(_, sql)| sql).collect())
+        Ok(found.into_iter().chain(found_triggers).map(|(_, sql)| sql).collect())
     }
 
     pub fn rebuild_indexes(&self, statements: &[String]) -> Result<()> {
         for sql in statements {
             self.tx.execute_batch(sql)?;
         }
+        self.tx.execute_batch(super::schema::REBUILD_HOURLY)?;
         Ok(())
     }
 
