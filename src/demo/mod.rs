@@ -192,6 +192,7 @@ pub(crate) fn write_history(
                 note: None,
                 reason: (t.state == crate::domain::TouchState::Cancelled).then(|| "thread ended".to_string()),
                 on_time: t.done_at.map(|d| crate::engine::on_time(t.due_at, t.deadline, d, owner_zone)),
+                done_day: t.done_at.map(|d| crate::engine::local_day(d, owner_zone)),
             })?;
             count += 1;
             let Some(done_at) = t.done_at else { continue };

@@ -87,6 +87,7 @@ impl Engine {
                     note: None,
                     reason: None,
                     on_time: None,
+                    done_day: None,
                 })?;
                 count += 1;
             }

@@ -5,7 +5,7 @@ mod enroll;
 mod triage;
 mod views;
 
-pub use triage::{on_time, SnoozeTo};
+pub use triage::{local_day, on_time, SnoozeTo};
 pub use views::{parse_filter, AccountDetail, AccountItem, Group, PlayView, QueueItem, StepView, ThreadTouch};
 
 use crate::cadence::window::resolve_local;

@@ -44,6 +44,11 @@ pub fn on_time(
     }
 }
 
+/// A local date as days since 1970-01-01: the key of the daily rollup.
+pub fn local_day(at: DateTime<Utc>, zone: chrono_tz::Tz) -> i64 {
+    (at.with_timezone(&zone).date_naive() - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()).num_days()
+}
+
 fn default_outcome(channel: Channel) -> Outcome {
     if channel.is_live() {
         Outcome::Connected
@@ -79,6 +84,7 @@ impl Engine {
         done.done_at = Some(self.now);
         let zone = tx.rep_zone(&touch.owner)?.unwrap_or(self.zone);
         done.on_time = Some(on_time(touch.due_at, touch.deadline, self.now, zone));
+        done.done_day = Some(local_day(self.now, zone));
         if let Some(note) = note.filter(|n| !n.trim().is_empty()) {
             done.note = Some(note.to_string());
         }
@@ -115,6 +121,8 @@ impl Engine {
         skipped.state = TouchState::Skipped;
         skipped.reason = reason.map(str::to_string);
         skipped.done_at = Some(self.now);
+        let zone = tx.rep_zone(&touch.owner)?.unwrap_or(self.zone);
+        skipped.done_day = Some(local_day(self.now, zone));
         tx.save_touch(&skipped)?;
         advance_thread(self, &mut tx, &skipped, self.now)?;
         tx.commit(&self.actor, self.now, &Self::activity("skip", &touch, None, reason.map(str::to_string)))?;
@@ -187,6 +195,7 @@ impl Engine {
                 note: None,
                 reason: None,
                 on_time: None,
+                done_day: None,
                 ..touch.clone()
             };
             let new_id = tx.insert_touch(&followup)?;

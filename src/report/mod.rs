@@ -191,11 +191,9 @@ pub fn build(
     let owners = store.owners(owner)?;
     let rep_zones: HashMap<String, Tz> = store.reps()?.into_iter().collect();
     let zone_of = |o: &str| rep_zones.get(o).copied().unwrap_or(zone);
-    // Each rep's day is their own; the offset at the period's end is used for
-    // the whole period (a DST change inside it can shift a touch done within
-    // an hour of midnight into the neighbouring day).
-    let offsets: Vec<(String, i64)> =
-        owners.iter().map(|o| (o.clone(), offset_seconds(zone_of(o), period.end))).collect();
+    // Each rep's day is their own: touches are counted on the local date they
+    // were resolved in their owner's zone. Overdue counts use the offset now.
+    let offsets: Vec<(String, i64)> = owners.iter().map(|o| (o.clone(), offset_seconds(zone_of(o), now))).collect();
     store.set_report_offsets(&offsets)?;
 
     // Reps.
@@ -215,7 +213,9 @@ pub fn build(
             (o.clone(), stats)
         })
         .collect();
-    for row in store.rep_channel_rows(period.start, period.end, owner)? {
+    let day = |d: NaiveDate| (d - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()).num_days();
+    let (from_day, to_day) = (day(period.from), day(period.to));
+    for row in store.rep_channel_rows(from_day, to_day, owner)? {
         let Some(r) = reps.get_mut(&row.owner) else { continue };
         r.done += row.done;
         r.skipped += row.skipped;
@@ -229,14 +229,10 @@ pub fn build(
             r.overdue = n;
         }
     }
-    let spark_start = Period::days(period.to - Duration::days(13), period.to, zone);
-    for (o, day, n) in
-        store.rep_daily_done(spark_start.start - Duration::days(1), spark_start.end + Duration::days(1), owner)?
-    {
+    // Each rep's own local days: the last 14 ending with the period's last day.
+    for (o, d, n) in store.rep_daily_done(to_day - 13, to_day, owner)? {
         let Some(r) = reps.get_mut(&o) else { continue };
-        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
-        let date = epoch + Duration::days(day);
-        let index = (date - spark_start.from).num_days();
+        let index = d - (to_day - 13);
         if (0..14).contains(&index) {
             r.activity_14d[index as usize] += n;
         }
@@ -307,7 +303,7 @@ pub fn build(
             p.touches_planned = planned;
         }
     }
-    for (id, step, n) in store.step_done(period.start, period.end, owner)? {
+    for (id, step, n) in store.step_done(from_day, to_day, owner)? {
         if let Some(s) = plays.get_mut(&id).and_then(|p| p.steps.iter_mut().find(|s| s.step as i64 == step)) {
             s.done += n;
         }
@@ -388,7 +384,7 @@ pub fn build(
     let mut industry: BTreeMap<String, FunnelRow> = BTreeMap::new();
     let mut region: BTreeMap<String, FunnelRow> = BTreeMap::new();
     let mut total = FunnelRow { segment: "all".into(), worked: 0, replied: 0, meetings: 0 };
-    for (ind, reg, worked, replied, met) in store.funnel_rows(period.start, period.end, owner)? {
+    for (ind, reg, worked, replied, met) in store.funnel_rows((period.start, period.end), (from_day, to_day), owner)? {
         for (map, key) in [(&mut industry, ind), (&mut region, reg)] {
             let key = key.unwrap_or_else(|| "(none)".into());
             let row = map.entry(key.clone()).or_insert(FunnelRow { segment: key, worked: 0, replied: 0, meetings: 0 });

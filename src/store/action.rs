@@ -116,7 +116,7 @@ fn write_touch(tx: &Transaction<'_>, t: &TouchRow) -> Result<()> {
     tx.execute(
         "UPDATE touches SET owner = ?2, step = ?3, seq = ?4, nominal_day = ?5, kind = ?6, channel = ?7, state = ?8,
          due_at = ?9, deadline_at = ?10, why = ?11, outcome = ?12, done_at = ?13, note = ?14, reason = ?15,
-         on_time = ?16 WHERE id = ?1",
+         on_time = ?16, done_day = ?17 WHERE id = ?1",
         params![
             t.id,
             t.owner,
@@ -134,6 +134,7 @@ fn write_touch(tx: &Transaction<'_>, t: &TouchRow) -> Result<()> {
             t.note,
             t.reason,
             t.on_time,
+            t.done_day,
         ],
     )?;
     Ok(())
@@ -194,8 +195,8 @@ impl ActionTx<'_> {
     pub fn insert_touch(&mut self, t: &TouchRow) -> Result<i64> {
         let mut stmt = self.tx.prepare_cached(
             "INSERT INTO touches (enrollment_id, account_id, player_id, owner, step, seq, nominal_day, kind, channel,
-             state, due_at, deadline_at, why, outcome, done_at, note, reason, on_time)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+             state, due_at, deadline_at, why, outcome, done_at, note, reason, on_time, done_day)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
         )?;
         stmt.execute(params![
             t.enrollment_id,
@@ -216,6 +217,7 @@ impl ActionTx<'_> {
             t.note,
             t.reason,
             t.on_time,
+            t.done_day,
         ])?;
         let id = self.tx.last_insert_rowid();
         self.undo.inserted_touches.push(id);

@@ -77,7 +77,7 @@ pub struct ActivityRow {
 macro_rules! queue_select {
     () => {
         "SELECT t.id, t.enrollment_id, t.account_id, t.player_id, t.owner, t.step, t.seq, t.nominal_day, t.kind,
-                t.channel, t.state, t.due_at, t.deadline_at, t.why, t.outcome, t.done_at, t.note, t.reason, t.on_time,
+                t.channel, t.state, t.due_at, t.deadline_at, t.why, t.outcome, t.done_at, t.note, t.reason, t.on_time, t.done_day,
                 a.name, p.first_name || ' ' || p.last_name, p.title, p.tier, p.role, p.zone, e.play_id
          FROM touches t
          JOIN enrollments e ON e.id = t.enrollment_id
@@ -276,13 +276,13 @@ impl Store {
             .query_map(params![ts(until), owner, ts(now)], |r| {
                 Ok(QueueRow {
                     touch: rows::touch(r)?,
-                    account_name: r.get(19)?,
-                    player_name: r.get(20)?,
-                    player_title: r.get(21)?,
-                    tier: rows::named(r, 22)?,
-                    role: rows::named(r, 23)?,
-                    zone: rows::zone(r, 24)?,
-                    play_id: r.get(25)?,
+                    account_name: r.get(20)?,
+                    player_name: r.get(21)?,
+                    player_title: r.get(22)?,
+                    tier: rows::named(r, 23)?,
+                    role: rows::named(r, 24)?,
+                    zone: rows::zone(r, 25)?,
+                    play_id: r.get(26)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;

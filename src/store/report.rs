@@ -51,11 +51,6 @@ pub struct EnrollmentProgress {
     pub next_touch: Option<DateTime<Utc>>,
 }
 
-/// The UTC hour an instant falls in (the rollup's bucket).
-fn hour(at: DateTime<Utc>) -> i64 {
-    ts(at).div_euclid(3600)
-}
-
 impl Store {
     /// Rep offsets from UTC (seconds) for day arithmetic in SQL; kept in a
     /// connection-private temp table.
@@ -80,22 +75,17 @@ impl Store {
         Ok(rows)
     }
 
-    /// Done / skipped / on time per rep and channel for touches resolved in
-    /// [start, end), from the hourly rollup.
-    pub fn rep_channel_rows(
-        &self,
-        start: DateTime<Utc>,
-        end: DateTime<Utc>,
-        owner: Option<&str>,
-    ) -> Result<Vec<RepChannelRow>> {
+    /// Done / skipped / on time per rep and channel for touches resolved on
+    /// the reps' local days `from..=to` (days since 1970-01-01), from the rollup.
+    pub fn rep_channel_rows(&self, from: i64, to: i64, owner: Option<&str>) -> Result<Vec<RepChannelRow>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT owner, channel, SUM(CASE WHEN state = 'done' THEN n END), SUM(CASE WHEN state = 'skipped' THEN n END),
                     SUM(CASE WHEN state = 'done' THEN on_time END)
-             FROM touch_hourly WHERE hour >= ?1 AND hour < ?2 AND (?3 IS NULL OR owner = ?3) AND n > 0
+             FROM touch_daily WHERE day >= ?1 AND day <= ?2 AND (?3 IS NULL OR owner = ?3) AND n > 0
              GROUP BY owner, channel",
         )?;
         let rows = stmt
-            .query_map(params![hour(start), hour(end), owner], |r| {
+            .query_map(params![from, to, owner], |r| {
                 Ok(RepChannelRow {
                     owner: r.get(0)?,
                     channel: r.get(1)?,
@@ -108,21 +98,15 @@ impl Store {
         Ok(rows)
     }
 
-    /// Done touches per rep and local day (days since the epoch in the rep's zone).
-    pub fn rep_daily_done(
-        &self,
-        start: DateTime<Utc>,
-        end: DateTime<Utc>,
-        owner: Option<&str>,
-    ) -> Result<Vec<(String, i64, i64)>> {
+    /// Done touches per rep and local day (days since 1970-01-01).
+    pub fn rep_daily_done(&self, from: i64, to: i64, owner: Option<&str>) -> Result<Vec<(String, i64, i64)>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT h.owner, (h.hour * 3600 + COALESCE(o.off, 0)) / 86400 AS day, SUM(h.n)
-             FROM touch_hourly h LEFT JOIN report_offsets o ON o.owner = h.owner
-             WHERE h.hour >= ?1 AND h.hour < ?2 AND h.state = 'done' AND (?3 IS NULL OR h.owner = ?3)
-             GROUP BY h.owner, day",
+            "SELECT owner, day, SUM(n) FROM touch_daily
+             WHERE day >= ?1 AND day <= ?2 AND state = 'done' AND (?3 IS NULL OR owner = ?3)
+             GROUP BY owner, day",
         )?;
         let rows = stmt
-            .query_map(params![hour(start), hour(end), owner], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .query_map(params![from, to, owner], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
@@ -157,20 +141,15 @@ impl Store {
         Ok(rows)
     }
 
-    /// Step touches done in the period, per play version and step.
-    pub fn step_done(
-        &self,
-        start: DateTime<Utc>,
-        end: DateTime<Utc>,
-        owner: Option<&str>,
-    ) -> Result<Vec<(i64, i64, i64)>> {
+    /// Step touches done on the reps' days `from..=to`, per play version and step.
+    pub fn step_done(&self, from: i64, to: i64, owner: Option<&str>) -> Result<Vec<(i64, i64, i64)>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT play_id, step, SUM(n) FROM touch_hourly
-             WHERE hour >= ?1 AND hour < ?2 AND state = 'done' AND kind = 'step' AND (?3 IS NULL OR owner = ?3)
+            "SELECT play_id, step, SUM(n) FROM touch_daily
+             WHERE day >= ?1 AND day <= ?2 AND state = 'done' AND kind = 'step' AND (?3 IS NULL OR owner = ?3)
              GROUP BY play_id, step",
         )?;
         let rows = stmt
-            .query_map(params![hour(start), hour(end), owner], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .query_map(params![from, to, owner], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
@@ -225,11 +204,14 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "WITH resolved AS (
                 SELECT play_id, SUM(CASE WHEN state = 'done' THEN n ELSE 0 END) AS done, SUM(n) AS closed
-                FROM touch_hourly WHERE kind = 'step' AND (?1 IS NULL OR owner = ?1) GROUP BY play_id),
+                FROM touch_daily WHERE kind = 'step' AND (?1 IS NULL OR owner = ?1) GROUP BY play_id),
+             per_enrollment AS (
+                SELECT enrollment_id, COUNT(*) AS n FROM touches
+                WHERE state IN ('planned', 'due', 'snoozed') AND kind = 'step' GROUP BY enrollment_id),
              open AS (
-                SELECT e.play_id, COUNT(*) AS n FROM touches t JOIN enrollments e ON e.id = t.enrollment_id
-                WHERE t.state IN ('planned', 'due', 'snoozed') AND t.kind = 'step' AND (?1 IS NULL OR t.owner = ?1)
-                GROUP BY e.play_id)
+                SELECT e.play_id, SUM(c.n) AS n FROM per_enrollment c JOIN enrollments e ON e.id = c.enrollment_id
+                JOIN accounts a ON a.id = e.account_id
+                WHERE (?1 IS NULL OR a.owner = ?1) GROUP BY e.play_id)
              SELECT p.id, COALESCE(r.done, 0), COALESCE(r.closed, 0) + COALESCE(o.n, 0)
              FROM plays p LEFT JOIN resolved r ON r.play_id = p.id LEFT JOIN open o ON o.play_id = p.id",
         )?;
@@ -297,8 +279,8 @@ impl Store {
     /// the period), accounts that replied, accounts that booked a meeting.
     pub fn funnel_rows(
         &self,
-        start: DateTime<Utc>,
-        end: DateTime<Utc>,
+        (start, end): (DateTime<Utc>, DateTime<Utc>),
+        (from, to): (i64, i64),
         owner: Option<&str>,
     ) -> Result<Vec<FunnelCounts>> {
         let mut stmt = self.conn.prepare_cached(
@@ -309,12 +291,12 @@ impl Store {
              SELECT a.industry, a.region, COUNT(*), COALESCE(SUM(x.replied), 0), COALESCE(SUM(x.met), 0)
              FROM accounts a LEFT JOIN answered x ON x.account_id = a.id
              WHERE (?3 IS NULL OR a.owner = ?3)
-               AND EXISTS (SELECT 1 FROM touches t WHERE t.account_id = a.id AND t.done_at >= ?1 AND t.done_at < ?2
-                           AND t.state = 'done')
+               AND EXISTS (SELECT 1 FROM touches t WHERE t.account_id = a.id AND t.state = 'done'
+                           AND t.done_day >= ?4 AND t.done_day <= ?5)
              GROUP BY a.industry, a.region",
         )?;
         let rows = stmt
-            .query_map(params![ts(start), ts(end), owner], |r| {
+            .query_map(params![ts(start), ts(end), owner, from, to], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })?
             .collect::<rusqlite::Result<_>>()?;

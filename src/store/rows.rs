@@ -35,6 +35,8 @@ pub struct TouchRow {
     pub reason: Option<String>,
     /// Done before the deadline, or within the due day (owner's zone).
     pub on_time: Option<bool>,
+    /// The owner's local date when resolved, as days since 1970-01-01.
+    pub done_day: Option<i64>,
 }
 
 /// One play running on one account.
@@ -65,7 +67,7 @@ pub struct PlayRow {
 macro_rules! touch_columns {
     () => {
         "id, enrollment_id, account_id, player_id, owner, step, seq, nominal_day, kind, \
-     channel, state, due_at, deadline_at, why, outcome, done_at, note, reason, on_time"
+     channel, state, due_at, deadline_at, why, outcome, done_at, note, reason, on_time, done_day"
     };
 }
 
@@ -129,6 +131,7 @@ pub(super) fn touch(row: &Row<'_>) -> rusqlite::Result<TouchRow> {
         note: row.get(16)?,
         reason: row.get(17)?,
         on_time: row.get(18)?,
+        done_day: row.get(19)?,
     })
 }
 

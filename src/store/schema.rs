@@ -111,15 +111,17 @@ CREATE TABLE touches (
     note TEXT,
     reason TEXT,
     -- done before its deadline, or within its due day in the owner's zone
-    on_time INTEGER
+    on_time INTEGER,
+    -- the owner's local date when it was resolved (days since 1970-01-01)
+    done_day INTEGER
 ) STRICT;
 CREATE INDEX touches_queue ON touches(owner, due_at) WHERE state IN ('due', 'snoozed');
 CREATE INDEX touches_open_due ON touches(due_at) WHERE state IN ('due', 'snoozed');
 CREATE INDEX touches_thread ON touches(enrollment_id, player_id, seq);
 CREATE INDEX touches_account ON touches(account_id);
 CREATE INDEX touches_open_account ON touches(account_id, due_at) WHERE state IN ('due', 'snoozed');
-CREATE INDEX touches_account_done ON touches(account_id, done_at) WHERE done_at IS NOT NULL;
-CREATE INDEX touches_open_enrollment ON touches(enrollment_id) WHERE state IN ('planned', 'due', 'snoozed');
+CREATE INDEX touches_account_done ON touches(account_id, done_day) WHERE state = 'done';
+CREATE INDEX touches_open_enrollment ON touches(enrollment_id, kind) WHERE state IN ('planned', 'due', 'snoozed');
 -- the manager's last touch per enrollment, read from the index alone
 CREATE INDEX touches_enrollment_done ON touches(enrollment_id, done_at) WHERE done_at IS NOT NULL;
 
@@ -146,10 +148,10 @@ CREATE INDEX activity_account ON activity(account_id, at);
 CREATE INDEX activity_engaged ON activity(account_id, at)
     WHERE undone_by IS NULL AND outcome IN ('opened', 'replied_positive', 'replied_negative', 'meeting_booked');
 
--- Resolved touches per UTC hour, kept by triggers so the manager's review
+-- Resolved touches per local day of their owner, kept by triggers so the manager's review
 -- reads a few thousand rows instead of every touch of the period.
-CREATE TABLE touch_hourly (
-    hour INTEGER NOT NULL,
+CREATE TABLE touch_daily (
+    day INTEGER NOT NULL,
     owner TEXT NOT NULL,
     play_id INTEGER NOT NULL,
     step INTEGER NOT NULL,
@@ -158,50 +160,50 @@ CREATE TABLE touch_hourly (
     state TEXT NOT NULL,
     n INTEGER NOT NULL,
     on_time INTEGER NOT NULL,
-    PRIMARY KEY (hour, owner, play_id, step, kind, channel, state)
+    PRIMARY KEY (day, owner, play_id, step, kind, channel, state)
 ) STRICT, WITHOUT ROWID;
 
-CREATE TRIGGER touch_hourly_insert AFTER INSERT ON touches
-WHEN NEW.done_at IS NOT NULL AND NEW.state IN ('done', 'skipped')
+CREATE TRIGGER touch_daily_insert AFTER INSERT ON touches
+WHEN NEW.done_day IS NOT NULL AND NEW.state IN ('done', 'skipped')
 BEGIN
-    INSERT INTO touch_hourly (hour, owner, play_id, step, kind, channel, state, n, on_time)
-    VALUES (NEW.done_at / 3600, NEW.owner, (SELECT play_id FROM enrollments WHERE id = NEW.enrollment_id),
+    INSERT INTO touch_daily (day, owner, play_id, step, kind, channel, state, n, on_time)
+    VALUES (NEW.done_day, NEW.owner, (SELECT play_id FROM enrollments WHERE id = NEW.enrollment_id),
             NEW.step, NEW.kind, NEW.channel, NEW.state, 1, COALESCE(NEW.on_time, 0))
     ON CONFLICT DO UPDATE SET n = n + 1, on_time = on_time + excluded.on_time;
 END;
 
-CREATE TRIGGER touch_hourly_delete AFTER DELETE ON touches
-WHEN OLD.done_at IS NOT NULL AND OLD.state IN ('done', 'skipped')
+CREATE TRIGGER touch_daily_delete AFTER DELETE ON touches
+WHEN OLD.done_day IS NOT NULL AND OLD.state IN ('done', 'skipped')
 BEGIN
-    UPDATE touch_hourly SET n = n - 1, on_time = on_time - COALESCE(OLD.on_time, 0)
-    WHERE hour = OLD.done_at / 3600 AND owner = OLD.owner
+    UPDATE touch_daily SET n = n - 1, on_time = on_time - COALESCE(OLD.on_time, 0)
+    WHERE day = OLD.done_day AND owner = OLD.owner
       AND play_id = (SELECT play_id FROM enrollments WHERE id = OLD.enrollment_id)
       AND step = OLD.step AND kind = OLD.kind AND channel = OLD.channel AND state = OLD.state;
 END;
 
-CREATE TRIGGER touch_hourly_update AFTER UPDATE ON touches
+CREATE TRIGGER touch_daily_update AFTER UPDATE ON touches
 BEGIN
-    UPDATE touch_hourly SET n = n - 1, on_time = on_time - COALESCE(OLD.on_time, 0)
-    WHERE OLD.done_at IS NOT NULL AND OLD.state IN ('done', 'skipped')
-      AND hour = OLD.done_at / 3600 AND owner = OLD.owner
+    UPDATE touch_daily SET n = n - 1, on_time = on_time - COALESCE(OLD.on_time, 0)
+    WHERE OLD.done_day IS NOT NULL AND OLD.state IN ('done', 'skipped')
+      AND day = OLD.done_day AND owner = OLD.owner
       AND play_id = (SELECT play_id FROM enrollments WHERE id = OLD.enrollment_id)
       AND step = OLD.step AND kind = OLD.kind AND channel = OLD.channel AND state = OLD.state;
-    INSERT INTO touch_hourly (hour, owner, play_id, step, kind, channel, state, n, on_time)
-    SELECT NEW.done_at / 3600, NEW.owner, (SELECT play_id FROM enrollments WHERE id = NEW.enrollment_id),
+    INSERT INTO touch_daily (day, owner, play_id, step, kind, channel, state, n, on_time)
+    SELECT NEW.done_day, NEW.owner, (SELECT play_id FROM enrollments WHERE id = NEW.enrollment_id),
            NEW.step, NEW.kind, NEW.channel, NEW.state, 1, COALESCE(NEW.on_time, 0)
-    WHERE NEW.done_at IS NOT NULL AND NEW.state IN ('done', 'skipped')
+    WHERE NEW.done_day IS NOT NULL AND NEW.state IN ('done', 'skipped')
     ON CONFLICT DO UPDATE SET n = n + 1, on_time = on_time + excluded.on_time;
 END;
 ",
 ];
 
-/// Rebuilds `touch_hourly` from the touches (after a bulk load without triggers).
-pub const REBUILD_HOURLY: &str = "
-DELETE FROM touch_hourly;
-INSERT INTO touch_hourly (hour, owner, play_id, step, kind, channel, state, n, on_time)
-SELECT t.done_at / 3600, t.owner, e.play_id, t.step, t.kind, t.channel, t.state, COUNT(*), SUM(COALESCE(t.on_time, 0))
+/// Rebuilds `touch_daily` from the touches (after a bulk load without triggers).
+pub const REBUILD_DAILY: &str = "
+DELETE FROM touch_daily;
+INSERT INTO touch_daily (day, owner, play_id, step, kind, channel, state, n, on_time)
+SELECT t.done_day, t.owner, e.play_id, t.step, t.kind, t.channel, t.state, COUNT(*), SUM(COALESCE(t.on_time, 0))
 FROM touches t JOIN enrollments e ON e.id = t.enrollment_id
-WHERE t.done_at IS NOT NULL AND t.state IN ('done', 'skipped')
+WHERE t.done_day IS NOT NULL AND t.state IN ('done', 'skipped')
 GROUP BY 1, 2, 3, 4, 5, 6, 7;
 ";
 

@@ -205,8 +205,8 @@ impl Loader<'_> {
         self.tx
             .prepare_cached(
                 "INSERT INTO touches (enrollment_id, account_id, player_id, owner, step, seq, nominal_day, kind, channel,
-                 state, due_at, deadline_at, why, outcome, done_at, note, reason, on_time)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+                 state, due_at, deadline_at, why, outcome, done_at, note, reason, on_time, done_day)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
             )?
             .execute(params![
                 t.enrollment_id,
@@ -227,6 +227,7 @@ impl Loader<'_> {
                 t.note,
                 t.reason,
                 t.on_time,
+                t.done_day,
             ])?;
         Ok(self.tx.last_insert_rowid())
     }
@@ -294,7 +295,7 @@ impl Loader<'_> {
         for sql in statements {
             self.tx.execute_batch(sql)?;
         }
-        self.tx.execute_batch(super::schema::REBUILD_HOURLY)?;
+        self.tx.execute_batch(super::schema::REBUILD_DAILY)?;
         Ok(())
     }
 
