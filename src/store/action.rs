@@ -193,32 +193,7 @@ impl ActionTx<'_> {
 
     /// Adds a touch (its `id` is ignored) and returns the new id.
     pub fn insert_touch(&mut self, t: &TouchRow) -> Result<i64> {
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO touches (enrollment_id, account_id, player_id, owner, step, seq, nominal_day, kind, channel,
-             state, due_at, deadline_at, why, outcome, done_at, note, reason, on_time, done_day)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
-        )?;
-        stmt.execute(params![
-            t.enrollment_id,
-            t.account_id,
-            t.player_id,
-            t.owner,
-            t.step,
-            t.seq,
-            t.nominal_day,
-            t.kind.as_str(),
-            t.channel.as_str(),
-            t.state.as_str(),
-            ts(t.due_at),
-            t.deadline.map(ts),
-            t.why,
-            t.outcome.map(Outcome::as_str),
-            t.done_at.map(ts),
-            t.note,
-            t.reason,
-            t.on_time,
-            t.done_day,
-        ])?;
+        rows::insert_touch(&self.tx, t)?;
         let id = self.tx.last_insert_rowid();
         self.undo.inserted_touches.push(id);
         Ok(id)

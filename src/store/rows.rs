@@ -226,3 +226,34 @@ pub(super) fn trigger(row: &Row<'_>) -> rusqlite::Result<Trigger> {
 pub(super) fn play(row: &Row<'_>) -> rusqlite::Result<PlayRow> {
     Ok(PlayRow { id: row.get(0)?, name: row.get(1)?, version: row.get(2)?, title: row.get(3)?, source: row.get(4)? })
 }
+
+/// Adds a touch (its `id` is ignored); the one INSERT for touches.
+pub(super) fn insert_touch(conn: &rusqlite::Connection, t: &TouchRow) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO touches (enrollment_id, account_id, player_id, owner, step, seq, nominal_day, kind, channel,
+         state, due_at, deadline_at, why, outcome, done_at, note, reason, on_time, done_day)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+    )?
+    .execute(rusqlite::params![
+        t.enrollment_id,
+        t.account_id,
+        t.player_id,
+        t.owner,
+        t.step,
+        t.seq,
+        t.nominal_day,
+        t.kind.as_str(),
+        t.channel.as_str(),
+        t.state.as_str(),
+        super::ts(t.due_at),
+        t.deadline.map(super::ts),
+        t.why,
+        t.outcome.map(Outcome::as_str),
+        t.done_at.map(super::ts),
+        t.note,
+        t.reason,
+        t.on_time,
+        t.done_day,
+    ])?;
+    Ok(())
+}

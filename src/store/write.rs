@@ -202,33 +202,7 @@ impl Loader<'_> {
 
     /// Raw history (demo): a touch as given.
     pub fn insert_touch(&self, t: &TouchRow) -> Result<i64> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO touches (enrollment_id, account_id, player_id, owner, step, seq, nominal_day, kind, channel,
-                 state, due_at, deadline_at, why, outcome, done_at, note, reason, on_time, done_day)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
-            )?
-            .execute(params![
-                t.enrollment_id,
-                t.account_id,
-                t.player_id,
-                t.owner,
-                t.step,
-                t.seq,
-                t.nominal_day,
-                t.kind.as_str(),
-                t.channel.as_str(),
-                t.state.as_str(),
-                ts(t.due_at),
-                t.deadline.map(ts),
-                t.why,
-                t.outcome.map(Outcome::as_str),
-                t.done_at.map(ts),
-                t.note,
-                t.reason,
-                t.on_time,
-                t.done_day,
-            ])?;
+        super::rows::insert_touch(&self.tx, t)?;
         Ok(self.tx.last_insert_rowid())
     }
 
