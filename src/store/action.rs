@@ -2,6 +2,7 @@
 //! first (its before-image), every row it adds is noted, and both go into the
 //! action's activity entry so `undo` can reverse it exactly.
 
+use super::lookup;
 use super::rows::{self, EnrollmentRow, TouchRow};
 use super::{ts, Result, Store, StoreError};
 use crate::domain::{Account, AccountStatus, Channel, Outcome, Player, PlayerStatus, Trigger};
@@ -154,10 +155,7 @@ fn not_found(what: &'static str, key: &impl ToString) -> StoreError {
 
 impl ActionTx<'_> {
     pub fn touch(&self, id: i64) -> Result<TouchRow> {
-        self.tx
-            .query_row(concat!("SELECT ", touch_columns!(), " FROM touches WHERE id = ?1"), [id], rows::touch)
-            .optional()?
-            .ok_or_else(|| not_found("touch", &id))
+        lookup::touch(&self.tx, id)
     }
 
     /// Every touch of one player's thread in an enrollment, in order.
@@ -250,20 +248,11 @@ impl ActionTx<'_> {
     }
 
     pub fn player(&self, id: i64) -> Result<Player> {
-        self.tx
-            .query_row(concat!("SELECT ", player_columns!(), " FROM players WHERE id = ?1"), [id], rows::player)
-            .optional()?
-            .ok_or_else(|| not_found("player", &id))
+        lookup::player(&self.tx, id)
     }
 
     pub fn players_of(&self, account_id: i64) -> Result<Vec<Player>> {
-        let mut stmt = self.tx.prepare_cached(concat!(
-            "SELECT ",
-            player_columns!(),
-            " FROM players WHERE account_id = ?1 ORDER BY id"
-        ))?;
-        let rows = stmt.query_map([account_id], rows::player)?.collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
+        lookup::players_of(&self.tx, account_id)
     }
 
     pub fn set_player_status(&mut self, id: i64, status: PlayerStatus) -> Result<()> {
@@ -276,10 +265,7 @@ impl ActionTx<'_> {
     }
 
     pub fn account(&self, id: i64) -> Result<Account> {
-        self.tx
-            .query_row(concat!("SELECT ", account_columns!(), " FROM accounts a WHERE a.id = ?1"), [id], rows::account)
-            .optional()?
-            .ok_or_else(|| not_found("account", &id))
+        lookup::account(&self.tx, id)
     }
 
     pub fn set_account_status(&mut self, id: i64, status: AccountStatus) -> Result<()> {
@@ -296,7 +282,7 @@ impl ActionTx<'_> {
 
     /// A rep's zone, when the rep is known.
     pub fn rep_zone(&self, name: &str) -> Result<Option<chrono_tz::Tz>> {
-        Ok(self.tx.query_row("SELECT name, zone FROM reps WHERE name = ?1", [name], |r| rows::zone(r, 1)).optional()?)
+        lookup::rep_zone(&self.tx, name)
     }
 
     pub fn freshest_trigger(&self, account_id: i64) -> Result<Option<Trigger>> {
@@ -313,12 +299,7 @@ impl ActionTx<'_> {
 
     /// A stored play, parsed.
     pub fn play(&self, play_id: i64) -> Result<Play> {
-        let row = self
-            .tx
-            .query_row("SELECT id, name, version, title, source FROM plays WHERE id = ?1", [play_id], rows::play)
-            .optional()?
-            .ok_or_else(|| not_found("play", &play_id))?;
-        Play::parse(&row.source).map_err(|e| StoreError::Corrupt(format!("stored play {}: {e}", row.name)))
+        lookup::play(&self.tx, play_id)
     }
 
     /// The newest version of a play by name.

@@ -7,6 +7,7 @@
 #[macro_use]
 mod rows;
 mod action;
+mod lookup;
 mod read;
 mod report;
 mod schema;

@@ -1,5 +1,6 @@
 //! Queries behind the views: the queue, the ranked list, an account's play.
 
+use super::lookup;
 use super::rows::{self, EnrollmentRow, PlayRow, TouchRow};
 use super::{ts, Result, Store, StoreError};
 use crate::domain::{Account, Channel, Outcome, Player, Role, Tier, Trigger};
@@ -126,17 +127,11 @@ impl Store {
     }
 
     pub fn rep_zone(&self, name: &str) -> Result<Option<Tz>> {
-        Ok(self
-            .conn
-            .query_row("SELECT name, zone FROM reps WHERE name = ?1", [name], |r| rows::zone(r, 1))
-            .optional()?)
+        lookup::rep_zone(&self.conn, name)
     }
 
     pub fn account(&self, id: i64) -> Result<Account> {
-        self.conn
-            .query_row(concat!("SELECT ", account_columns!(), " FROM accounts a WHERE a.id = ?1"), [id], rows::account)
-            .optional()?
-            .ok_or_else(|| StoreError::NotFound { what: "account", key: id.to_string() })
+        lookup::account(&self.conn, id)
     }
 
     /// An account by id, exact name, or a unique part of its name or domain.
@@ -166,20 +161,11 @@ impl Store {
     }
 
     pub fn players_of(&self, account_id: i64) -> Result<Vec<Player>> {
-        let mut stmt = self.conn.prepare_cached(concat!(
-            "SELECT ",
-            player_columns!(),
-            " FROM players WHERE account_id = ?1 ORDER BY id"
-        ))?;
-        let rows = stmt.query_map([account_id], rows::player)?.collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
+        lookup::players_of(&self.conn, account_id)
     }
 
     pub fn player(&self, id: i64) -> Result<Player> {
-        self.conn
-            .query_row(concat!("SELECT ", player_columns!(), " FROM players WHERE id = ?1"), [id], rows::player)
-            .optional()?
-            .ok_or_else(|| StoreError::NotFound { what: "player", key: id.to_string() })
+        lookup::player(&self.conn, id)
     }
 
     /// Trigger events of an account, freshest first.
@@ -213,10 +199,7 @@ impl Store {
     }
 
     pub fn touch(&self, id: i64) -> Result<TouchRow> {
-        self.conn
-            .query_row(concat!("SELECT ", touch_columns!(), " FROM touches WHERE id = ?1"), [id], rows::touch)
-            .optional()?
-            .ok_or_else(|| StoreError::NotFound { what: "touch", key: id.to_string() })
+        lookup::touch(&self.conn, id)
     }
 
     pub fn plays(&self) -> Result<Vec<PlayRow>> {
@@ -228,12 +211,7 @@ impl Store {
 
     /// A stored play version, parsed.
     pub fn play(&self, play_id: i64) -> Result<Play> {
-        let row = self
-            .conn
-            .query_row("SELECT id, name, version, title, source FROM plays WHERE id = ?1", [play_id], rows::play)
-            .optional()?
-            .ok_or_else(|| StoreError::NotFound { what: "play", key: play_id.to_string() })?;
-        Play::parse(&row.source).map_err(|e| StoreError::Corrupt(format!("stored play {}: {e}", row.name)))
+        lookup::play(&self.conn, play_id)
     }
 
     /// The latest entries of an account's activity log, newest first.
