@@ -87,7 +87,7 @@ fn render_list(model: &Model, frame: &mut Frame<'_>, area: Rect) {
         rows.push(row(model, item));
     }
     let widths = [
-        Constraint::Length(11),
+        Constraint::Length(12),
         Constraint::Length(6),
         Constraint::Fill(3),
         Constraint::Fill(3),
