@@ -183,3 +183,21 @@ fn stalled_play_is_flagged_after_its_maximum_gap() {
     assert_eq!(a.days_since_touch, 8, "last touch: the skip on Tue 24 Nov 10:00");
     assert!(a.overdue > 0);
 }
+
+#[test]
+fn rollups_kept_by_triggers_match_a_rebuild_from_the_touches() {
+    // Done, skip, reply (which cancels and pauses), undo, resume (which moves
+    // open touches): every path that changes a touch's state or owner.
+    let (mut store, _) = morning();
+    engine("2026-11-24T10:01:00+01:00").undo(&mut store).expect("undo the skip");
+    engine("2026-11-24T11:00:00+01:00").resume(&mut store, "Nordwind").expect("resume");
+    let zone = chrono_tz::Europe::Berlin;
+    let now = at("2026-11-24T12:00:00+01:00");
+    let period = Period::parse("30d", NaiveDate::from_ymd_opt(2026, 11, 24).expect("d"), zone).expect("p");
+    let kept = build(&store, &PipelineConfig::default(), period, zone, None, now).expect("report");
+    store.rebuild_rollups().expect("rebuild");
+    let rebuilt = build(&store, &PipelineConfig::default(), period, zone, None, now).expect("report");
+    assert_eq!(kept, rebuilt);
+    let mt = kept.plays.iter().find(|p| p.play == "multi-thread").expect("play");
+    assert!(mt.touches_planned > mt.touches_done, "open touches are counted as planned");
+}

@@ -98,3 +98,23 @@ fn tiny_terminal_does_not_panic() {
     press(&mut app, KeyCode::Char('3'));
     screen(&app, 30, 8);
 }
+
+#[test]
+fn manager_screen() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('4'));
+    let text = screen(&app, 100, 30);
+    // The same figures as `playbook report` for this store and period.
+    let report = app.model.manager.report.as_deref().expect("review loaded");
+    let dana = report.reps.iter().find(|r| r.owner == "Dana Kim").expect("Dana");
+    assert!(text.contains(&format!("Dana Kim      {}", dana.done)), "{text}");
+    assert!(text.contains("Plays") && text.contains("Funnel") && text.contains("Pipeline"), "{text}");
+    both_sizes(&app, "manager");
+    // One rep, 30 days, the second play in the step chart.
+    press(&mut app, KeyCode::Char('o'));
+    press(&mut app, KeyCode::Char('t'));
+    press(&mut app, KeyCode::Right);
+    let text = screen(&app, 100, 30);
+    assert!(text.contains("30d · 2026-10-26 – 2026-11-24 · Dana Kim"), "{text}");
+    assert!(text.contains("multi-thread v1: reply / meeting % by step"), "{text}");
+}

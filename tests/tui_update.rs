@@ -169,3 +169,73 @@ fn help_opens_and_any_key_closes_it() {
     assert!(!model.help);
     assert!(model.popup.is_none(), "the closing key does nothing else");
 }
+
+fn review(model: &mut Model) {
+    let mut store = Store::open_in_memory().expect("store");
+    let config = Config::default();
+    playbook::demo::load_shipped(&mut store, &config.policy, now()).expect("demo");
+    let report = Engine::new(&config, now()).review(&store, &config.pipeline, "7d", None).expect("review");
+    update(model, Msg::ReportLoaded(Box::new(report)));
+}
+
+fn asks_for(effects: &[Effect], period: &str, owner: Option<&str>) -> bool {
+    effects == [Effect::LoadReport { period: period.into(), owner: owner.map(str::to_string) }]
+}
+
+#[test]
+fn manager_screen_loads_once_and_period_keys_cycle() {
+    let mut model = loaded();
+    assert!(asks_for(&ch(&mut model, '4'), "7d", None), "first visit builds the 7-day review");
+    assert_eq!(model.screen, Screen::Manager);
+    review(&mut model);
+    ch(&mut model, '1');
+    assert!(ch(&mut model, '4').is_empty(), "a second visit shows the loaded review");
+    assert!(asks_for(&ch(&mut model, 't'), "30d", None));
+    assert!(asks_for(&ch(&mut model, 't'), "today", None));
+    assert!(asks_for(&ch(&mut model, 't'), "7d", None));
+}
+
+#[test]
+fn owner_key_walks_through_every_rep_then_back_to_all() {
+    let mut model = loaded();
+    ch(&mut model, '4');
+    review(&mut model);
+    assert!(asks_for(&ch(&mut model, 'o'), "7d", Some("Dana Kim")));
+    assert!(asks_for(&ch(&mut model, 'o'), "7d", Some("Luis Ortega")));
+    assert!(asks_for(&ch(&mut model, 'o'), "7d", Some("Priya Nair")));
+    assert!(asks_for(&ch(&mut model, 'o'), "7d", None), "after the last rep: all reps");
+}
+
+#[test]
+fn custom_period_is_checked_before_it_is_asked_for() {
+    let mut model = loaded();
+    ch(&mut model, '4');
+    review(&mut model);
+    ch(&mut model, 'c');
+    for c in "2026-11-30..2026-11-01".chars() {
+        ch(&mut model, c);
+    }
+    assert!(key(&mut model, KeyCode::Enter).is_empty(), "a range ending before it starts is refused");
+    assert!(matches!(&model.status, Status::Error(e) if e.contains("ends before it starts")), "{:?}", model.status);
+    for _ in 0.."2026-11-30..2026-11-01".len() {
+        key(&mut model, KeyCode::Backspace);
+    }
+    for c in "2026-11-01..2026-11-15".chars() {
+        ch(&mut model, c);
+    }
+    assert!(asks_for(&key(&mut model, KeyCode::Enter), "2026-11-01..2026-11-15", None));
+    assert!(model.manager.editing.is_none());
+}
+
+#[test]
+fn an_action_marks_the_review_stale_and_play_keys_wrap() {
+    let mut model = loaded();
+    ch(&mut model, '4');
+    review(&mut model);
+    let plays = model.manager.report.as_ref().expect("report").plays.len();
+    key(&mut model, KeyCode::Left);
+    assert_eq!(model.manager.play, plays - 1, "left from the first play wraps to the last");
+    ch(&mut model, '1');
+    update(&mut model, Msg::ActionDone("done".into()));
+    assert!(asks_for(&ch(&mut model, '4'), "7d", None), "the review is rebuilt after a logged touch");
+}

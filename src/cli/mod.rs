@@ -336,10 +336,7 @@ pub fn run(session: &Session, command: Command) -> Result<String> {
         Command::Plays(cmd) => plays(session, &engine, cmd),
         Command::Report { period, owner, format } => {
             let store = session.open()?;
-            let zone = engine.rep_zone(&store, owner.as_deref())?;
-            let period = crate::report::Period::parse(&period, engine.today(zone), zone).map_err(anyhow::Error::msg)?;
-            let report =
-                crate::report::build(&store, &session.config.pipeline, period, zone, owner.as_deref(), engine.now)?;
+            let report = engine.review(&store, &session.config.pipeline, &period, owner.as_deref())?;
             report::render(&report, format)
         }
     }

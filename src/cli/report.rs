@@ -1,6 +1,7 @@
 //! `playbook report`: the manager's review as a table, JSON, CSV or markdown.
 
 use super::output::{csv, table};
+use crate::report::money;
 use crate::report::Report;
 use anyhow::Result;
 use clap::ValueEnum;
@@ -19,18 +20,6 @@ fn pct(rate: Option<f64>) -> String {
 
 fn days(d: Option<f64>) -> String {
     d.map_or_else(|| "-".into(), |d| format!("{d:.1}"))
-}
-
-fn money(v: i64) -> String {
-    let digits = v.abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    format!("{}${out}", if v < 0 { "-" } else { "" })
 }
 
 /// `▁▂▅█` from counts.

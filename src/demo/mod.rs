@@ -14,7 +14,7 @@ use crate::cadence::window::resolve_local;
 use crate::cadence::Policy;
 use crate::domain::{AccountStatus, Bant, EnrollmentState, Outcome, PlayerStatus, Role, Tier};
 use crate::play::{Play, BUILTIN};
-use crate::store::{EnrollmentRow, Loader, NewAccount, NewPlayer, Store, StoreError, TouchRow};
+use crate::store::{EnrollmentRow, Loader, NewAccount, NewPlayer, PastAction, Store, StoreError, TouchRef, TouchRow};
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use chrono_tz::Tz;
 use history::{simulate, Ending};
@@ -201,16 +201,18 @@ pub(crate) fn write_history(
                 Some(o @ (Outcome::Connected | Outcome::Voicemail | Outcome::NoAnswer)) => o,
                 _ => Outcome::Sent,
             };
-            loader.insert_activity(
-                done_at,
-                owner,
-                "done",
+            let touch = Some(TouchRef { id: touch_id, enrollment_id, play_id, step: t.step as i64 });
+            let past = PastAction {
+                at: done_at,
+                actor: owner,
+                action: "done",
                 account_id,
-                Some(player.id),
-                Some(touch_id),
-                Some(t.channel),
-                Some(first),
-            )?;
+                player_id: Some(player.id),
+                touch,
+                channel: Some(t.channel),
+                outcome: Some(first),
+            };
+            loader.insert_activity(&past)?;
             let follow = match t.outcome {
                 Some(Outcome::Opened) => Some("opened"),
                 Some(Outcome::RepliedPositive | Outcome::RepliedNegative) => Some("replied"),
@@ -220,16 +222,7 @@ pub(crate) fn write_history(
             };
             if let Some(action) = follow {
                 let at = (done_at + Duration::hours(1)).min(now);
-                loader.insert_activity(
-                    at,
-                    owner,
-                    action,
-                    account_id,
-                    Some(player.id),
-                    Some(touch_id),
-                    Some(t.channel),
-                    t.outcome,
-                )?;
+                loader.insert_activity(&PastAction { at, action, outcome: t.outcome, ..past })?;
             }
         }
     }

@@ -1,6 +1,6 @@
 //! Read-only views: the day's queue, the ranked account list, one account's play.
 
-use super::{render_content, Engine, Result};
+use super::{render_content, Engine, EngineError, Result};
 use crate::domain::{Account, Player, Trigger};
 use crate::play::Play;
 use crate::rank::{self, Score};
@@ -288,5 +288,22 @@ fn targets(step: &crate::play::Step) -> String {
     } else {
         let roles: Vec<&str> = step.roles.iter().map(|r| r.as_str()).collect();
         format!("{} ({})", tiers.join("+"), roles.join("/"))
+    }
+}
+
+impl Engine {
+    /// The manager's review for `period` (`today`, `7d`, `30d`, `FROM..TO`)
+    /// counted in the rep's zone: what `playbook report` and the Manager
+    /// screen both show.
+    pub fn review(
+        &self,
+        store: &Store,
+        pipeline: &crate::report::PipelineConfig,
+        period: &str,
+        owner: Option<&str>,
+    ) -> Result<crate::report::Report> {
+        let zone = self.rep_zone(store, owner)?;
+        let period = crate::report::Period::parse(period, self.today(zone), zone).map_err(EngineError::Refused)?;
+        Ok(crate::report::build(store, pipeline, period, zone, owner, self.now)?)
     }
 }

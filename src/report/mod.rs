@@ -174,6 +174,19 @@ pub fn median(values: &mut [f64]) -> Option<f64> {
     Some(if n % 2 == 1 { values[n / 2] } else { f64::midpoint(values[n / 2 - 1], values[n / 2]) })
 }
 
+/// `$1,234,567`.
+pub fn money(v: i64) -> String {
+    let digits = v.abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{}${out}", if v < 0 { "-" } else { "" })
+}
+
 fn offset_seconds(zone: Tz, at: DateTime<Utc>) -> i64 {
     i64::from(zone.offset_from_utc_datetime(&at.naive_utc()).fix().local_minus_utc())
 }

@@ -322,8 +322,10 @@ impl ActionTx<'_> {
     pub fn commit(self, actor: &str, at: DateTime<Utc>, activity: &Activity) -> Result<i64> {
         let undo = serde_json::to_string(&self.undo).map_err(|e| StoreError::Invalid(e.to_string()))?;
         self.tx.execute(
-            "INSERT INTO activity (at, actor, action, account_id, player_id, touch_id, channel, outcome, detail, undo)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            "INSERT INTO activity (at, actor, action, account_id, player_id, touch_id, channel, outcome, detail, undo,
+                                   enrollment_id, play_id, step)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, t.enrollment_id, e.play_id, t.step
+             FROM (SELECT 1) LEFT JOIN touches t ON t.id = ?6 LEFT JOIN enrollments e ON e.id = t.enrollment_id",
             params![
                 ts(at),
                 actor,

@@ -18,7 +18,7 @@ pub use read::{AccountFilter, ActivityRow, QueueRow, RankCutoffs, RankedRow};
 pub use report::{EnrollmentActivity, EnrollmentCount, EnrollmentProgress, RepChannelRow};
 pub use rows::{EnrollmentRow, PlayRow, TouchRow};
 pub use schema::latest_version;
-pub use write::{Loader, NewAccount, NewPlayer};
+pub use write::{Loader, NewAccount, NewPlayer, PastAction, TouchRef};
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags};
@@ -115,6 +115,15 @@ impl Store {
     /// Whether the database holds no accounts yet.
     pub fn is_empty(&self) -> Result<bool> {
         Ok(self.conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM accounts)", [], |r| r.get(0))?)
+    }
+
+    /// Recomputes the manager's rollups from the touches themselves; the
+    /// triggers keep them exact, so this is a repair (and a test oracle).
+    pub fn rebuild_rollups(&mut self) -> Result<()> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute_batch(schema::REBUILD_ROLLUPS)?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// Settings for a one-off bulk load into a fresh file (demo generation):

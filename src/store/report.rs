@@ -132,8 +132,9 @@ impl Store {
     /// Enrollments per play version and state.
     pub fn enrollment_counts(&self, owner: Option<&str>) -> Result<Vec<EnrollmentCount>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT e.play_id, e.state, COUNT(*) FROM enrollments e JOIN accounts a ON a.id = e.account_id
-             WHERE (?1 IS NULL OR a.owner = ?1) GROUP BY e.play_id, e.state",
+            "SELECT e.play_id, e.state, COUNT(*) FROM enrollments e
+             WHERE (?1 IS NULL OR e.account_id IN (SELECT id FROM accounts WHERE owner = ?1))
+             GROUP BY e.play_id, e.state",
         )?;
         let rows = stmt
             .query_map([owner], |r| Ok(EnrollmentCount { play_id: r.get(0)?, state: r.get(1)?, count: r.get(2)? }))?
@@ -163,11 +164,11 @@ impl Store {
         owner: Option<&str>,
     ) -> Result<Vec<(i64, i64, String, i64)>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT e.play_id, t.step, v.action, COUNT(*)
-             FROM activity v JOIN touches t ON t.id = v.touch_id JOIN enrollments e ON e.id = t.enrollment_id
-             WHERE v.at >= ?1 AND v.at < ?2 AND v.action IN ('replied', 'meeting') AND v.undone_by IS NULL
-               AND (?3 IS NULL OR t.owner = ?3)
-             GROUP BY e.play_id, t.step, v.action",
+            "SELECT play_id, step, action, COUNT(*) FROM activity
+             WHERE at >= ?1 AND at < ?2 AND action IN ('replied', 'meeting') AND undone_by IS NULL
+               AND play_id IS NOT NULL
+               AND (?3 IS NULL OR account_id IN (SELECT id FROM accounts WHERE owner = ?3))
+             GROUP BY play_id, step, action",
         )?;
         let rows = stmt
             .query_map(params![ts(start), ts(end), owner], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
@@ -184,13 +185,14 @@ impl Store {
         owner: Option<&str>,
     ) -> Result<Vec<FirstResponse>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT e.play_id, v.action,
-                    (SELECT MIN(f.done_at) FROM touches f WHERE f.enrollment_id = e.id AND f.done_at IS NOT NULL),
+            "SELECT v.play_id, v.action,
+                    (SELECT MIN(f.done_at) FROM touches f WHERE f.enrollment_id = v.enrollment_id AND f.done_at IS NOT NULL),
                     MIN(v.at)
-             FROM activity v JOIN touches t ON t.id = v.touch_id JOIN enrollments e ON e.id = t.enrollment_id
+             FROM activity v
              WHERE v.at >= ?1 AND v.at < ?2 AND v.action IN ('replied', 'meeting') AND v.undone_by IS NULL
-               AND (?3 IS NULL OR t.owner = ?3)
-             GROUP BY e.id, v.action",
+               AND v.enrollment_id IS NOT NULL
+               AND (?3 IS NULL OR v.account_id IN (SELECT id FROM accounts WHERE owner = ?3))
+             GROUP BY v.enrollment_id, v.action",
         )?;
         let rows: Vec<(i64, String, Option<i64>, i64)> = stmt
             .query_map(params![ts(start), ts(end), owner], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
@@ -205,13 +207,9 @@ impl Store {
             "WITH resolved AS (
                 SELECT play_id, SUM(CASE WHEN state = 'done' THEN n ELSE 0 END) AS done, SUM(n) AS closed
                 FROM touch_daily WHERE kind = 'step' AND (?1 IS NULL OR owner = ?1) GROUP BY play_id),
-             per_enrollment AS (
-                SELECT enrollment_id, COUNT(*) AS n FROM touches
-                WHERE state IN ('planned', 'due', 'snoozed') AND kind = 'step' GROUP BY enrollment_id),
              open AS (
-                SELECT e.play_id, SUM(c.n) AS n FROM per_enrollment c JOIN enrollments e ON e.id = c.enrollment_id
-                JOIN accounts a ON a.id = e.account_id
-                WHERE (?1 IS NULL OR a.owner = ?1) GROUP BY e.play_id)
+                SELECT play_id, SUM(n) AS n FROM touch_open
+                WHERE kind = 'step' AND (?1 IS NULL OR owner = ?1) GROUP BY play_id)
              SELECT p.id, COALESCE(r.done, 0), COALESCE(r.closed, 0) + COALESCE(o.n, 0)
              FROM plays p LEFT JOIN resolved r ON r.play_id = p.id LEFT JOIN open o ON o.play_id = p.id",
         )?;
@@ -291,6 +289,8 @@ impl Store {
              SELECT a.industry, a.region, COUNT(*), COALESCE(SUM(x.replied), 0), COALESCE(SUM(x.met), 0)
              FROM accounts a LEFT JOIN answered x ON x.account_id = a.id
              WHERE (?3 IS NULL OR a.owner = ?3)
+               -- only enrolled accounts have touches: far fewer probes than every account
+               AND a.id IN (SELECT account_id FROM enrollments)
                AND EXISTS (SELECT 1 FROM touches t WHERE t.account_id = a.id AND t.state = 'done'
                            AND t.done_day >= ?4 AND t.done_day <= ?5)
              GROUP BY a.industry, a.region",

@@ -43,6 +43,28 @@ pub struct NewPlayer {
     pub status: PlayerStatus,
 }
 
+/// A past action for a bulk load.
+#[derive(Debug, Clone, Copy)]
+pub struct PastAction<'a> {
+    pub at: DateTime<Utc>,
+    pub actor: &'a str,
+    pub action: &'a str,
+    pub account_id: i64,
+    pub player_id: Option<i64>,
+    pub touch: Option<TouchRef>,
+    pub channel: Option<Channel>,
+    pub outcome: Option<Outcome>,
+}
+
+/// The touch an action was about, with the context the review groups by.
+#[derive(Debug, Clone, Copy)]
+pub struct TouchRef {
+    pub id: i64,
+    pub enrollment_id: i64,
+    pub play_id: i64,
+    pub step: i64,
+}
+
 /// A bulk write in one transaction; dropped without `commit`, nothing lands.
 pub struct Loader<'c> {
     tx: Transaction<'c>,
@@ -207,32 +229,25 @@ impl Loader<'_> {
     }
 
     /// Raw history (demo): a past action, not undoable.
-    #[allow(clippy::too_many_arguments)]
-    pub fn insert_activity(
-        &self,
-        at: DateTime<Utc>,
-        actor: &str,
-        action: &str,
-        account_id: i64,
-        player_id: Option<i64>,
-        touch_id: Option<i64>,
-        channel: Option<Channel>,
-        outcome: Option<Outcome>,
-    ) -> Result<()> {
+    pub fn insert_activity(&self, a: &PastAction<'_>) -> Result<()> {
         self.tx
             .prepare_cached(
-                "INSERT INTO activity (at, actor, action, account_id, player_id, touch_id, channel, outcome)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO activity (at, actor, action, account_id, player_id, touch_id, channel, outcome,
+                                       enrollment_id, play_id, step)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )?
             .execute(params![
-                ts(at),
-                actor,
-                action,
-                account_id,
-                player_id,
-                touch_id,
-                channel.map(Channel::as_str),
-                outcome.map(Outcome::as_str)
+                ts(a.at),
+                a.actor,
+                a.action,
+                a.account_id,
+                a.player_id,
+                a.touch.map(|t| t.id),
+                a.channel.map(Channel::as_str),
+                a.outcome.map(Outcome::as_str),
+                a.touch.map(|t| t.enrollment_id),
+                a.touch.map(|t| t.play_id),
+                a.touch.map(|t| t.step),
             ])?;
         Ok(())
     }
@@ -269,7 +284,7 @@ impl Loader<'_> {
         for sql in statements {
             self.tx.execute_batch(sql)?;
         }
-        self.tx.execute_batch(super::schema::REBUILD_DAILY)?;
+        self.tx.execute_batch(super::schema::REBUILD_ROLLUPS)?;
         Ok(())
     }
 

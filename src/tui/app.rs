@@ -102,6 +102,11 @@ impl App {
                 plays.dedup();
                 Ok(Msg::PlaysLoaded { account, plays })
             }
+            Effect::LoadReport { period, owner } => {
+                let report =
+                    engine.review(&self.store, &self.config.pipeline, &period, owner.as_deref()).map_err(text)?;
+                Ok(Msg::ReportLoaded(Box::new(report)))
+            }
             Effect::Act(action) => self.act(&engine, action).map(Msg::ActionDone).map_err(text),
         }
     }

@@ -12,6 +12,7 @@ pub enum Scope {
     Global,
     Queue,
     Accounts,
+    Manager,
 }
 
 macro_rules! commands {
@@ -57,6 +58,8 @@ commands! {
     AccountsScreen => "accounts_screen", Global;
     /// The selected account and its play
     AccountScreen => "account_screen", Global;
+    /// Manager review: plays, steps, reps, funnel, pipeline
+    ManagerScreen => "manager_screen", Global;
     /// Move down
     Down => "down", Global;
     /// Move up
@@ -101,6 +104,16 @@ commands! {
     Filter => "filter", Accounts;
     /// Change the sort order
     Sort => "sort", Accounts;
+    /// Period: today, 7 days, 30 days
+    Period => "period", Manager;
+    /// Period: a custom range FROM..TO
+    CustomPeriod => "custom_period", Manager;
+    /// Rep: all, then each in turn
+    Owner => "owner", Manager;
+    /// Next play in the step chart
+    NextPlay => "next_play", Manager;
+    /// Previous play in the step chart
+    PreviousPlay => "previous_play", Manager;
 }
 
 /// A key as written in keys.toml.
@@ -220,6 +233,8 @@ struct KeysFile {
     queue: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     accounts: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    manager: BTreeMap<String, Vec<String>>,
 }
 
 pub const DEFAULT_KEYS: &str = include_str!("../../assets/keys.toml");
@@ -247,9 +262,12 @@ impl Keymap {
             let line = e.span().map_or(1, |s| text[..s.start.min(text.len())].matches('\n').count() + 1);
             format!("line {line}: {}", e.message().trim())
         })?;
-        for (scope, table) in
-            [(Scope::Global, file.global), (Scope::Queue, file.queue), (Scope::Accounts, file.accounts)]
-        {
+        for (scope, table) in [
+            (Scope::Global, file.global),
+            (Scope::Queue, file.queue),
+            (Scope::Accounts, file.accounts),
+            (Scope::Manager, file.manager),
+        ] {
             for (name, keys) in table {
                 let command = Command::by_name(scope, &name).ok_or_else(|| format!("unknown command `{name}`"))?;
                 let keys = keys.iter().map(|k| Key::parse(k)).collect::<Result<Vec<_>, _>>()?;

@@ -2,6 +2,7 @@
 
 use super::keymap::{Keymap, Scope};
 use crate::engine::{AccountDetail, AccountItem, QueueItem};
+use crate::report::Report;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use ratatui_textarea::TextArea;
@@ -12,16 +13,18 @@ pub enum Screen {
     Queue,
     Accounts,
     Account,
+    Manager,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 3] = [Screen::Queue, Screen::Accounts, Screen::Account];
+    pub const ALL: [Screen; 4] = [Screen::Queue, Screen::Accounts, Screen::Account, Screen::Manager];
 
     pub fn title(self) -> &'static str {
         match self {
             Screen::Queue => "Queue",
             Screen::Accounts => "Accounts",
             Screen::Account => "Account",
+            Screen::Manager => "Manager",
         }
     }
 
@@ -30,6 +33,7 @@ impl Screen {
             Screen::Queue => Scope::Queue,
             Screen::Accounts => Scope::Accounts,
             Screen::Account => Scope::Global,
+            Screen::Manager => Scope::Manager,
         }
     }
 }
@@ -103,6 +107,56 @@ pub struct AccountModel {
     pub scroll: u16,
 }
 
+/// Which days the manager's review covers.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum PeriodChoice {
+    Today,
+    #[default]
+    Week,
+    Month,
+    /// `FROM..TO`, already checked.
+    Custom(String),
+}
+
+impl PeriodChoice {
+    /// As `report --period` takes it.
+    pub fn spec(&self) -> &str {
+        match self {
+            PeriodChoice::Today => "today",
+            PeriodChoice::Week => "7d",
+            PeriodChoice::Month => "30d",
+            PeriodChoice::Custom(range) => range,
+        }
+    }
+
+    pub fn next(&self) -> PeriodChoice {
+        match self {
+            PeriodChoice::Today => PeriodChoice::Week,
+            PeriodChoice::Week => PeriodChoice::Month,
+            PeriodChoice::Month | PeriodChoice::Custom(_) => PeriodChoice::Today,
+        }
+    }
+}
+
+/// The manager's review: one report, and what the charts focus on.
+#[derive(Debug, Clone, Default)]
+pub struct ManagerModel {
+    pub report: Option<Box<Report>>,
+    pub period: PeriodChoice,
+    /// One rep, or every rep.
+    pub owner: Option<String>,
+    /// The reps to cycle through, from the last review of every rep.
+    pub owners: Vec<String>,
+    /// The custom range being typed.
+    pub editing: Option<String>,
+    /// The play whose steps the chart shows (index into the report's plays).
+    pub play: usize,
+    /// The rep whose channels and activity the charts show.
+    pub rep: usize,
+    /// False until loaded, and again after an action changed the figures.
+    pub loaded: bool,
+}
+
 /// A small modal asking for one more thing before an action.
 #[derive(Debug)]
 pub enum Popup {
@@ -142,6 +196,7 @@ pub struct Model {
     pub queue: QueueModel,
     pub accounts: AccountsModel,
     pub account: AccountModel,
+    pub manager: ManagerModel,
     pub popup: Option<Popup>,
     pub help: bool,
     pub status: Status,
@@ -162,6 +217,7 @@ impl Model {
             queue: QueueModel::default(),
             accounts: AccountsModel::default(),
             account: AccountModel::default(),
+            manager: ManagerModel::default(),
             popup: None,
             help: false,
             status: Status::None,
@@ -176,6 +232,7 @@ impl Model {
             Screen::Queue => self.queue.current().map(|i| i.row.touch.account_id),
             Screen::Accounts => self.accounts.items.get(self.accounts.selected).map(|i| i.row.account.id),
             Screen::Account => self.account.detail.as_ref().map(|d| d.account.id),
+            Screen::Manager => None,
         }
     }
 }

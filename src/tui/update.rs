@@ -2,9 +2,10 @@
 //! effects. No I/O and no clock here; the app runs the effects.
 
 use super::keymap::{Command, Key};
-use super::model::{Model, Popup, Screen, Sort, Status};
+use super::model::{Model, PeriodChoice, Popup, Screen, Sort, Status};
 use crate::domain::{Channel, Outcome};
 use crate::engine::{AccountDetail, AccountItem, QueueItem, SnoozeTo};
+use crate::report::{Period, Report};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Timelike, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
@@ -44,6 +45,7 @@ pub enum Msg {
         account: i64,
         plays: Vec<String>,
     },
+    ReportLoaded(Box<Report>),
     /// An action committed; the text says what it did.
     ActionDone(String),
     Failed(String),
@@ -69,10 +71,20 @@ pub enum Action {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     LoadQueue,
-    LoadContent { touch: i64, play: i64 },
-    LoadAccounts { offset: usize },
+    LoadContent {
+        touch: i64,
+        play: i64,
+    },
+    LoadAccounts {
+        offset: usize,
+    },
     LoadAccount(i64),
     LoadPlays(i64),
+    /// The manager's review for a period (`report --period` syntax) and rep.
+    LoadReport {
+        period: String,
+        owner: Option<String>,
+    },
     Act(Action),
 }
 
@@ -132,10 +144,26 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             }
             vec![]
         }
+        Msg::ReportLoaded(report) => {
+            let m = &mut model.manager;
+            if m.owner.is_none() {
+                m.owners = report.reps.iter().map(|r| r.owner.clone()).collect();
+            }
+            m.play = m.play.min(report.plays.len().saturating_sub(1));
+            m.rep = m.rep.min(report.reps.len().saturating_sub(1));
+            m.report = Some(report);
+            m.loaded = true;
+            vec![]
+        }
         Msg::ActionDone(text) => {
             model.status = Status::Info(text);
             model.demo_notice = false;
+            // The review is rebuilt when next looked at, not after every touch.
+            model.manager.loaded = false;
             let mut effects = vec![Effect::LoadQueue];
+            if model.screen == Screen::Manager {
+                effects.push(load_report(model));
+            }
             if model.accounts.loaded {
                 effects.push(Effect::LoadAccounts { offset: 0 });
             }
@@ -167,6 +195,28 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
     }
     if model.popup.is_some() {
         return on_popup_key(model, key);
+    }
+    if let Some(text) = model.manager.editing.as_mut() {
+        match key.code {
+            KeyCode::Esc => model.manager.editing = None,
+            KeyCode::Enter => {
+                let range = text.trim().to_string();
+                let today = model.now.with_timezone(&model.zone).date_naive();
+                return match Period::parse(&range, today, model.zone) {
+                    Ok(_) => {
+                        model.manager.editing = None;
+                        model.manager.period = PeriodChoice::Custom(range);
+                        vec![load_report(model)]
+                    }
+                    Err(e) => {
+                        model.status = Status::Error(e);
+                        vec![]
+                    }
+                };
+            }
+            _ => edit_line(text, &key),
+        }
+        return vec![];
     }
     if let Some(text) = model.accounts.editing.as_mut() {
         match key.code {
@@ -200,6 +250,7 @@ fn go(model: &mut Model, screen: Screen) -> Vec<Effect> {
     model.screen = screen;
     match screen {
         Screen::Accounts if !model.accounts.loaded => vec![Effect::LoadAccounts { offset: 0 }],
+        Screen::Manager if !model.manager.loaded => vec![load_report(model)],
         Screen::Account => match focused {
             Some(id) => vec![Effect::LoadAccount(id)],
             None => vec![],
@@ -248,6 +299,11 @@ fn on_command(model: &mut Model, command: Command) -> Vec<Effect> {
                     vec![]
                 }
             }
+            Screen::Manager => {
+                let len = model.manager.report.as_ref().map_or(0, |r| r.reps.len());
+                move_by(&mut model.manager.rep, len, delta);
+                vec![]
+            }
             Screen::Account => {
                 let scroll = i64::from(model.account.scroll) + delta.clamp(-10_000, 10_000) as i64;
                 model.account.scroll = scroll.clamp(0, 10_000) as u16;
@@ -272,6 +328,36 @@ fn on_command(model: &mut Model, command: Command) -> Vec<Effect> {
             go(model, Screen::ALL[(i + step) % Screen::ALL.len()])
         }
         Command::QueueScreen => go(model, Screen::Queue),
+        Command::ManagerScreen => go(model, Screen::Manager),
+        Command::Period => {
+            model.manager.period = model.manager.period.next();
+            vec![load_report(model)]
+        }
+        Command::CustomPeriod => {
+            let current = match &model.manager.period {
+                PeriodChoice::Custom(range) => range.clone(),
+                _ => String::new(),
+            };
+            model.manager.editing = Some(current);
+            vec![]
+        }
+        Command::Owner => {
+            let m = &mut model.manager;
+            m.owner = match &m.owner {
+                None => m.owners.first().cloned(),
+                Some(o) => m.owners.iter().skip_while(|x| *x != o).nth(1).cloned(),
+            };
+            m.rep = 0;
+            vec![load_report(model)]
+        }
+        Command::NextPlay | Command::PreviousPlay => {
+            let len = model.manager.report.as_ref().map_or(0, |r| r.plays.len());
+            if len > 0 {
+                let step = if command == Command::NextPlay { 1 } else { len - 1 };
+                model.manager.play = (model.manager.play + step) % len;
+            }
+            vec![]
+        }
         Command::AccountsScreen => go(model, Screen::Accounts),
         Command::AccountScreen | Command::Open => {
             if model.screen == Screen::Account {
@@ -296,6 +382,11 @@ fn on_command(model: &mut Model, command: Command) -> Vec<Effect> {
             }
             if let Some(id) = model.account.detail.as_ref().map(|d| d.account.id) {
                 effects.push(Effect::LoadAccount(id));
+            }
+            if model.screen == Screen::Manager {
+                effects.push(load_report(model));
+            } else {
+                model.manager.loaded = false;
             }
             effects
         }
@@ -433,6 +524,10 @@ fn on_popup_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
         }
         None => vec![],
     }
+}
+
+fn load_report(model: &Model) -> Effect {
+    Effect::LoadReport { period: model.manager.period.spec().to_string(), owner: model.manager.owner.clone() }
 }
 
 fn edit_line(text: &mut String, key: &KeyEvent) {

@@ -51,6 +51,14 @@ fn hints(screen: Screen) -> &'static [Command] {
             &[Command::Open, Command::Filter, Command::Sort, Command::Enroll, Command::PauseResume, Command::Help]
         }
         Screen::Account => &[Command::Back, Command::Enroll, Command::PauseResume, Command::Undo, Command::Help],
+        Screen::Manager => &[
+            Command::Period,
+            Command::CustomPeriod,
+            Command::Owner,
+            Command::NextPlay,
+            Command::Refresh,
+            Command::Help,
+        ],
     }
 }
 

@@ -23,12 +23,21 @@ fn section<'a>(model: &Model, scopes: &[(Scope, &'a str)], width: usize) -> Vec<
     lines
 }
 
-/// Two columns (everywhere | per screen) so it fits 80x24.
+/// Two columns, filled in order and split where a section starts, so it fits 80x24.
 pub fn render(model: &Model, frame: &mut Frame<'_>) {
     let area = frame.area();
     let column = (area.width.min(124).saturating_sub(2) / 2) as usize;
-    let left = section(model, &[(Scope::Global, "Everywhere")], column);
-    let right = section(model, &[(Scope::Queue, "Queue"), (Scope::Accounts, "Accounts")], column);
+    let mut left = section(model, &[(Scope::Global, "Everywhere")], column);
+    let mut right =
+        section(model, &[(Scope::Queue, "Queue"), (Scope::Accounts, "Accounts"), (Scope::Manager, "Manager")], column);
+    // The global list is the longest: its tail tops the right column.
+    let half = (left.len() + right.len() + 1).div_ceil(2);
+    if left.len() > half {
+        let mut tail = left.split_off(half);
+        tail.push(Line::raw(""));
+        tail.append(&mut right);
+        right = tail;
+    }
     let footer = Line::styled(
         "Rebind keys in keys.toml in the config directory. Any key closes this.",
         Style::new().fg(Color::Gray),

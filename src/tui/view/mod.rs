@@ -4,6 +4,7 @@ mod account;
 mod accounts;
 mod bars;
 mod help;
+mod manager;
 mod popup;
 mod queue;
 
@@ -20,6 +21,7 @@ pub fn render(model: &Model, frame: &mut Frame<'_>) {
         Screen::Queue => queue::render(model, frame, body),
         Screen::Accounts => accounts::render(model, frame, body),
         Screen::Account => account::render(model, frame, body),
+        Screen::Manager => manager::render(model, frame, body),
     }
     bars::status(model, frame, status);
     if let Some(p) = &model.popup {
