@@ -84,6 +84,44 @@ fn mark_the_top_touch_done_in_a_real_terminal() {
     );
 }
 
+#[test]
+fn closing_the_terminal_ends_playbook() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        assert!(std::env::var_os("PLAYBOOK_REQUIRE_TMUX").is_none(), "tmux is required here but missing");
+        eprintln!("SKIPPED: tmux is not installed");
+        return;
+    }
+    let env = Env::demo();
+    let session = format!("playbook-hangup-{}", std::process::id());
+    let script = format!(
+        "XDG_CONFIG_HOME='{dir}' PLAYBOOK_CONFIG='{dir}/config.toml' exec '{bin}' --db '{db}' --now '{now}'",
+        dir = env.dir.path().display(),
+        bin = env!("CARGO_BIN_EXE_playbook"),
+        db = env.db.display(),
+        now = env.now,
+    );
+    tmux(&["new-session", "-d", "-s", &session, "-x", "100", "-y", "30", &script]);
+    let cleanup = scopeguard(&session);
+    wait_for(&session, "Due touches");
+    // The manager's review opens on 4 in the real terminal too.
+    tmux(&["send-keys", "-t", &session, "4"]);
+    wait_for(&session, "Funnel: worked");
+    let pid = tmux(&["display-message", "-p", "-t", &session, "#{pane_pid}"]).trim().to_string();
+    assert!(Path::new(&format!("/proc/{pid}")).exists(), "playbook runs as the pane's process");
+    drop(cleanup);
+
+    // A hung-up terminal must not leave playbook spinning in the background.
+    let start = Instant::now();
+    while Path::new(&format!("/proc/{pid}")).exists() {
+        let state = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        if state.split_whitespace().nth(2) == Some("Z") {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(5), "playbook {pid} still runs after its terminal closed");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 /// Kills the tmux session when the test ends, pass or fail.
 struct Guard(String);
 

@@ -154,9 +154,12 @@ impl App {
         let stop = Arc::new(AtomicBool::new(false));
         signal_hook::flag::register(signal_hook::consts::SIGTERM, Arc::clone(&stop))?;
         signal_hook::flag::register(signal_hook::consts::SIGHUP, Arc::clone(&stop))?;
+        let finished = Arc::new(AtomicBool::new(false));
+        super::hangup::watch(Arc::clone(&stop), Arc::clone(&finished));
         // ratatui::init installs a panic hook that restores the terminal.
         let mut terminal = ratatui::init();
         let result = self.event_loop(&mut terminal, &stop);
+        finished.store(true, Ordering::Relaxed);
         ratatui::restore();
         result
     }

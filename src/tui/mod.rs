@@ -2,6 +2,7 @@
 //! `app` runs the effects against the store.
 
 pub mod app;
+mod hangup;
 pub mod keymap;
 pub mod model;
 pub mod update;
