@@ -14,7 +14,9 @@ use crate::cadence::window::resolve_local;
 use crate::cadence::Policy;
 use crate::domain::{AccountStatus, Bant, EnrollmentState, Outcome, PlayerStatus, Role, Tier};
 use crate::play::{Play, BUILTIN};
-use crate::store::{EnrollmentRow, Loader, NewAccount, NewPlayer, PastAction, Store, StoreError, TouchRef, TouchRow};
+use crate::store::{
+    EnrollmentRow, LastTouch, Loader, NewAccount, NewPlayer, PastAction, Store, StoreError, TouchRef, TouchRow,
+};
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use chrono_tz::Tz;
 use history::{simulate, Ending};
@@ -157,17 +159,28 @@ pub(crate) fn write_history(
     if state == EnrollmentState::Active && !open {
         state = EnrollmentState::Completed;
     }
-    let enrollment_id = loader.insert_enrollment(&EnrollmentRow {
-        id: 0,
-        account_id,
-        play_id,
-        started_at: start,
-        started_by: owner.to_string(),
-        state,
-        paused_at,
-        paused_until: None,
-        reason,
-    })?;
+    let resolved = || sims.iter().flat_map(|(_, s)| &s.touches).filter(|t| t.done_at.is_some());
+    let last = LastTouch {
+        at: resolved().filter_map(|t| t.done_at).max(),
+        done_day: resolved()
+            .filter(|t| t.state == crate::domain::TouchState::Done)
+            .filter_map(|t| t.done_at.map(|d| crate::engine::local_day(d, owner_zone)))
+            .max(),
+    };
+    let enrollment_id = loader.insert_enrollment(
+        &EnrollmentRow {
+            id: 0,
+            account_id,
+            play_id,
+            started_at: start,
+            started_by: owner.to_string(),
+            state,
+            paused_at,
+            paused_until: None,
+            reason,
+        },
+        last,
+    )?;
     let mut count = 0;
     let mut worked = false;
     for (player, sim) in &sims {

@@ -397,7 +397,9 @@ pub fn build(
     let mut industry: BTreeMap<String, FunnelRow> = BTreeMap::new();
     let mut region: BTreeMap<String, FunnelRow> = BTreeMap::new();
     let mut total = FunnelRow { segment: "all".into(), worked: 0, replied: 0, meetings: 0 };
-    for (ind, reg, worked, replied, met) in store.funnel_rows((period.start, period.end), (from_day, to_day), owner)? {
+    for (ind, reg, worked, replied, met) in
+        store.funnel_rows((period.start, period.end), (from_day, to_day), owner, period.end >= now)?
+    {
         for (map, key) in [(&mut industry, ind), (&mut region, reg)] {
             let key = key.unwrap_or_else(|| "(none)".into());
             let row = map.entry(key.clone()).or_insert(FunnelRow { segment: key, worked: 0, replied: 0, meetings: 0 });

@@ -18,7 +18,7 @@ pub use read::{AccountFilter, ActivityRow, QueueRow, RankCutoffs, RankedRow};
 pub use report::{EnrollmentActivity, EnrollmentCount, EnrollmentProgress, RepChannelRow};
 pub use rows::{EnrollmentRow, PlayRow, TouchRow};
 pub use schema::latest_version;
-pub use write::{Loader, NewAccount, NewPlayer, PastAction, TouchRef};
+pub use write::{LastTouch, Loader, NewAccount, NewPlayer, PastAction, TouchRef};
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags};
@@ -122,6 +122,7 @@ impl Store {
     pub fn rebuild_rollups(&mut self) -> Result<()> {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute_batch(schema::REBUILD_ROLLUPS)?;
+        tx.execute_batch(schema::REBUILD_LAST_TOUCH)?;
         tx.commit()?;
         Ok(())
     }

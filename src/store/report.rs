@@ -121,7 +121,8 @@ impl Store {
                AND (t.due_at < ?1 - ((?1 + COALESCE(o.off, 0)) % 86400) OR t.deadline_at < ?1)
                AND (e.state = 'active' OR (e.state = 'paused' AND e.paused_until <= ?1))
                AND (?2 IS NULL OR t.owner = ?2)
-             GROUP BY t.owner",
+             -- `+` keeps the planner on the due-time range instead of scanning every rep's queue
+             GROUP BY +t.owner",
         )?;
         let rows = stmt
             .query_map(params![ts(now), owner], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -221,11 +222,9 @@ impl Store {
     /// Running (active) enrollments with their last touch, or start when none.
     pub fn active_enrollment_activity(&self, owner: Option<&str>) -> Result<Vec<EnrollmentActivity>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT e.id, e.account_id, e.play_id,
-                    COALESCE((SELECT MAX(t.done_at) FROM touches t WHERE t.enrollment_id = e.id AND t.done_at IS NOT NULL),
-                             e.started_at)
-             FROM enrollments e JOIN accounts a ON a.id = e.account_id
-             WHERE e.state = 'active' AND (?1 IS NULL OR a.owner = ?1)",
+            "SELECT e.id, e.account_id, e.play_id, COALESCE(e.last_touch_at, e.started_at)
+             FROM enrollments e
+             WHERE e.state = 'active' AND (?1 IS NULL OR e.account_id IN (SELECT id FROM accounts WHERE owner = ?1))",
         )?;
         let rows = stmt
             .query_map([owner], |r| {
@@ -275,26 +274,32 @@ impl Store {
 
     /// Funnel counts per (industry, region): accounts worked (a touch done in
     /// the period), accounts that replied, accounts that booked a meeting.
+    /// `until_now`: the period runs to the present, so an enrollment's last
+    /// done day tells whether it was worked without looking at its touches.
     pub fn funnel_rows(
         &self,
         (start, end): (DateTime<Utc>, DateTime<Utc>),
         (from, to): (i64, i64),
         owner: Option<&str>,
+        until_now: bool,
     ) -> Result<Vec<FunnelCounts>> {
-        let mut stmt = self.conn.prepare_cached(
+        const RECENT: &str =
+            "a.id IN (SELECT account_id FROM enrollments WHERE last_done_day >= ?4 AND ?5 IS NOT NULL)";
+        const PAST: &str = "a.id IN (SELECT account_id FROM enrollments)
+               AND EXISTS (SELECT 1 FROM touches t WHERE t.account_id = a.id AND t.state = 'done'
+                           AND t.done_day >= ?4 AND t.done_day <= ?5)";
+        let sql = format!(
             "WITH answered AS (
                 SELECT account_id, MAX(action = 'replied') AS replied, MAX(action = 'meeting') AS met FROM activity
                 WHERE at >= ?1 AND at < ?2 AND action IN ('replied', 'meeting') AND undone_by IS NULL
                 GROUP BY account_id)
              SELECT a.industry, a.region, COUNT(*), COALESCE(SUM(x.replied), 0), COALESCE(SUM(x.met), 0)
              FROM accounts a LEFT JOIN answered x ON x.account_id = a.id
-             WHERE (?3 IS NULL OR a.owner = ?3)
-               -- only enrolled accounts have touches: far fewer probes than every account
-               AND a.id IN (SELECT account_id FROM enrollments)
-               AND EXISTS (SELECT 1 FROM touches t WHERE t.account_id = a.id AND t.state = 'done'
-                           AND t.done_day >= ?4 AND t.done_day <= ?5)
+             WHERE (?3 IS NULL OR a.owner = ?3) AND {}
              GROUP BY a.industry, a.region",
-        )?;
+            if until_now { RECENT } else { PAST }
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt
             .query_map(params![ts(start), ts(end), owner, from, to], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))

@@ -3,11 +3,13 @@
 
 use super::rows::{EnrollmentRow, TouchRow};
 use super::{ts, Result, Store, StoreError};
-use crate::domain::{AccountStatus, Bant, Channel, Outcome, PlayerStatus, Role, Tier};
+use crate::domain::{AccountStatus, Bant, Channel, Outcome, PlayerStatus, Role, Tier, TouchState};
 use crate::play::Play;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 /// An account to add.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,6 +45,13 @@ pub struct NewPlayer {
     pub status: PlayerStatus,
 }
 
+/// An enrollment's last resolved touch and the owner's day of its last done one.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LastTouch {
+    pub at: Option<DateTime<Utc>>,
+    pub done_day: Option<i64>,
+}
+
 /// A past action for a bulk load.
 #[derive(Debug, Clone, Copy)]
 pub struct PastAction<'a> {
@@ -68,11 +77,57 @@ pub struct TouchRef {
 /// A bulk write in one transaction; dropped without `commit`, nothing lands.
 pub struct Loader<'c> {
     tx: Transaction<'c>,
+    /// The manager's rollups, tallied here while their triggers are off
+    /// (a bulk load): far cheaper than recomputing them from the touches.
+    tally: RefCell<Option<Tally>>,
+}
+
+type DailyKey = (i64, String, i64, i64, &'static str, &'static str, &'static str);
+
+#[derive(Default)]
+struct Tally {
+    play_of: HashMap<i64, i64>,
+    /// `touch_daily`: (day, owner, play, step, kind, channel, state) → (n, on time).
+    daily: HashMap<DailyKey, (i64, i64)>,
+    /// `touch_open`: (play, owner, kind) → n.
+    open: HashMap<(i64, String, &'static str), i64>,
+}
+
+impl Tally {
+    fn add(&mut self, t: &TouchRow) {
+        let play = self.play_of.get(&t.enrollment_id).copied().unwrap_or(0);
+        if t.state.is_open() {
+            *self.open.entry((play, t.owner.clone(), t.kind.as_str())).or_default() += 1;
+        }
+        if let (Some(day), TouchState::Done | TouchState::Skipped) = (t.done_day, t.state) {
+            let key = (day, t.owner.clone(), play, t.step, t.kind.as_str(), t.channel.as_str(), t.state.as_str());
+            let entry = self.daily.entry(key).or_default();
+            entry.0 += 1;
+            entry.1 += i64::from(t.on_time.unwrap_or(false));
+        }
+    }
+
+    fn write(&self, tx: &Transaction<'_>) -> Result<()> {
+        tx.execute_batch("DELETE FROM touch_daily; DELETE FROM touch_open;")?;
+        let mut daily = tx.prepare(
+            "INSERT INTO touch_daily (day, owner, play_id, step, kind, channel, state, n, on_time)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?;
+        for ((day, owner, play, step, kind, channel, state), (n, on_time)) in &self.daily {
+            daily.execute(params![day, owner, play, step, kind, channel, state, n, on_time])?;
+        }
+        let mut open = tx.prepare("INSERT INTO touch_open (play_id, owner, kind, n) VALUES (?1, ?2, ?3, ?4)")?;
+        for ((play, owner, kind), n) in &self.open {
+            open.execute(params![play, owner, kind, n])?;
+        }
+        Ok(())
+    }
 }
 
 impl Store {
     pub fn loader(&mut self) -> Result<Loader<'_>> {
-        Ok(Loader { tx: self.conn.transaction_with_behavior(TransactionBehavior::Immediate)? })
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        Ok(Loader { tx, tally: RefCell::new(None) })
     }
 }
 
@@ -202,12 +257,14 @@ impl Loader<'_> {
         }
     }
 
-    /// Raw history (demo): an enrollment as given.
-    pub fn insert_enrollment(&self, e: &EnrollmentRow) -> Result<i64> {
+    /// Raw history (demo): an enrollment as given, with its last touch
+    /// (the triggers that keep it are off during a bulk load).
+    pub fn insert_enrollment(&self, e: &EnrollmentRow, last: LastTouch) -> Result<i64> {
         self.tx
             .prepare_cached(
-                "INSERT INTO enrollments (account_id, play_id, started_at, started_by, state, paused_at, paused_until, reason)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO enrollments (account_id, play_id, started_at, started_by, state, paused_at, paused_until, reason,
+                                          last_touch_at, last_done_day)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?
             .execute(params![
                 e.account_id,
@@ -217,14 +274,23 @@ impl Loader<'_> {
                 e.state.as_str(),
                 e.paused_at.map(ts),
                 e.paused_until.map(ts),
-                e.reason
+                e.reason,
+                last.at.map(ts),
+                last.done_day
             ])?;
-        Ok(self.tx.last_insert_rowid())
+        let id = self.tx.last_insert_rowid();
+        if let Some(tally) = self.tally.borrow_mut().as_mut() {
+            tally.play_of.insert(id, e.play_id);
+        }
+        Ok(id)
     }
 
     /// Raw history (demo): a touch as given.
     pub fn insert_touch(&self, t: &TouchRow) -> Result<i64> {
         super::rows::insert_touch(&self.tx, t)?;
+        if let Some(tally) = self.tally.borrow_mut().as_mut() {
+            tally.add(t);
+        }
         Ok(self.tx.last_insert_rowid())
     }
 
@@ -277,6 +343,7 @@ impl Loader<'_> {
             // Index names come from sqlite_master, not from input.
             self.tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "")))?;
         }
+        *self.tally.borrow_mut() = Some(Tally::default());
         Ok(found.into_iter().chain(found_triggers).map(|(_, sql)| sql).collect())
     }
 
@@ -284,7 +351,10 @@ impl Loader<'_> {
         for sql in statements {
             self.tx.execute_batch(sql)?;
         }
-        self.tx.execute_batch(super::schema::REBUILD_ROLLUPS)?;
+        match self.tally.borrow_mut().take() {
+            Some(tally) => tally.write(&self.tx)?,
+            None => self.tx.execute_batch(super::schema::REBUILD_ROLLUPS)?,
+        }
         Ok(())
     }
 
