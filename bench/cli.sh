@@ -26,8 +26,15 @@ hyperfine -N --warmup 3 --runs 30 --export-json "$OUT/read.json" \
   "$P accounts --format json" \
   "$P accounts --owner '$REP' --format json"
 
+# The manager's review (issue 4).
+hyperfine -N --warmup 1 --runs 10 --export-json "$OUT/report.json" \
+  "$P report --period 30d --format json" \
+  "$P report --period 7d --format json"
+
 # One triage command (done, which also re-plans the thread); each run is
-# undone first so every run does the same work.
+# undone first so every run does the same work (one done first, so the
+# first undo has something to take back).
+$P done "$TOUCH" >/dev/null
 hyperfine -N --warmup 2 --runs 30 --export-json "$OUT/triage.json" --prepare "$P undo" "$P done $TOUCH" || true
 
 # Medians, the figure docs/perf.md quotes (the machine is noisy).

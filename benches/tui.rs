@@ -11,6 +11,7 @@ use playbook::config::Config;
 use playbook::store::Store;
 use playbook::tui::app::App;
 use playbook::tui::keymap::Keymap;
+use playbook::tui::model::Screen;
 use playbook::tui::update::{update, Msg};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
@@ -70,6 +71,16 @@ fn benches(c: &mut Criterion) {
             app.dispatch_load();
             app.draw(&mut terminal).expect("draw");
         });
+    });
+
+    c.bench_function("key 4: build the 7-day review of every rep + render", |b| {
+        b.iter(|| {
+            app.model.screen = Screen::Queue;
+            app.model.manager.loaded = false;
+            app.dispatch(key('4'));
+            app.draw(&mut terminal).expect("draw");
+        });
+        assert!(app.model.manager.report.is_some(), "the review loaded");
     });
 }
 
