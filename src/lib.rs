@@ -11,6 +11,8 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod engine;
+pub mod export;
+pub mod import;
 pub mod play;
 pub mod rank;
 pub mod report;

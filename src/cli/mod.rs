@@ -3,6 +3,7 @@
 mod output;
 mod report;
 mod show;
+mod transfer;
 
 use crate::clock::Clock;
 use crate::config::Config;
@@ -146,6 +147,11 @@ pub enum Command {
     /// Check, list or install play files
     #[command(subcommand)]
     Plays(PlaysCommand),
+    /// Import accounts or players from a CRM's CSV export
+    Import(transfer::ImportArgs),
+    /// Export the touches ahead (ics), the activity log, accounts or players
+    #[command(subcommand)]
+    Export(transfer::ExportCommand),
 }
 
 #[derive(Debug, Args)]
@@ -339,6 +345,8 @@ pub fn run(session: &Session, command: Command) -> Result<String> {
             let report = engine.review(&store, &session.config.pipeline, &period, owner.as_deref())?;
             report::render(&report, format)
         }
+        Command::Import(args) => transfer::import(session, &engine, args),
+        Command::Export(cmd) => transfer::export(session, &engine, cmd),
     }
 }
 

@@ -224,13 +224,16 @@ pub fn account(d: &AccountDetail, format: Format, engine: &Engine) -> Result<Str
                 p.title.clone().unwrap_or_default(),
                 p.tier.to_string(),
                 p.role.to_string(),
-                p.zone.name().to_string(),
+                p.zone_label(),
                 engine.now.with_timezone(&p.zone).format("%a %H:%M").to_string(),
                 p.status.to_string(),
             ]
         })
         .collect();
     out.push(indent(&table(&["id", "name", "title", "tier", "role", "zone", "local now", "status"], &rows)));
+    for p in d.players.iter().filter(|p| p.tier_rule.is_some()) {
+        out.push(format!("  tier of {}: {}", p.full_name(), p.tier_rule.as_deref().unwrap_or_default()));
+    }
     for p in &d.plays {
         out.push(String::new());
         let state = match &p.enrollment.reason {

@@ -74,9 +74,23 @@ pub struct Player {
     pub tier: Tier,
     pub role: Role,
     pub status: PlayerStatus,
+    /// How the tier was decided when imported (`title has "vp" → executive`).
+    pub tier_rule: Option<String>,
+    /// Where an imported zone came from: `column`, `country` or `guess`
+    /// (the configured default).
+    pub zone_source: Option<String>,
 }
 
 impl Player {
+    /// `Europe/Berlin`, or `Europe/Berlin (guess)` when an import could not
+    /// tell and took the default, `(country)` when its country decided.
+    pub fn zone_label(&self) -> String {
+        match self.zone_source.as_deref() {
+            Some(source @ ("guess" | "country")) => format!("{} ({source})", self.zone.name()),
+            _ => self.zone.name().to_string(),
+        }
+    }
+
     pub fn full_name(&self) -> String {
         format!("{} {}", self.first_name, self.last_name).trim().to_string()
     }

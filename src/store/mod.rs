@@ -7,6 +7,8 @@
 #[macro_use]
 mod rows;
 mod action;
+mod export;
+mod import;
 mod lookup;
 mod read;
 mod report;
@@ -14,6 +16,8 @@ mod schema;
 mod write;
 
 pub use action::{ActionTx, Activity, Undone};
+pub use export::{ActivityExport, TouchExport};
+pub use import::{Columns, ImportTable};
 pub use read::{AccountFilter, ActivityRow, QueueRow, RankCutoffs, RankedRow};
 pub use report::{EnrollmentActivity, EnrollmentCount, EnrollmentProgress, RepChannelRow};
 pub use rows::{EnrollmentRow, PlayRow, TouchRow};

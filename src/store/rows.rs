@@ -191,7 +191,7 @@ pub(super) fn account(row: &Row<'_>) -> rusqlite::Result<Account> {
 /// Column list read by the matching row function.
 macro_rules! player_columns {
     () => {
-        "id, account_id, first_name, last_name, title, email, phone, linkedin, zone, tier, role, status"
+        "id, account_id, first_name, last_name, title, email, phone, linkedin, zone, tier, role, status, tier_rule, zone_source"
     };
 }
 
@@ -209,6 +209,8 @@ pub(super) fn player(row: &Row<'_>) -> rusqlite::Result<Player> {
         tier: named::<Tier>(row, 9)?,
         role: named::<Role>(row, 10)?,
         status: named::<PlayerStatus>(row, 11)?,
+        tier_rule: row.get(12)?,
+        zone_source: row.get(13)?,
     })
 }
 

@@ -304,6 +304,12 @@ FROM touches t JOIN enrollments e ON e.id = t.enrollment_id
 WHERE t.state IN ('planned', 'due', 'snoozed')
 GROUP BY 1, 2, 3;
 ",
+    // 3: how an imported player's tier and zone were decided, shown with the
+    // player so a guess can be spotted and corrected.
+    "
+ALTER TABLE players ADD COLUMN tier_rule TEXT;
+ALTER TABLE players ADD COLUMN zone_source TEXT;
+",
 ];
 
 /// Rebuilds `touch_daily` and `touch_open` from the touches (after a bulk load without triggers).

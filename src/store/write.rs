@@ -132,6 +132,10 @@ impl Store {
 }
 
 impl Loader<'_> {
+    pub(super) fn tx(&self) -> &Transaction<'_> {
+        &self.tx
+    }
+
     pub fn commit(self) -> Result<()> {
         self.tx.commit()?;
         Ok(())

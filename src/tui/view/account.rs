@@ -64,12 +64,12 @@ pub fn render(model: &Model, frame: &mut Frame<'_>, area: Rect) {
     for p in &d.players {
         let now = model.now.with_timezone(&p.zone).format("%a %H:%M");
         lines.push(Line::raw(format!(
-            "  {:<20} {:<20} {:<5} {:<10} {:<20} {now}  {}",
+            "  {:<20} {:<20} {:<5} {:<10} {:<28} {now}  {}",
             super::fit(&p.full_name(), 20),
             super::fit(p.title.as_deref().unwrap_or("-"), 20),
             tier_short(p.tier),
             p.role.as_str(),
-            p.zone.name(),
+            p.zone_label(),
             p.status.as_str().replace('_', " ")
         )));
     }

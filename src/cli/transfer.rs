@@ -1,0 +1,194 @@
+//! `playbook import` and `playbook export`.
+
+use super::Session;
+use crate::engine::Engine;
+use crate::export::{self, DataFormat};
+use crate::import::{self, describe, Kind, Options, Plan};
+use anyhow::{bail, Context as _, Result};
+use clap::{Args, Subcommand, ValueEnum};
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportKind {
+    Accounts,
+    Players,
+}
+
+impl From<ImportKind> for Kind {
+    fn from(k: ImportKind) -> Kind {
+        match k {
+            ImportKind::Accounts => Kind::Accounts,
+            ImportKind::Players => Kind::Players,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// What the file holds
+    #[arg(value_enum, required_unless_present = "template")]
+    kind: Option<ImportKind>,
+    /// A CSV export (UTF-8, comma or semicolon separated)
+    #[arg(required_unless_present = "template")]
+    file: Option<PathBuf>,
+    /// Print the native header of accounts or players, and nothing else
+    #[arg(long, value_enum, value_name = "KIND", conflicts_with_all = ["kind", "file"])]
+    template: Option<ImportKind>,
+    /// Read a column as a field: --map "Firma=name" (repeatable)
+    #[arg(long = "map", value_name = "COLUMN=FIELD")]
+    map: Vec<String>,
+    /// Check and count (new, updated, unchanged, rejected); write nothing
+    #[arg(long)]
+    dry_run: bool,
+    /// Import the good rows; write the rejected ones with their reasons to a CSV
+    #[arg(long)]
+    skip_bad: bool,
+    /// Where --skip-bad writes rejected rows (default: FILE.rejected.csv)
+    #[arg(long, value_name = "FILE", requires = "skip_bad")]
+    rejects: Option<PathBuf>,
+    /// Owner of new accounts when the file has no owner column (default: your name from the config)
+    #[arg(long, value_name = "REP")]
+    owner: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The touches ahead as an iCalendar file (stable UIDs: subscribe to it)
+    Ics {
+        #[arg(long, value_name = "REP")]
+        owner: Option<String>,
+        /// How many days ahead
+        #[arg(long, default_value_t = 7)]
+        days: u32,
+    },
+    /// The activity log for a CRM: account, domain, player email, channel, outcome, time with zone, note
+    Activity {
+        /// today, 7d, 30d or YYYY-MM-DD..YYYY-MM-DD
+        #[arg(long, default_value = "30d")]
+        period: String,
+        #[arg(long, value_name = "REP")]
+        owner: Option<String>,
+        #[arg(long, value_enum, default_value_t = DataFormat::Csv)]
+        format: DataFormat,
+    },
+    /// Accounts, in the header names `import accounts` reads
+    Accounts {
+        #[arg(long, value_name = "REP")]
+        owner: Option<String>,
+        #[arg(long, value_enum, default_value_t = DataFormat::Csv)]
+        format: DataFormat,
+    },
+    /// Players, in the header names `import players` reads
+    Players {
+        #[arg(long, value_name = "REP")]
+        owner: Option<String>,
+        #[arg(long, value_enum, default_value_t = DataFormat::Csv)]
+        format: DataFormat,
+    },
+}
+
+fn counts(plan: &Plan) -> String {
+    format!(
+        "{}: {} new, {} updated, {} unchanged, {} rejected",
+        plan.kind,
+        plan.new,
+        plan.updated,
+        plan.unchanged,
+        plan.rejected.len()
+    )
+}
+
+fn rejections(plan: &Plan) -> String {
+    let mut out = String::new();
+    for r in &plan.rejected {
+        for p in &r.problems {
+            let _ = write!(out, "\nline {}, {}", r.line, describe(p));
+        }
+    }
+    out
+}
+
+fn rejects_path(file: &Path) -> PathBuf {
+    let stem = file.file_stem().map_or_else(|| "import".into(), |s| s.to_string_lossy().into_owned());
+    file.with_file_name(format!("{stem}.rejected.csv"))
+}
+
+pub fn import(session: &Session, engine: &Engine, args: ImportArgs) -> Result<String> {
+    if let Some(kind) = args.template {
+        return Ok(import::template(kind.into()).join(","));
+    }
+    let (Some(kind), Some(file)) = (args.kind, args.file) else {
+        bail!("name what to import and the file: playbook import accounts|players FILE");
+    };
+    let kind: Kind = kind.into();
+    let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+    let options = Options {
+        map: args.map,
+        owner: args.owner.or_else(|| session.config.me.clone()).unwrap_or_else(|| "unassigned".into()),
+        zone: engine.zone,
+    };
+    let mut store = session.open()?;
+    let plan = import::plan(&store, kind, &bytes, &options).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let mut out = String::new();
+    if !plan.ignored.is_empty() {
+        let _ = writeln!(
+            out,
+            "ignored columns (map them with --map \"Column=field\"): {}",
+            plan.ignored.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ")
+        );
+    }
+    if !plan.rejected.is_empty() && !args.skip_bad {
+        let verb = if args.dry_run { "would be" } else { "was" };
+        bail!(
+            "{}\n{} rows rejected, so nothing {verb} imported (fix them, or pass --skip-bad):{}",
+            counts(&plan),
+            plan.rejected.len(),
+            rejections(&plan)
+        );
+    }
+    if args.dry_run {
+        let _ = write!(out, "dry run, nothing written. {}{}", counts(&plan), rejections(&plan));
+        return Ok(out);
+    }
+    import::apply(&mut store, &plan, engine.now)?;
+    let _ = write!(out, "imported {} from {}. {}", plan.kind, file.display(), counts(&plan));
+    if !plan.rejected.is_empty() {
+        let path = args.rejects.unwrap_or_else(|| rejects_path(&file));
+        let csv = import::rejects_csv(&plan)?;
+        std::fs::write(&path, csv).with_context(|| format!("cannot write {}", path.display()))?;
+        let _ = write!(out, "\nrejected rows and their reasons: {}{}", path.display(), rejections(&plan));
+    }
+    Ok(out)
+}
+
+pub fn export(session: &Session, engine: &Engine, cmd: ExportCommand) -> Result<String> {
+    let store = session.open()?;
+    match cmd {
+        ExportCommand::Ics { owner, days } => {
+            let owner = session.owner(owner);
+            let until = engine.now + chrono::Duration::days(i64::from(days));
+            let touches = store.export_touches(until, engine.now, owner.as_deref())?;
+            let mut titles = HashMap::new();
+            for row in store.plays()? {
+                if let Ok(play) = crate::play::Play::parse(&row.source) {
+                    for step in &play.steps {
+                        titles.insert((row.id, step.number as i64), step.title.clone());
+                    }
+                }
+            }
+            let name = format!("playbook: {}", owner.as_deref().unwrap_or("every rep"));
+            Ok(export::calendar(&touches, &titles, engine.now, &name).trim_end().to_string())
+        }
+        ExportCommand::Activity { period, owner, format } => {
+            let zone = engine.rep_zone(&store, owner.as_deref())?;
+            let period = crate::report::Period::parse(&period, engine.today(zone), zone).map_err(anyhow::Error::msg)?;
+            let rows = store.export_activity(period.start, period.end, owner.as_deref())?;
+            let zones: HashMap<String, chrono_tz::Tz> = store.reps()?.into_iter().collect();
+            Ok(export::activity(&rows, &zones, engine.zone, format)?)
+        }
+        ExportCommand::Accounts { owner, format } => Ok(export::accounts(&store, owner.as_deref(), format)?),
+        ExportCommand::Players { owner, format } => Ok(export::players(&store, owner.as_deref(), format)?),
+    }
+}

@@ -1,0 +1,235 @@
+//! Cell values as CRMs write them, turned into playbook's: domains from
+//! websites, checked emails, numbers with separators, the tier a job title
+//! implies, and the zone a country implies.
+
+use crate::domain::Tier;
+use chrono_tz::Tz;
+
+/// `https://www.Example.com/about` → `example.com`. None when it is not a
+/// host name with a dot.
+pub fn domain(text: &str) -> Option<String> {
+    let mut s = text.trim().to_lowercase();
+    for scheme in ["https://", "http://"] {
+        if let Some(rest) = s.strip_prefix(scheme) {
+            s = rest.to_string();
+        }
+    }
+    let host = s.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = host.rsplit('@').next().unwrap_or_default();
+    let host = host.split(':').next().unwrap_or_default();
+    let host = host.strip_prefix("www.").unwrap_or(host).trim_end_matches('.');
+    let ok = host.contains('.')
+        && !host.starts_with('.')
+        && !host.contains("..")
+        && host.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '.');
+    ok.then(|| host.to_string())
+}
+
+/// A lowercased address when it looks like one: one `@`, a local part, a
+/// domain with a dot, no spaces.
+pub fn email(text: &str) -> Option<String> {
+    let s = text.trim().to_lowercase();
+    let (local, host) = s.split_once('@')?;
+    let ok = !local.is_empty()
+        && !host.contains('@')
+        && !s.chars().any(char::is_whitespace)
+        && domain(host).is_some_and(|d| d == host);
+    ok.then_some(s)
+}
+
+/// The domain of an email address.
+pub fn email_domain(email: &str) -> Option<&str> {
+    email.split_once('@').map(|(_, d)| d)
+}
+
+/// Whole numbers as exports write them: `1200`, `1,200`, `$1,200,000`,
+/// `1200.00`, `1 200`. None for anything else.
+pub fn whole_number(text: &str) -> Option<i64> {
+    let s: String =
+        text.trim().chars().filter(|c| !matches!(c, ',' | ' ' | '\u{a0}' | '$' | '€' | '£' | '_')).collect();
+    let s = s.strip_suffix(".00").or_else(|| s.strip_suffix(".0")).unwrap_or(&s);
+    s.parse::<i64>().ok().filter(|n| *n >= 0)
+}
+
+/// A BANT factor: 1 to 5.
+pub fn factor(text: &str) -> Option<u8> {
+    text.trim().parse::<u8>().ok().filter(|n| (1..=5).contains(n))
+}
+
+/// A tier from a tier or seniority column (`executive`, `c_suite`, `vp`, ...).
+pub fn tier_word(text: &str) -> Option<Tier> {
+    let s = text.trim().to_lowercase().replace(['-', ' '], "_");
+    match s.as_str() {
+        "executive" | "exec" | "c_suite" | "c_level" | "vp" | "owner" | "founder" | "partner" => Some(Tier::Executive),
+        "director" | "head" | "manager" => Some(Tier::Director),
+        "practitioner" | "senior" | "entry" | "individual_contributor" | "ic" | "staff" => Some(Tier::Practitioner),
+        _ => None,
+    }
+}
+
+/// The tier a job title implies, and the rule that decided it (shown on the
+/// player so a wrong guess can be spotted).
+pub fn tier_from_title(title: &str) -> (Tier, String) {
+    let t = format!(" {} ", title.to_lowercase().replace(['-', ',', '/', '&', '(', ')', '.'], " "));
+    let words = |list: &[&'static str]| -> Option<&'static str> {
+        list.iter().find(|w| t.contains(&format!(" {w} "))).copied()
+    };
+    let executive = [
+        "chief",
+        "ceo",
+        "cfo",
+        "cto",
+        "coo",
+        "cio",
+        "cmo",
+        "cro",
+        "cso",
+        "cpo",
+        "ciso",
+        "vp",
+        "svp",
+        "evp",
+        "vice president",
+        "founder",
+        "co founder",
+        "cofounder",
+        "president",
+        "owner",
+        "managing director",
+        "geschäftsführer",
+        "partner",
+    ];
+    let director = ["director", "head of", "head", "manager", "leiter", "leiterin"];
+    if let Some(w) = words(&executive) {
+        (Tier::Executive, format!("title has \"{w}\" → executive"))
+    } else if let Some(w) = words(&director) {
+        (Tier::Director, format!("title has \"{w}\" → director"))
+    } else if title.trim().is_empty() {
+        (Tier::Practitioner, "no title → practitioner".into())
+    } else {
+        (Tier::Practitioner, "title names no executive or director word → practitioner".into())
+    }
+}
+
+/// Countries with a single time zone, by English name, local name and ISO code.
+const SINGLE_ZONE: &[(&[&str], &str)] = &[
+    (&["germany", "deutschland", "de"], "Europe/Berlin"),
+    (&["austria", "österreich", "at"], "Europe/Vienna"),
+    (&["switzerland", "schweiz", "suisse", "ch"], "Europe/Zurich"),
+    (&["france", "fr"], "Europe/Paris"),
+    (&["united kingdom", "uk", "gb", "great britain", "england", "scotland", "wales"], "Europe/London"),
+    (&["ireland", "ie"], "Europe/Dublin"),
+    (&["netherlands", "the netherlands", "nederland", "holland", "nl"], "Europe/Amsterdam"),
+    (&["belgium", "belgië", "belgique", "be"], "Europe/Brussels"),
+    (&["luxembourg", "lu"], "Europe/Luxembourg"),
+    (&["italy", "italia", "it"], "Europe/Rome"),
+    (&["poland", "polska", "pl"], "Europe/Warsaw"),
+    (&["czechia", "czech republic", "cz"], "Europe/Prague"),
+    (&["slovakia", "sk"], "Europe/Bratislava"),
+    (&["hungary", "hu"], "Europe/Budapest"),
+    (&["romania", "ro"], "Europe/Bucharest"),
+    (&["bulgaria", "bg"], "Europe/Sofia"),
+    (&["greece", "gr"], "Europe/Athens"),
+    (&["sweden", "sverige", "se"], "Europe/Stockholm"),
+    (&["norway", "norge", "no"], "Europe/Oslo"),
+    (&["denmark", "danmark", "dk"], "Europe/Copenhagen"),
+    (&["finland", "suomi", "fi"], "Europe/Helsinki"),
+    (&["estonia", "ee"], "Europe/Tallinn"),
+    (&["latvia", "lv"], "Europe/Riga"),
+    (&["lithuania", "lt"], "Europe/Vilnius"),
+    (&["croatia", "hr"], "Europe/Zagreb"),
+    (&["slovenia", "si"], "Europe/Ljubljana"),
+    (&["serbia", "rs"], "Europe/Belgrade"),
+    (&["turkey", "türkiye", "tr"], "Europe/Istanbul"),
+    (&["israel", "il"], "Asia/Jerusalem"),
+    (&["united arab emirates", "uae", "ae"], "Asia/Dubai"),
+    (&["saudi arabia", "sa"], "Asia/Riyadh"),
+    (&["india", "in"], "Asia/Kolkata"),
+    (&["nepal", "np"], "Asia/Kathmandu"),
+    (&["china", "中国", "cn"], "Asia/Shanghai"),
+    (&["hong kong", "hk"], "Asia/Hong_Kong"),
+    (&["taiwan", "tw"], "Asia/Taipei"),
+    (&["japan", "日本", "jp"], "Asia/Tokyo"),
+    (&["south korea", "korea", "republic of korea", "kr"], "Asia/Seoul"),
+    (&["singapore", "sg"], "Asia/Singapore"),
+    (&["philippines", "ph"], "Asia/Manila"),
+    (&["vietnam", "viet nam", "vn"], "Asia/Ho_Chi_Minh"),
+    (&["thailand", "th"], "Asia/Bangkok"),
+    (&["malaysia", "my"], "Asia/Kuala_Lumpur"),
+    (&["pakistan", "pk"], "Asia/Karachi"),
+    (&["bangladesh", "bd"], "Asia/Dhaka"),
+    (&["south africa", "za"], "Africa/Johannesburg"),
+    (&["nigeria", "ng"], "Africa/Lagos"),
+    (&["kenya", "ke"], "Africa/Nairobi"),
+    (&["egypt", "eg"], "Africa/Cairo"),
+    (&["morocco", "ma"], "Africa/Casablanca"),
+    (&["argentina", "ar"], "America/Argentina/Buenos_Aires"),
+    (&["colombia", "co"], "America/Bogota"),
+    (&["peru", "pe"], "America/Lima"),
+    (&["uruguay", "uy"], "America/Montevideo"),
+    (&["costa rica", "cr"], "America/Costa_Rica"),
+    (&["tonga", "to"], "Pacific/Tongatapu"),
+];
+
+/// The zone of a country that has exactly one. Countries spanning several
+/// (United States, Canada, Brazil, Australia, Russia, Mexico, Indonesia, ...)
+/// give none: a guess there would be wrong for part of the people.
+pub fn country_zone(country: &str) -> Option<Tz> {
+    let c = country.trim().to_lowercase();
+    SINGLE_ZONE.iter().find(|(names, _)| names.contains(&c.as_str())).and_then(|(_, zone)| zone.parse().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn websites_become_domains() {
+        assert_eq!(domain("https://www.example.com/").as_deref(), Some("example.com"));
+        assert_eq!(domain("HTTP://Shop.Example.co.uk/path?q=1").as_deref(), Some("shop.example.co.uk"));
+        assert_eq!(domain("example.com:8080").as_deref(), Some("example.com"));
+        assert_eq!(domain("münchen-gmbh.de").as_deref(), Some("münchen-gmbh.de"));
+        assert_eq!(domain("not a site"), None);
+        assert_eq!(domain("localhost"), None);
+    }
+
+    #[test]
+    fn emails_are_checked_and_lowercased() {
+        assert_eq!(email(" Jane.Doe@Example.COM ").as_deref(), Some("jane.doe@example.com"));
+        assert_eq!(email("jane(at)example.com"), None);
+        assert_eq!(email("jane@localhost"), None);
+        assert_eq!(email("a b@example.com"), None);
+        assert_eq!(email("a@b@example.com"), None);
+    }
+
+    #[test]
+    fn numbers_with_separators_and_currency() {
+        assert_eq!(whole_number("$1,200,000"), Some(1_200_000));
+        assert_eq!(whole_number("1 200"), Some(1200));
+        assert_eq!(whole_number("250.00"), Some(250));
+        assert_eq!(whole_number("about 50"), None);
+        assert_eq!(whole_number("-5"), None);
+    }
+
+    #[test]
+    fn titles_imply_tiers_and_say_why() {
+        let tier = |t: &str| tier_from_title(t).0;
+        assert_eq!(tier("Chief Revenue Officer"), Tier::Executive);
+        assert_eq!(tier("VP Sales"), Tier::Executive);
+        assert_eq!(tier("Co-Founder & CEO"), Tier::Executive);
+        assert_eq!(tier("Managing Director"), Tier::Executive);
+        assert_eq!(tier("Director of Operations"), Tier::Director);
+        assert_eq!(tier("Head of IT"), Tier::Director);
+        assert_eq!(tier("Sales Manager"), Tier::Director);
+        assert_eq!(tier("Data Analyst"), Tier::Practitioner);
+        assert!(tier_from_title("Head of IT").1.contains("head of"));
+    }
+
+    #[test]
+    fn single_zone_countries_only() {
+        assert_eq!(country_zone("Germany"), Some(chrono_tz::Europe::Berlin));
+        assert_eq!(country_zone("JP"), Some(chrono_tz::Asia::Tokyo));
+        assert_eq!(country_zone("United States"), None);
+        assert_eq!(country_zone("Australia"), None);
+    }
+}
