@@ -64,12 +64,12 @@ pub fn render(model: &Model, frame: &mut Frame<'_>, area: Rect) {
     for p in &d.players {
         let now = model.now.with_timezone(&p.zone).format("%a %H:%M");
         lines.push(Line::raw(format!(
-            "  {:<20} {:<20} {:<5} {:<10} {:<28} {now}  {}",
-            super::fit(&p.full_name(), 20),
-            super::fit(p.title.as_deref().unwrap_or("-"), 20),
+            "  {:<18} {:<16} {:<5} {:<10} {:<20} {now}  {}",
+            super::fit(&p.full_name(), 18),
+            super::fit(p.title.as_deref().unwrap_or("-"), 16),
             tier_short(p.tier),
             p.role.as_str(),
-            p.zone_label(),
+            super::fit(&p.zone_label(), 20),
             p.status.as_str().replace('_', " ")
         )));
     }
