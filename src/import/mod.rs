@@ -98,6 +98,9 @@ pub fn plan(store: &Store, kind: Kind, bytes: &[u8], options: &Options) -> Resul
     // The file line that first claimed each key: a second row for the same
     // account or player is an error, not a silent merge.
     let mut seen: HashMap<String, u64> = HashMap::new();
+    // Accounts already found for players, by how the row names them: a
+    // contacts file names each company many times.
+    let mut found: HashMap<String, (i64, Option<String>)> = HashMap::new();
     for record in table.records {
         let cells = record.cells;
         if let Some(why) = record.problem {
@@ -108,7 +111,7 @@ pub fn plan(store: &Store, kind: Kind, bytes: &[u8], options: &Options) -> Resul
         let row = Row { headers: &table.headers, fields: &assigned, cells: &cells };
         let checked = match kind {
             Kind::Accounts => account(store, &row, options),
-            Kind::Players => player(store, &row, options),
+            Kind::Players => player(store, &row, options, &mut found),
         };
         match checked {
             Ok(Checked { key, target, columns }) => {
@@ -330,7 +333,12 @@ fn header_of(row: &Row<'_>, field: Field) -> String {
         .map_or_else(|| field.name().to_string(), |i| row.headers[i].trim().to_string())
 }
 
-fn player(store: &Store, row: &Row<'_>, options: &Options) -> Result<Checked, Vec<Problem>> {
+fn player(
+    store: &Store,
+    row: &Row<'_>,
+    options: &Options,
+    found: &mut HashMap<String, (i64, Option<String>)>,
+) -> Result<Checked, Vec<Problem>> {
     let mut problems = Vec::new();
     let email = parsed(row, Field::Email, &mut problems, |v| values::email(v).ok_or("invalid email"));
     if row.get(Field::Email).is_none() {
@@ -356,7 +364,16 @@ fn player(store: &Store, row: &Row<'_>, options: &Options) -> Result<Checked, Ve
     let role = parsed(row, Field::Role, &mut problems, word::<Role>);
     let status = parsed(row, Field::PlayerStatus, &mut problems, word::<PlayerStatus>);
     let account = match &email {
-        Some(e) => player_account(store, row, e).map_err(|p| problems.push(p)).ok(),
+        Some(e) => {
+            let key = account_key(row, e);
+            match found.get(&key) {
+                Some(hit) => Some(hit.clone()),
+                None => player_account(store, row, e)
+                    .map(|hit| found.entry(key).or_insert(hit).clone())
+                    .map_err(|p| problems.push(p))
+                    .ok(),
+            }
+        }
         None => None,
     };
     if !problems.is_empty() {
@@ -433,6 +450,17 @@ fn player(store: &Store, row: &Row<'_>, options: &Options) -> Result<Checked, Ve
 
 /// The account a player belongs to: by the account domain column, the
 /// account name column, else the email's domain. `(id, its country)`.
+/// How a row names its account, as `player_account` reads it.
+fn account_key(row: &Row<'_>, email: &str) -> String {
+    if let Some((_, v)) = row.get(Field::AccountDomain) {
+        format!("domain:{}", values::domain(v).unwrap_or_default())
+    } else if let Some((_, v)) = row.get(Field::PlayerAccount) {
+        format!("name:{v}")
+    } else {
+        format!("email:{}", values::email_domain(email).unwrap_or_default())
+    }
+}
+
 fn player_account(store: &Store, row: &Row<'_>, email: &str) -> Result<(i64, Option<String>), Problem> {
     let failed = |e: StoreError| problem("", "", e.to_string());
     let country = |id: i64| -> Result<Option<String>, Problem> {
