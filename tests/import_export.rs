@@ -197,6 +197,18 @@ fn unscored_imports_rank_below_scored_accounts() {
     let scored = names.iter().position(|n| *n == "Müller & Söhne Logistik GmbH").expect("scored listed");
     let unscored = names.iter().position(|n| n.starts_with("Café")).expect("unscored listed");
     assert!(scored < unscored, "{names:?}");
+
+    // Someone rates it: scored, and 5x5x5x5 puts it first; undo puts it back.
+    let out = env.ok(&["rate", "Café \"Zur Börse\" AG", "--budget", "5", "--authority", "5", "--need", "5"]);
+    assert!(out.contains("unscored until all four are rated"), "{out}");
+    let out = env.ok(&["rate", "Café \"Zur Börse\" AG", "--timing", "5"]);
+    assert!(out.contains("BANT 5x5x5x5 = 625"), "{out}");
+    let first = |env: &Env| env.json(&["accounts", "--owner", "Dana Kim", "--format", "json"])[0]["name"].clone();
+    assert_eq!(first(&env), "Café \"Zur Börse\" AG");
+    env.ok(&["undo"]);
+    assert_eq!(first(&env), "Müller & Söhne Logistik GmbH");
+    let refused = env.cmd(&["rate", "Acme, Inc.", "--budget", "9"]).output().expect("runs");
+    assert_eq!(refused.status.code(), Some(2), "a factor outside 1-5 is a usage error");
 }
 
 #[test]

@@ -134,6 +134,18 @@ pub enum Command {
     },
     /// Resume an account's paused plays
     Resume { account: String },
+    /// Rate an account's BANT factors (1-5); it is ranked as scored once all four are rated
+    Rate {
+        account: String,
+        #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
+        budget: Option<u8>,
+        #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
+        authority: Option<u8>,
+        #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
+        need: Option<u8>,
+        #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
+        timing: Option<u8>,
+    },
     /// The manager's review: plays and steps, stalled accounts, reps, funnel, pipeline
     Report {
         /// today, 7d, 30d or YYYY-MM-DD..YYYY-MM-DD
@@ -339,6 +351,9 @@ pub fn run(session: &Session, command: Command) -> Result<String> {
             Ok(engine.pause(&mut store, &account, until)?)
         }
         Command::Resume { account } => Ok(engine.resume(&mut session.open()?, &account)?),
+        Command::Rate { account, budget, authority, need, timing } => {
+            Ok(engine.rate(&mut session.open()?, &account, [budget, authority, need, timing])?)
+        }
         Command::Plays(cmd) => plays(session, &engine, cmd),
         Command::Report { period, owner, format } => {
             let store = session.open()?;

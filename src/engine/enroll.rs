@@ -149,6 +149,37 @@ impl Engine {
         Ok(format!("{} paused {detail}", account.name))
     }
 
+    /// `rate`: sets BANT factors (1-5) of an account; the ones not given stay.
+    /// An account is ranked as scored once all four are rated.
+    pub fn rate(&self, store: &mut Store, account_key: &str, factors: [Option<u8>; 4]) -> Result<String> {
+        if factors.iter().all(Option::is_none) {
+            return Err(refused("give at least one factor: --budget, --authority, --need, --timing (1-5)"));
+        }
+        if factors.iter().flatten().any(|f| !(1..=5).contains(f)) {
+            return Err(refused("BANT factors are 1 to 5"));
+        }
+        let account = store.find_account(account_key)?;
+        let mut tx = store.begin()?;
+        let after = tx.rate_account(account.id, factors)?;
+        let show = |f: Option<i64>| f.map_or_else(|| "?".to_string(), |n| n.to_string());
+        let detail = format!("BANT {}x{}x{}x{}", show(after[0]), show(after[1]), show(after[2]), show(after[3]));
+        let detail = match after.iter().copied().collect::<Option<Vec<i64>>>() {
+            Some(all) => format!("{detail} = {}", all.iter().product::<i64>()),
+            None => format!("{detail} (unscored until all four are rated)"),
+        };
+        tx.commit(
+            &self.actor,
+            self.now,
+            &Activity {
+                action: "rate".into(),
+                account_id: Some(account.id),
+                detail: Some(detail.clone()),
+                ..Activity::default()
+            },
+        )?;
+        Ok(format!("{} rated: {detail}", account.name))
+    }
+
     /// `resume`: paused plays run again; their open touches shift by the time
     /// spent paused, so nothing piles up as overdue.
     pub fn resume(&self, store: &mut Store, account_key: &str) -> Result<String> {

@@ -29,6 +29,9 @@ struct UndoLog {
     enrollments: Vec<EnrollmentRow>,
     players: Vec<(i64, PlayerStatus)>,
     accounts: Vec<(i64, AccountStatus)>,
+    /// BANT factors before a rating (budget, authority, need, timing).
+    #[serde(default)]
+    ratings: Vec<(i64, [Option<i64>; 4])>,
     inserted_touches: Vec<i64>,
     inserted_enrollments: Vec<i64>,
 }
@@ -100,6 +103,12 @@ impl Store {
         }
         for (account, status) in log.accounts.iter().rev() {
             tx.execute("UPDATE accounts SET status = ?2 WHERE id = ?1", params![account, status.as_str()])?;
+        }
+        for (account, [b, a, n, t]) in log.ratings.iter().rev() {
+            tx.execute(
+                "UPDATE accounts SET budget = ?2, authority = ?3, need = ?4, timing = ?5 WHERE id = ?1",
+                params![account, b, a, n, t],
+            )?;
         }
         tx.execute(
             "INSERT INTO activity (at, actor, action, account_id, player_id, touch_id, detail)
@@ -278,6 +287,23 @@ impl ActionTx<'_> {
         }
         self.tx.execute("UPDATE accounts SET status = ?2 WHERE id = ?1", params![id, status.as_str()])?;
         Ok(())
+    }
+
+    /// Sets the given BANT factors (1-5) of an account; the others stay.
+    pub fn rate_account(&mut self, id: i64, factors: [Option<u8>; 4]) -> Result<[Option<i64>; 4]> {
+        let before: [Option<i64>; 4] =
+            self.tx.query_row("SELECT budget, authority, need, timing FROM accounts WHERE id = ?1", [id], |r| {
+                Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?])
+            })?;
+        if !self.undo.ratings.iter().any(|(a, _)| *a == id) {
+            self.undo.ratings.push((id, before));
+        }
+        let after: Vec<Option<i64>> = factors.iter().zip(before).map(|(new, old)| new.map(i64::from).or(old)).collect();
+        self.tx.execute(
+            "UPDATE accounts SET budget = ?2, authority = ?3, need = ?4, timing = ?5 WHERE id = ?1",
+            params![id, after[0], after[1], after[2], after[3]],
+        )?;
+        Ok([after[0], after[1], after[2], after[3]])
     }
 
     /// A rep's zone, when the rep is known.
