@@ -83,10 +83,10 @@ pub struct Player {
 
 impl Player {
     /// `Europe/Berlin`, or `Europe/Berlin (guess)` when an import could not
-    /// tell and took the default, `(country)` when its country decided.
+    /// tell and took the configured default.
     pub fn zone_label(&self) -> String {
         match self.zone_source.as_deref() {
-            Some(source @ ("guess" | "country")) => format!("{} ({source})", self.zone.name()),
+            Some("guess") => format!("{} (guess)", self.zone.name()),
             _ => self.zone.name().to_string(),
         }
     }

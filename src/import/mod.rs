@@ -156,7 +156,13 @@ pub fn plan(store: &Store, kind: Kind, bytes: &[u8], options: &Options) -> Resul
 /// Writes a plan's new and updated records in one transaction.
 pub fn apply(store: &mut Store, plan: &Plan, now: DateTime<Utc>) -> Result<(), ImportError> {
     let table = import_table(plan.kind);
+    let has_plays = !store.plays()?.is_empty();
     let loader = store.loader()?;
+    // A database started by an import (not the demo) gets the shipped plays,
+    // so its accounts can be enrolled straight away.
+    if plan.new > 0 && !has_plays {
+        crate::demo::install_builtin_plays(&loader, now)?;
+    }
     for change in &plan.changes {
         match change {
             Change::Insert(columns) => {

@@ -39,8 +39,15 @@ pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
 }
 
-/// Cuts text to `width` characters, marking the cut.
+/// Cuts text to `width` characters, marking the cut; line breaks become spaces.
 pub(super) fn fit(text: &str, width: usize) -> String {
+    let joined;
+    let text = if text.contains(['\r', '\n']) {
+        joined = text.split(['\r', '\n']).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" ");
+        joined.as_str()
+    } else {
+        text
+    };
     if text.chars().count() <= width {
         text.to_string()
     } else if width == 0 {
