@@ -306,3 +306,13 @@ fn activity_export_is_ready_for_a_crm() {
     let json = env.json(&["export", "activity", "--period", "today", "--format", "json"]);
     assert!(json.as_array().expect("array").iter().any(|a| a["note"] == "asked for pricing, call Thursday"));
 }
+
+#[test]
+fn imported_accounts_can_be_enrolled_straight_away() {
+    let env = imported();
+    assert!(env.ok(&["plays", "list"]).contains("multi-thread"), "the shipped plays come with the first import");
+    let out = env.ok(&["enroll", "Müller & Söhne Logistik GmbH", "multi-thread"]);
+    assert!(out.contains("touches for 2 players"), "{out}");
+    let queue = env.json(&["queue", "--owner", "Dana Kim", "--format", "json"]);
+    assert!(!queue.as_array().expect("array").is_empty());
+}
