@@ -26,6 +26,17 @@ fn wait_for(session: &str, what: &str) -> String {
     }
 }
 
+/// Whether tmux can run here; CI sets PLAYBOOK_REQUIRE_TMUX so a missing
+/// tmux fails instead of skipping.
+fn tmux_available() -> bool {
+    if Command::new("tmux").arg("-V").output().is_ok() {
+        return true;
+    }
+    assert!(std::env::var_os("PLAYBOOK_REQUIRE_TMUX").is_none(), "tmux is required here but missing");
+    eprintln!("SKIPPED: tmux is not installed");
+    false
+}
+
 /// The touch the UI shows first: the CLI's order, grouped by time.
 fn top_touch(env: &Env) -> i64 {
     let items = env.json(&["queue", "--format", "json"]);
@@ -37,9 +48,7 @@ fn top_touch(env: &Env) -> i64 {
 
 #[test]
 fn mark_the_top_touch_done_in_a_real_terminal() {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        assert!(std::env::var_os("PLAYBOOK_REQUIRE_TMUX").is_none(), "tmux is required here but missing");
-        eprintln!("SKIPPED: tmux is not installed");
+    if !tmux_available() {
         return;
     }
     let env = Env::demo();
@@ -86,9 +95,7 @@ fn mark_the_top_touch_done_in_a_real_terminal() {
 
 #[test]
 fn closing_the_terminal_ends_playbook() {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        assert!(std::env::var_os("PLAYBOOK_REQUIRE_TMUX").is_none(), "tmux is required here but missing");
-        eprintln!("SKIPPED: tmux is not installed");
+    if !tmux_available() {
         return;
     }
     let env = Env::demo();
