@@ -77,6 +77,12 @@ fn help_screen() {
     press(&mut app, KeyCode::Char('?'));
     let text = screen(&app, 100, 30);
     assert!(text.contains("Undo the last action"), "{text}");
+    // Every command is listed at the smallest size too.
+    let small = screen(&app, 80, 24);
+    for command in playbook::tui::keymap::Command::ALL {
+        let help: String = command.help().chars().take(20).collect();
+        assert!(small.contains(&help), "`{}` missing at 80x24:\n{small}", command.help());
+    }
     both_sizes(&app, "help");
 }
 

@@ -239,3 +239,32 @@ fn an_action_marks_the_review_stale_and_play_keys_wrap() {
     update(&mut model, Msg::ActionDone("done".into()));
     assert!(asks_for(&ch(&mut model, '4'), "7d", None), "the review is rebuilt after a logged touch");
 }
+
+#[test]
+fn rate_takes_four_digits_from_the_account_list() {
+    let mut model = loaded();
+    ch(&mut model, '2');
+    let mut store = Store::open_in_memory().expect("store");
+    let config = Config::default();
+    playbook::demo::load_shipped(&mut store, &config.policy, now()).expect("demo");
+    let items = Engine::new(&config, now())
+        .accounts(&store, &playbook::store::AccountFilter::default(), 10, 0)
+        .expect("accounts");
+    let account = items[0].row.account.id;
+    update(&mut model, Msg::AccountsLoaded { items, append: false, more: false });
+    assert!(ch(&mut model, 'r').is_empty());
+    assert!(matches!(&model.popup, Some(Popup::Rate { digits, .. }) if digits.len() == 4), "starts from the rating");
+    for _ in 0..4 {
+        key(&mut model, KeyCode::Backspace);
+    }
+    ch(&mut model, '4');
+    ch(&mut model, '9');
+    assert!(key(&mut model, KeyCode::Enter).is_empty(), "9 is not a factor; three digits are not a rating");
+    assert!(matches!(model.status, Status::Error(_)));
+    for c in "352".chars() {
+        ch(&mut model, c);
+    }
+    let factors = [Some(4), Some(3), Some(5), Some(2)];
+    assert_eq!(key(&mut model, KeyCode::Enter), vec![Effect::Act(Action::Rate { account, factors })]);
+    assert!(model.popup.is_none());
+}

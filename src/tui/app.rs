@@ -124,6 +124,7 @@ impl App {
             Action::Note { touch, text } => engine.note(store, touch, &text),
             Action::Undo => engine.undo(store),
             Action::Enroll { account, play } => engine.enroll(store, &account.to_string(), &play),
+            Action::Rate { account, factors } => engine.rate(store, &account.to_string(), factors),
             Action::PauseResume(account) => {
                 let paused =
                     store.enrollments_of(account)?.iter().any(|e| e.state == crate::domain::EnrollmentState::Paused);

@@ -104,6 +104,8 @@ commands! {
     Filter => "filter", Accounts;
     /// Change the sort order
     Sort => "sort", Accounts;
+    /// Rate BANT: budget, authority, need, timing, 1-5 each
+    Rate => "rate", Accounts;
     /// Period: today, 7 days, 30 days
     Period => "period", Manager;
     /// Period: a custom range FROM..TO

@@ -172,6 +172,8 @@ pub enum Popup {
     Note { touch: i64, editor: Box<TextArea<'static>> },
     /// `e`: which play.
     Enroll { account: i64, plays: Vec<String>, choice: usize },
+    /// `r` on the account list: four digits 1-5 (budget, authority, need, timing).
+    Rate { account: i64, name: String, digits: String },
 }
 
 /// The last message of the status bar.

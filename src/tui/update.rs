@@ -65,6 +65,7 @@ pub enum Action {
     Undo,
     Enroll { account: i64, play: String },
     PauseResume(i64),
+    Rate { account: i64, factors: [Option<u8>; 4] },
 }
 
 /// What the app should do next.
@@ -398,6 +399,15 @@ fn on_command(model: &mut Model, command: Command) -> Vec<Effect> {
             model.accounts.editing = Some(model.accounts.filter.clone());
             vec![]
         }
+        Command::Rate => {
+            if let Some(item) = model.accounts.items.get(model.accounts.selected) {
+                let a = &item.row.account;
+                let digits =
+                    a.bant.map_or_else(String::new, |b| format!("{}{}{}{}", b.budget, b.authority, b.need, b.timing));
+                model.popup = Some(Popup::Rate { account: a.id, name: a.name.clone(), digits });
+            }
+            vec![]
+        }
         Command::Sort => {
             model.accounts.sort = model.accounts.sort.next();
             sort_accounts(model);
@@ -502,6 +512,29 @@ fn on_popup_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
                         model.status = Status::Error(e);
                         return vec![];
                     }
+                }
+            } else {
+                None
+            }
+        }
+        Popup::Rate { account, digits, .. } => {
+            match key.code {
+                KeyCode::Char(c @ '1'..='5') if digits.len() < 4 => digits.push(c),
+                KeyCode::Backspace => {
+                    digits.pop();
+                }
+                _ => {}
+            }
+            if enter {
+                if digits.len() == 4 {
+                    let mut factors = [None; 4];
+                    for (f, c) in factors.iter_mut().zip(digits.chars()) {
+                        *f = c.to_digit(10).and_then(|d| u8::try_from(d).ok());
+                    }
+                    Some(Action::Rate { account: *account, factors })
+                } else {
+                    model.status = Status::Error("type four digits 1-5: budget, authority, need, timing".into());
+                    return vec![];
                 }
             } else {
                 None

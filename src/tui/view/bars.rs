@@ -47,9 +47,15 @@ fn hints(screen: Screen) -> &'static [Command] {
             Command::Open,
             Command::Help,
         ],
-        Screen::Accounts => {
-            &[Command::Open, Command::Filter, Command::Sort, Command::Enroll, Command::PauseResume, Command::Help]
-        }
+        Screen::Accounts => &[
+            Command::Open,
+            Command::Filter,
+            Command::Sort,
+            Command::Rate,
+            Command::Enroll,
+            Command::PauseResume,
+            Command::Help,
+        ],
         Screen::Account => &[Command::Back, Command::Enroll, Command::PauseResume, Command::Undo, Command::Help],
         Screen::Manager => &[
             Command::Period,

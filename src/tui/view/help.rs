@@ -31,10 +31,10 @@ pub fn render(model: &Model, frame: &mut Frame<'_>) {
     let mut right =
         section(model, &[(Scope::Queue, "Queue"), (Scope::Accounts, "Accounts"), (Scope::Manager, "Manager")], column);
     // The global list is the longest: its tail tops the right column.
-    let half = (left.len() + right.len() + 1).div_ceil(2);
+    // Every line counts at 80x24, so the two columns are filled evenly.
+    let half = (left.len() + right.len()).div_ceil(2);
     if left.len() > half {
         let mut tail = left.split_off(half);
-        tail.push(Line::raw(""));
         tail.append(&mut right);
         right = tail;
     }

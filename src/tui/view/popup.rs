@@ -48,6 +48,18 @@ pub fn render(_model: &Model, popup: &Popup, frame: &mut Frame<'_>) {
                 .collect();
             (choices(&options, *choice, "HH:MM or YYYY-MM-DD HH:MM, your zone · enter · esc"), " Snooze ")
         }
+        Popup::Rate { name, digits, .. } => {
+            let labels = ["Budget", "Authority", "Need", "Timing"];
+            let mut lines = vec![Line::raw(super::fit(name, 40)), Line::raw("")];
+            for (i, label) in labels.iter().enumerate() {
+                let value = digits.chars().nth(i).map_or_else(|| "_".to_string(), |c| c.to_string());
+                let style = if i == digits.len() { Style::new().fg(Color::Cyan) } else { Style::new() };
+                lines.push(Line::styled(format!("{label:<10} {value}"), style));
+            }
+            lines.push(Line::raw(""));
+            lines.push(Line::styled("type 4 digits 1-5 · enter: save · esc: cancel", Style::new().fg(Color::Gray)));
+            (lines, " Rate BANT ")
+        }
         Popup::SkipReason { text, .. } => (
             vec![
                 Line::raw("Why skip? (optional)"),
