@@ -29,7 +29,9 @@ fn run(mut args: Cli) -> anyhow::Result<()> {
     if !out.is_empty() {
         // A closed pipe (`| head`) is not an error worth a message.
         let mut stdout = std::io::stdout().lock();
-        if let Err(e) = writeln!(stdout, "{out}") {
+        // Output that ends its own last line (an iCalendar file) is written as is.
+        let written = if out.ends_with('\n') { write!(stdout, "{out}") } else { writeln!(stdout, "{out}") };
+        if let Err(e) = written {
             if e.kind() != std::io::ErrorKind::BrokenPipe {
                 return Err(e.into());
             }

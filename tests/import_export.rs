@@ -171,7 +171,7 @@ fn map_and_template() {
     std::fs::write(&file, "Firma;Netz;Mitarbeiter\nNordwind Logistik GmbH;nordwind.example;420\n").expect("write");
     let out = env.cmd(&["import", "accounts", file.to_str().expect("path")]).output().expect("runs");
     let stderr = String::from_utf8(out.stderr).expect("utf-8");
-    assert!(stderr.contains("no a company name column") && stderr.contains("--map"), "{stderr}");
+    assert!(stderr.contains("the file needs a company name column") && stderr.contains("--map"), "{stderr}");
     let path = file.to_str().expect("path");
     let out = env.ok(&[
         "import",
@@ -247,6 +247,7 @@ fn calendar_export_parses_and_keeps_its_uids() {
     assert_eq!(unique.len(), uids.len(), "one UID per touch");
     for e in &events {
         assert!(prop(e, "UID").starts_with("touch-") && prop(e, "DTSTART").ends_with('Z'));
+        assert!(prop(e, "UID").ends_with("@playbook"));
         let description = prop(e, "DESCRIPTION");
         for part in ["Account: ", "Player: ", "Channel: ", "Content: ", "Why: "] {
             assert!(description.contains(part), "{part} missing from {description}");
@@ -256,7 +257,8 @@ fn calendar_export_parses_and_keeps_its_uids() {
     let same = env.ok(&["export", "ics", "--owner", "Dana Kim", "--days", "3"]);
     assert_eq!(same, first);
     // The next morning's file: the touch done is gone; other accounts' touches keep their UIDs.
-    let done: i64 = uids[0].trim_start_matches("touch-").trim_end_matches("@playbook").parse().expect("id");
+    assert!(first.ends_with("END:VCALENDAR\r\n") && !first.replace("\r\n", "").contains('\n'), "CRLF only");
+    let done: i64 = uids[0].trim_start_matches("touch-").split('.').next().unwrap_or_default().parse().expect("id");
     let account_of =
         |e: &icalendar::parser::Component<'_>| prop(e, "DESCRIPTION").lines().next().unwrap_or_default().to_string();
     let done_account = account_of(events[0]);
@@ -315,4 +317,62 @@ fn imported_accounts_can_be_enrolled_straight_away() {
     assert!(out.contains("touches for 2 players"), "{out}");
     let queue = env.json(&["queue", "--owner", "Dana Kim", "--format", "json"]);
     assert!(!queue.as_array().expect("array").is_empty());
+}
+
+fn write(env: &Env, name: &str, text: &str) -> String {
+    let path = env.dir.path().join(name);
+    std::fs::write(&path, text).expect("write");
+    path.display().to_string()
+}
+
+#[test]
+fn accounts_are_never_duplicated_by_name_or_within_a_file() {
+    let env = imported();
+    // A name alone finds the stored account that has a domain.
+    let f = write(&env, "a.csv", "Company name;Number of Employees\nAcme, Inc.;250,00\n");
+    let out = env.ok(&["import", "accounts", &f]);
+    assert!(out.contains("0 new, 1 updated"), "{out}");
+    let accounts = env.json(&["export", "accounts", "--format", "json"]);
+    assert_eq!(by(&accounts, "name", "Acme, Inc.")["employees"], 250, "a decimal comma is not a thousands separator");
+    // The same company twice in one file: the second row is refused.
+    let f = write(&env, "b.csv", "name,domain\nBeta,beta.example\nBeta,\n");
+    let out = env.cmd(&["import", "accounts", &f]).output().expect("runs");
+    let stderr = String::from_utf8(out.stderr).expect("utf-8");
+    assert!(stderr.contains("line 3, value \"Beta\": same account as line 2"), "{stderr}");
+    // Two stored accounts share a name: a row naming only that name is ambiguous.
+    let f = write(&env, "c.csv", "name,domain\nGamma,gamma-one.example\nGamma,gamma-two.example\n");
+    env.ok(&["import", "accounts", &f]);
+    let f = write(&env, "d.csv", "name,industry\nGamma,Retail\n");
+    let out = env.cmd(&["import", "accounts", &f]).output().expect("runs");
+    let stderr = String::from_utf8(out.stderr).expect("utf-8");
+    assert!(stderr.contains("2 accounts are named \"Gamma\""), "{stderr}");
+}
+
+#[test]
+fn reimports_keep_what_they_cannot_improve_and_move_touches_with_the_owner() {
+    let env = imported();
+    // Without a title, an inferred tier stays; a new title re-decides it.
+    let f = write(&env, "p.csv", "email,first_name\ntom@acme.example.com,Tom\n");
+    assert!(env.ok(&["import", "players", &f]).contains("1 unchanged"));
+    let f = write(&env, "q.csv", "email,first_name,Job Title\ntom@acme.example.com,Tom,Chief Operating Officer\n");
+    env.ok(&["import", "players", &f]);
+    let players = env.json(&["export", "players", "--format", "json"]);
+    assert_eq!(by(&players, "email", "tom@acme.example.com")["tier"], "executive");
+
+    // Exported and imported back into the same database: nothing changes.
+    let exported = env.ok(&["export", "players"]);
+    let f = write(&env, "all.csv", &exported);
+    let out = env.ok(&["import", "players", &f]);
+    assert!(out.contains("0 updated, 5 unchanged"), "{out}");
+    let players = env.json(&["export", "players", "--format", "json"]);
+    assert_eq!(by(&players, "email", "maria@acme.example.com")["zone_source"], "guess", "the guess flag stays");
+
+    // A new owner from the CRM takes the account's open touches along.
+    env.ok(&["enroll", "Müller & Söhne Logistik GmbH", "multi-thread"]);
+    let f = write(&env, "o.csv", "name,domain,owner\nMüller & Söhne Logistik GmbH,mueller-soehne.de,Priya Nair\n");
+    env.ok(&["import", "accounts", &f]);
+    let dana = env.json(&["queue", "--owner", "Dana Kim", "--format", "json"]);
+    let priya = env.json(&["queue", "--owner", "Priya Nair", "--format", "json"]);
+    assert!(dana.as_array().expect("array").is_empty(), "{dana:#}");
+    assert!(!priya.as_array().expect("array").is_empty());
 }

@@ -103,6 +103,14 @@ fn tiny_terminal_does_not_panic() {
     screen(&app, 30, 8);
     press(&mut app, KeyCode::Char('3'));
     screen(&app, 30, 8);
+    press(&mut app, KeyCode::Char('4'));
+    for width in (1..=100).step_by(3) {
+        for height in [1, 3, 8, 24] {
+            screen(&app, width, height);
+        }
+    }
+    press(&mut app, KeyCode::Char('r'));
+    screen(&app, 30, 8);
 }
 
 #[test]

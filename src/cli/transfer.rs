@@ -130,7 +130,10 @@ pub fn import(session: &Session, engine: &Engine, args: ImportArgs) -> Result<St
         zone: engine.zone,
     };
     let mut store = session.open()?;
-    let plan = import::plan(&store, kind, &bytes, &options).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    // Plan and writes share one transaction: nothing can change in between,
+    // and a dry run or a refused file simply rolls it back.
+    let loader = store.loader()?;
+    let plan = import::plan(&loader, kind, &bytes, &options).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let mut out = String::new();
     if !plan.ignored.is_empty() {
         let _ = writeln!(
@@ -152,7 +155,8 @@ pub fn import(session: &Session, engine: &Engine, args: ImportArgs) -> Result<St
         let _ = write!(out, "dry run, nothing written. {}{}", counts(&plan), rejections(&plan));
         return Ok(out);
     }
-    import::apply(&mut store, &plan, engine.now)?;
+    import::apply(&loader, &plan, engine.now)?;
+    loader.commit()?;
     let _ = write!(out, "imported {} from {}. {}", plan.kind, file.display(), counts(&plan));
     if !plan.rejected.is_empty() {
         let path = args.rejects.unwrap_or_else(|| rejects_path(&file));
@@ -179,7 +183,8 @@ pub fn export(session: &Session, engine: &Engine, cmd: ExportCommand) -> Result<
                 }
             }
             let name = format!("playbook: {}", owner.as_deref().unwrap_or("every rep"));
-            Ok(export::calendar(&touches, &titles, engine.now, &name).trim_end().to_string())
+            // Every line ends in CRLF, the last one too (RFC 5545).
+            Ok(export::calendar(&store.store_id()?, &touches, &titles, engine.now, &name))
         }
         ExportCommand::Activity { period, owner, format } => {
             let zone = engine.rep_zone(&store, owner.as_deref())?;

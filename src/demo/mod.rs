@@ -214,7 +214,7 @@ pub(crate) fn write_history(
                 Some(o @ (Outcome::Connected | Outcome::Voicemail | Outcome::NoAnswer)) => o,
                 _ => Outcome::Sent,
             };
-            let touch = Some(TouchRef { id: touch_id, enrollment_id, play_id, step: t.step as i64 });
+            let touch = Some(TouchRef { id: touch_id, enrollment_id, play_id, step: t.step as i64, owner });
             let past = PastAction {
                 at: done_at,
                 actor: owner,

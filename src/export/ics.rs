@@ -49,8 +49,10 @@ fn line(out: &mut String, content: &str) {
     out.push_str("\r\n");
 }
 
-/// The calendar. `titles`: each (play, step)'s content title.
+/// The calendar. `titles`: each (play, step)'s content title; `store_id`
+/// keeps UIDs of two databases apart in one calendar.
 pub fn calendar(
+    store_id: &str,
     touches: &[TouchExport],
     titles: &HashMap<(i64, i64), String, impl std::hash::BuildHasher>,
     now: DateTime<Utc>,
@@ -80,7 +82,7 @@ pub fn calendar(
         }
         let _ = write!(description, "\nTouch: #{} (playbook done {})", t.touch_id, t.touch_id);
         line(&mut out, "BEGIN:VEVENT");
-        line(&mut out, &format!("UID:touch-{}@playbook", t.touch_id));
+        line(&mut out, &format!("UID:touch-{}.{store_id}@playbook", t.touch_id));
         line(&mut out, &format!("DTSTAMP:{}", stamp(now)));
         line(&mut out, &format!("DTSTART:{}", stamp(t.due_at)));
         line(&mut out, &format!("DTEND:{}", stamp(t.due_at + length(channel))));

@@ -9,7 +9,7 @@ pub mod values;
 pub use fields::{template, Field, Kind};
 
 use crate::domain::{AccountStatus, PlayerStatus, Role, Tier};
-use crate::store::{Columns, ImportTable, Store, StoreError};
+use crate::store::{Columns, ImportLookup, ImportTable, Loader, StoreError};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use rusqlite::types::Value;
@@ -72,8 +72,9 @@ pub enum ImportError {
     Store(#[from] StoreError),
 }
 
-/// Reads, checks and matches every row; writes nothing.
-pub fn plan(store: &Store, kind: Kind, bytes: &[u8], options: &Options) -> Result<Plan, ImportError> {
+/// Reads, checks and matches every row; writes nothing. Run it inside the
+/// import's transaction (`Loader`) so the plan still holds when applied.
+pub fn plan(store: &dyn ImportLookup, kind: Kind, bytes: &[u8], options: &Options) -> Result<Plan, ImportError> {
     let table = table::read(bytes).map_err(ImportError::File)?;
     let map = options.map.iter().map(|m| fields::parse_map(kind, m)).collect::<Result<Vec<_>, _>>();
     let assigned = fields::assign(kind, &table.headers, &map.map_err(ImportError::File)?).map_err(ImportError::File)?;
@@ -95,9 +96,9 @@ pub fn plan(store: &Store, kind: Kind, bytes: &[u8], options: &Options) -> Resul
         ignored,
         changes: Vec::new(),
     };
-    // The file line that first claimed each key: a second row for the same
-    // account or player is an error, not a silent merge.
-    let mut seen: HashMap<String, u64> = HashMap::new();
+    // The file line that first claimed each account or player: a second row
+    // for the same one is an error, not a silent merge.
+    let mut seen = Seen::default();
     // Accounts already found for players, by how the row names them: a
     // contacts file names each company many times.
     let mut found: HashMap<String, (i64, Option<String>)> = HashMap::new();
@@ -114,15 +115,11 @@ pub fn plan(store: &Store, kind: Kind, bytes: &[u8], options: &Options) -> Resul
             Kind::Players => player(store, &row, options, &mut found),
         };
         match checked {
-            Ok(Checked { key, target, columns }) => {
-                if let Some(first) = seen.get(&key) {
-                    let why =
-                        format!("same {} as line {first}", if kind == Kind::Accounts { "account" } else { "email" });
-                    let problem = Problem { column: String::new(), value: key, why };
+            Ok(Checked { identity, target, columns }) => {
+                if let Some(problem) = seen.claim(&identity, record.line) {
                     plan.rejected.push(Rejected { line: record.line, cells, problems: vec![problem] });
                     continue;
                 }
-                seen.insert(key, record.line);
                 match target {
                     None => {
                         plan.new += 1;
@@ -153,15 +150,14 @@ pub fn plan(store: &Store, kind: Kind, bytes: &[u8], options: &Options) -> Resul
     Ok(plan)
 }
 
-/// Writes a plan's new and updated records in one transaction.
-pub fn apply(store: &mut Store, plan: &Plan, now: DateTime<Utc>) -> Result<(), ImportError> {
+/// Writes a plan's new and updated records into the transaction it was
+/// planned in; the caller commits.
+pub fn apply(loader: &Loader<'_>, plan: &Plan, now: DateTime<Utc>) -> Result<(), ImportError> {
     let table = import_table(plan.kind);
-    let has_plays = !store.plays()?.is_empty();
-    let loader = store.loader()?;
     // A database started by an import (not the demo) gets the shipped plays,
     // so its accounts can be enrolled straight away.
-    if plan.new > 0 && !has_plays {
-        crate::demo::install_builtin_plays(&loader, now)?;
+    if plan.new > 0 && !loader.has_plays()? {
+        crate::demo::install_builtin_plays(loader, now)?;
     }
     for change in &plan.changes {
         match change {
@@ -172,10 +168,17 @@ pub fn apply(store: &mut Store, plan: &Plan, now: DateTime<Utc>) -> Result<(), I
                 }
                 loader.insert_columns(table, &columns)?;
             }
-            Change::Update(id, columns) => loader.update_columns(table, *id, columns)?,
+            Change::Update(id, columns) => {
+                loader.update_columns(table, *id, columns)?;
+                // A new owner takes the account's open touches into their queue.
+                if let Some((_, Value::Text(owner))) = columns.iter().find(|(c, _)| *c == "owner") {
+                    if plan.kind == Kind::Accounts {
+                        loader.move_open_touches(*id, owner)?;
+                    }
+                }
+            }
         }
     }
-    loader.commit()?;
     Ok(())
 }
 
@@ -198,7 +201,7 @@ fn require_columns(kind: Kind, assigned: &[Option<Field>], headers: &[String]) -
     };
     match missing {
         Some(what) => Err(ImportError::File(format!(
-            "line 1: no {what} among the columns: {}; name one with --map \"Column={}\"",
+            "line 1: the file needs {what}; its columns are {}; name one with --map \"Column={}\"",
             headers.iter().map(|h| format!("\"{}\"", h.trim())).collect::<Vec<_>>().join(", "),
             match kind {
                 Kind::Accounts => "name",
@@ -237,9 +240,58 @@ impl Row<'_> {
 /// A checked row: its de-duplication key, the stored record it matches,
 /// and the columns to write.
 struct Checked {
-    key: String,
+    identity: Identity,
     target: Option<i64>,
     columns: Columns,
+}
+
+/// What makes two rows of one file the same record.
+enum Identity {
+    Account { name: String, domain: Option<String> },
+    Player { email: String },
+}
+
+/// The rows of the file so far, by identity.
+#[derive(Default)]
+struct Seen {
+    domains: HashMap<String, u64>,
+    names: HashMap<String, Vec<(u64, bool)>>,
+    emails: HashMap<String, u64>,
+}
+
+impl Seen {
+    /// Records a row; the problem when an earlier row is the same record:
+    /// the same domain or email, or the same name where one has no domain.
+    fn claim(&mut self, identity: &Identity, line: u64) -> Option<Problem> {
+        let same = |first: u64, what: &str, value: &str| Problem {
+            column: String::new(),
+            value: value.to_string(),
+            why: format!("same {what} as line {first}"),
+        };
+        match identity {
+            Identity::Player { email } => {
+                if let Some(first) = self.emails.get(email) {
+                    return Some(same(*first, "email", email));
+                }
+                self.emails.insert(email.clone(), line);
+            }
+            Identity::Account { name, domain } => {
+                if let Some(first) = domain.as_ref().and_then(|d| self.domains.get(d)) {
+                    return Some(same(*first, "account", domain.as_deref().unwrap_or_default()));
+                }
+                let key = name.to_lowercase();
+                let mut earlier = self.names.get(&key).into_iter().flatten();
+                if let Some((first, _)) = earlier.find(|(_, had)| !had || domain.is_none()) {
+                    return Some(same(*first, "account", name));
+                }
+                if let Some(d) = domain {
+                    self.domains.insert(d.clone(), line);
+                }
+                self.names.entry(key).or_default().push((line, domain.is_some()));
+            }
+        }
+        None
+    }
 }
 
 /// A field's cell parsed, when the row has one; a cell that does not parse
@@ -263,7 +315,7 @@ fn problem(column: &str, value: &str, why: impl Into<String>) -> Problem {
     Problem { column: column.to_string(), value: value.to_string(), why: why.into() }
 }
 
-fn account(store: &Store, row: &Row<'_>, options: &Options) -> Result<Checked, Vec<Problem>> {
+fn account(store: &dyn ImportLookup, row: &Row<'_>, options: &Options) -> Result<Checked, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut columns: Columns = Vec::new();
     let name = row.text(Field::AccountName);
@@ -272,12 +324,12 @@ fn account(store: &Store, row: &Row<'_>, options: &Options) -> Result<Checked, V
         problems.push(problem(&header, "", "required field empty"));
     }
     let domain = parsed(row, Field::Domain, &mut problems, |v| values::domain(v).ok_or("not a website or domain"));
-    for (field, why) in [
-        (Field::Employees, "not a whole number"),
-        (Field::AnnualRevenue, "not an amount"),
-        (Field::OpportunityValue, "not an amount"),
+    for (field, fraction, why) in [
+        (Field::Employees, false, "not a whole number"),
+        (Field::AnnualRevenue, true, "not an amount"),
+        (Field::OpportunityValue, true, "not an amount"),
     ] {
-        if let Some(n) = parsed(row, field, &mut problems, |v| values::whole_number(v).ok_or(why)) {
+        if let Some(n) = parsed(row, field, &mut problems, |v| values::number(v, fraction).ok_or(why)) {
             columns.push((field.name(), Value::Integer(n)));
         }
     }
@@ -309,13 +361,13 @@ fn account(store: &Store, row: &Row<'_>, options: &Options) -> Result<Checked, V
     if let Some(d) = &domain {
         columns.insert(1, ("domain", Value::Text(d.clone())));
     }
-    let key = domain.unwrap_or_else(|| name.to_lowercase());
-    Ok(Checked { key, target, columns })
+    Ok(Checked { identity: Identity::Account { name, domain }, target, columns })
 }
 
-/// The stored account a row means: same domain, else same name (when that
-/// account has no other domain).
-fn match_account(store: &Store, name: &str, domain: Option<&str>) -> Result<Option<i64>, String> {
+/// The stored account a row means: the same domain; else the same name,
+/// when exactly one account has it (and, if the row has a domain, that
+/// account has none).
+fn match_account(store: &dyn ImportLookup, name: &str, domain: Option<&str>) -> Result<Option<i64>, String> {
     let text = |e: StoreError| e.to_string();
     if let Some(d) = domain {
         if let Some(id) = store.accounts_by_domain(d).map_err(text)?.first() {
@@ -326,10 +378,14 @@ fn match_account(store: &Store, name: &str, domain: Option<&str>) -> Result<Opti
         .accounts_by_name(name)
         .map_err(text)?
         .into_iter()
-        .filter(|(_, stored)| stored.is_none() || stored.as_deref() == domain)
+        .filter(|(_, stored)| domain.is_none() || stored.is_none())
         .map(|(id, _)| id)
         .collect();
-    Ok(same_name.first().copied())
+    match same_name.as_slice() {
+        [] => Ok(None),
+        [id] => Ok(Some(*id)),
+        many => Err(format!("{} accounts are named \"{name}\"; add a domain column to tell them apart", many.len())),
+    }
 }
 
 fn header_of(row: &Row<'_>, field: Field) -> String {
@@ -340,7 +396,7 @@ fn header_of(row: &Row<'_>, field: Field) -> String {
 }
 
 fn player(
-    store: &Store,
+    store: &dyn ImportLookup,
     row: &Row<'_>,
     options: &Options,
     found: &mut HashMap<String, (i64, Option<String>)>,
@@ -388,16 +444,18 @@ fn player(
     let email = email.unwrap_or_default();
     let (account_id, account_country) = account.unwrap_or_default();
     let target = store.player_by_email(&email).map_err(|e| vec![problem("", "", e.to_string())])?;
-    let stored = match target {
+    // What is stored: tier, zone, and how they were decided.
+    let stored: Option<[Option<String>; 4]> = match target {
         Some(id) => {
             let values = store
-                .current_values(ImportTable::Players, id, &["tier_rule", "zone_source"])
+                .current_values(ImportTable::Players, id, &["tier", "zone", "tier_rule", "zone_source"])
                 .map_err(|e| vec![problem("", "", e.to_string())])?;
             let word = |v: &Value| if let Value::Text(t) = v { Some(t.clone()) } else { None };
-            Some((word(&values[0]), word(&values[1])))
+            Some([word(&values[0]), word(&values[1]), word(&values[2]), word(&values[3])])
         }
         None => None,
     };
+    let stored_is = |i: usize, text: &str| stored.as_ref().is_some_and(|s| s[i].as_deref() == Some(text));
     let mut columns: Columns = vec![("email", Value::Text(email.clone())), ("account_id", Value::Integer(account_id))];
     if let Some(f) = first {
         columns.push(("first_name", Value::Text(f)));
@@ -415,24 +473,26 @@ fn player(
         }
     }
     // Tier: a column wins; else the title decides, for new players and for
-    // those whose tier was decided by a title before (never over a given one).
-    let inferred_before =
-        stored.as_ref().is_some_and(|(rule, _)| rule.as_deref().is_some_and(|r| r.starts_with("title")));
+    // those whose tier a title decided before (never over a given one, and
+    // never from an empty title over a stored tier). A value equal to the
+    // stored one keeps the stored rule.
+    let inferred_before = stored.as_ref().is_some_and(|s| s[2].as_deref().is_some_and(|r| r.starts_with("title")));
+    let title = row.text(Field::Title);
     let tier: Option<(Tier, String)> = match tier_column {
         Some(t) => Some((t, format!("{} column", header_of(row, Field::Tier)))),
-        None if target.is_none() || inferred_before => {
-            Some(values::tier_from_title(row.text(Field::Title).as_deref().unwrap_or_default()))
+        None if target.is_none() => Some(values::tier_from_title(title.as_deref().unwrap_or_default())),
+        None if inferred_before && title.is_some() => {
+            Some(values::tier_from_title(title.as_deref().unwrap_or_default()))
         }
         None => None,
     };
-    if let Some((t, rule)) = tier {
+    if let Some((t, rule)) = tier.filter(|(t, _)| !stored_is(0, t.as_str()) || tier_column.is_none()) {
         columns.push(("tier", Value::Text(t.as_str().into())));
         columns.push(("tier_rule", Value::Text(rule)));
     }
     // Zone: a column wins; else a single-zone country (the player's, else the
     // account's); else the default, flagged as a guess.
-    let guessed_before =
-        stored.as_ref().is_some_and(|(_, source)| matches!(source.as_deref(), Some("country" | "guess")));
+    let guessed_before = stored.as_ref().is_some_and(|s| matches!(s[3].as_deref(), Some("country" | "guess")));
     let country = row.text(Field::PlayerCountry).or(account_country);
     let zone: Option<(Tz, &str)> = match zone_column {
         Some(z) => Some((z, "column")),
@@ -441,7 +501,7 @@ fn player(
         }
         None => None,
     };
-    if let Some((z, source)) = zone {
+    if let Some((z, source)) = zone.filter(|(z, _)| !stored_is(1, z.name()) || zone_column.is_none()) {
         columns.push(("zone", Value::Text(z.name().into())));
         columns.push(("zone_source", Value::Text(source.into())));
     }
@@ -451,7 +511,7 @@ fn player(
     if let Some(s) = status {
         columns.push(("status", Value::Text(s.as_str().into())));
     }
-    Ok(Checked { key: email, target, columns })
+    Ok(Checked { identity: Identity::Player { email }, target, columns })
 }
 
 /// The account a player belongs to: by the account domain column, the
@@ -467,7 +527,7 @@ fn account_key(row: &Row<'_>, email: &str) -> String {
     }
 }
 
-fn player_account(store: &Store, row: &Row<'_>, email: &str) -> Result<(i64, Option<String>), Problem> {
+fn player_account(store: &dyn ImportLookup, row: &Row<'_>, email: &str) -> Result<(i64, Option<String>), Problem> {
     let failed = |e: StoreError| problem("", "", e.to_string());
     let country = |id: i64| -> Result<Option<String>, Problem> {
         let v = store.current_values(ImportTable::Accounts, id, &["country"]).map_err(failed)?;
@@ -507,7 +567,8 @@ fn player_account(store: &Store, row: &Row<'_>, email: &str) -> Result<(i64, Opt
 
 /// The rejected rows as CSV: line, the row as it was, and why.
 pub fn rejects_csv(plan: &Plan) -> Result<Vec<u8>, csv::Error> {
-    let mut out = csv::Writer::from_writer(Vec::new());
+    // A row with too many fields keeps them all, so the writer is flexible.
+    let mut out = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
     let mut header = vec!["line".to_string()];
     header.extend(plan.headers.iter().cloned());
     header.push("problems".into());
@@ -515,7 +576,9 @@ pub fn rejects_csv(plan: &Plan) -> Result<Vec<u8>, csv::Error> {
     for r in &plan.rejected {
         let mut record = vec![r.line.to_string()];
         let mut cells = r.cells.clone();
-        cells.resize(plan.headers.len(), String::new());
+        if cells.len() < plan.headers.len() {
+            cells.resize(plan.headers.len(), String::new());
+        }
         record.extend(cells);
         record.push(r.problems.iter().map(describe).collect::<Vec<_>>().join("; "));
         out.write_record(&record)?;

@@ -52,7 +52,13 @@ impl LineCounter<'_> {
             start += 1;
         }
         if start > self.offset {
-            let breaks = self.bytes[self.offset..start].split(|b| *b == b'\n').count() - 1;
+            // LF, CRLF and a lone CR (old spreadsheet exports) each end a line.
+            let span = &self.bytes[self.offset..start];
+            let breaks = span
+                .iter()
+                .enumerate()
+                .filter(|(i, b)| **b == b'\n' || (**b == b'\r' && span.get(i + 1) != Some(&b'\n')))
+                .count();
             self.line += breaks as u64;
             self.offset = start;
         }
@@ -124,6 +130,12 @@ mod tests {
         assert_eq!(t.records[0].line, 2);
         assert_eq!(t.records[1].line, 4, "the quoted line break moves the next record down a line");
         assert_eq!(t.records[1].cells, vec!["北京公司".to_string(), "x".to_string()]);
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_lines_too() {
+        let t = read(b"a,b\r1,2\r3,4\r").expect("table");
+        assert_eq!(t.records.iter().map(|r| r.line).collect::<Vec<_>>(), vec![2, 3]);
     }
 
     #[test]

@@ -42,13 +42,49 @@ pub fn email_domain(email: &str) -> Option<&str> {
     email.split_once('@').map(|(_, d)| d)
 }
 
-/// Whole numbers as exports write them: `1200`, `1,200`, `$1,200,000`,
-/// `1200.00`, `1 200`. None for anything else.
-pub fn whole_number(text: &str) -> Option<i64> {
-    let s: String =
-        text.trim().chars().filter(|c| !matches!(c, ',' | ' ' | '\u{a0}' | '$' | '€' | '£' | '_')).collect();
-    let s = s.strip_suffix(".00").or_else(|| s.strip_suffix(".0")).unwrap_or(&s);
-    s.parse::<i64>().ok().filter(|n| *n >= 0)
+/// Numbers as exports write them: `1200`, `1,200`, `1.200` (German
+/// thousands), `$1,200,000`, `1'200`, `1200.00`, `250,00` (decimal comma),
+/// `1.234.567,89`. A fraction is rounded when `fraction` allows it, else the
+/// value is refused. None for anything else.
+pub fn number(text: &str, fraction: bool) -> Option<i64> {
+    let s: String = text
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\'' | '$' | '€' | '£' | '_'))
+        .collect();
+    if s.is_empty() || !s.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.') {
+        return None;
+    }
+    // The decimal separator: the last of '.' and ',' when both appear; a lone
+    // separator followed by one or two digits; otherwise none (thousands).
+    let last = s.rfind([',', '.']);
+    let decimal = match last {
+        Some(i) if s.contains(',') && s.contains('.') => Some(i),
+        Some(i) => {
+            let sep = s.as_bytes()[i];
+            let once = s.bytes().filter(|b| *b == sep).count() == 1;
+            (once && (1..=2).contains(&(s.len() - i - 1))).then_some(i)
+        }
+        None => None,
+    };
+    let (whole, frac) = match decimal {
+        Some(i) => (&s[..i], &s[i + 1..]),
+        None => (s.as_str(), ""),
+    };
+    let digits: String = whole.chars().filter(char::is_ascii_digit).collect();
+    if digits.is_empty() || frac.contains([',', '.']) {
+        return None;
+    }
+    let n: i64 = digits.parse().ok()?;
+    let frac_value: u32 = if frac.is_empty() { 0 } else { frac.parse().ok()? };
+    match (frac_value, fraction) {
+        (0, _) => Some(n),
+        (_, false) => None,
+        (f, true) => {
+            let half = 10_u32.pow(frac.len() as u32) / 2;
+            Some(n + i64::from(f >= half))
+        }
+    }
 }
 
 /// A BANT factor: 1 to 5.
@@ -105,7 +141,7 @@ pub fn tier_from_title(title: &str) -> (Tier, String) {
     } else if let Some(w) = words(&director) {
         (Tier::Director, format!("title has \"{w}\" → director"))
     } else if title.trim().is_empty() {
-        (Tier::Practitioner, "no title → practitioner".into())
+        (Tier::Practitioner, "title empty → practitioner".into())
     } else {
         (Tier::Practitioner, "title names no executive or director word → practitioner".into())
     }
@@ -203,12 +239,18 @@ mod tests {
     }
 
     #[test]
-    fn numbers_with_separators_and_currency() {
-        assert_eq!(whole_number("$1,200,000"), Some(1_200_000));
-        assert_eq!(whole_number("1 200"), Some(1200));
-        assert_eq!(whole_number("250.00"), Some(250));
-        assert_eq!(whole_number("about 50"), None);
-        assert_eq!(whole_number("-5"), None);
+    fn numbers_with_separators_currency_and_decimal_commas() {
+        assert_eq!(number("$1,200,000", false), Some(1_200_000));
+        assert_eq!(number("1 200", false), Some(1200));
+        assert_eq!(number("1.250", false), Some(1250), "German thousands");
+        assert_eq!(number("250.00", false), Some(250));
+        assert_eq!(number("250,00", false), Some(250), "decimal comma");
+        assert_eq!(number("1.234.567,89", true), Some(1_234_568));
+        assert_eq!(number("1,234,567.49", true), Some(1_234_567));
+        assert_eq!(number("1,5", false), None, "one and a half employees");
+        assert_eq!(number("1'000", false), Some(1000));
+        assert_eq!(number("about 50", false), None);
+        assert_eq!(number("-5", false), None);
     }
 
     #[test]

@@ -349,8 +349,8 @@ impl ActionTx<'_> {
         let undo = serde_json::to_string(&self.undo).map_err(|e| StoreError::Invalid(e.to_string()))?;
         self.tx.execute(
             "INSERT INTO activity (at, actor, action, account_id, player_id, touch_id, channel, outcome, detail, undo,
-                                   enrollment_id, play_id, step)
-             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, t.enrollment_id, e.play_id, t.step
+                                   enrollment_id, play_id, step, owner)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, t.enrollment_id, e.play_id, t.step, t.owner
              FROM (SELECT 1) LEFT JOIN touches t ON t.id = ?6 LEFT JOIN enrollments e ON e.id = t.enrollment_id",
             params![
                 ts(at),

@@ -49,6 +49,11 @@ pub struct TouchExport {
 }
 
 impl Store {
+    /// This database's own id, made once when it was created.
+    pub fn store_id(&self) -> Result<String> {
+        Ok(self.conn.query_row("SELECT value FROM meta WHERE key = 'store_id'", [], |r| r.get(0))?)
+    }
+
     /// Every account (one rep's, or all), raw values in column order.
     pub fn export_accounts(&self, owner: Option<&str>) -> Result<Vec<Vec<Value>>> {
         let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE (?1 IS NULL OR owner = ?1) ORDER BY id");

@@ -5,7 +5,7 @@
 use super::write::Loader;
 use super::{Result, Store};
 use rusqlite::types::Value;
-use rusqlite::{params_from_iter, OptionalExtension};
+use rusqlite::{params_from_iter, Connection, OptionalExtension};
 
 /// The two tables an import writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,36 +26,58 @@ impl ImportTable {
 /// `(column, value)` pairs of one record.
 pub type Columns = Vec<(&'static str, Value)>;
 
-impl Store {
+/// The reads an import plans with: on the store, or inside the import's own
+/// write transaction so nothing changes between the plan and the writes.
+pub trait ImportLookup {
+    fn connection(&self) -> &Connection;
+
     /// Accounts with this domain.
-    pub fn accounts_by_domain(&self, domain: &str) -> Result<Vec<i64>> {
-        let mut stmt = self.conn.prepare_cached("SELECT id FROM accounts WHERE domain = ?1 ORDER BY id")?;
+    fn accounts_by_domain(&self, domain: &str) -> Result<Vec<i64>> {
+        let mut stmt = self.connection().prepare_cached("SELECT id FROM accounts WHERE domain = ?1 ORDER BY id")?;
         let ids = stmt.query_map([domain], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         Ok(ids)
     }
 
     /// Accounts with this name (any case), with their domains.
-    pub fn accounts_by_name(&self, name: &str) -> Result<Vec<(i64, Option<String>)>> {
-        let mut stmt =
-            self.conn.prepare_cached("SELECT id, domain FROM accounts WHERE name = ?1 COLLATE NOCASE ORDER BY id")?;
+    fn accounts_by_name(&self, name: &str) -> Result<Vec<(i64, Option<String>)>> {
+        let mut stmt = self
+            .connection()
+            .prepare_cached("SELECT id, domain FROM accounts WHERE name = ?1 COLLATE NOCASE ORDER BY id")?;
         let rows = stmt.query_map([name], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
 
     /// The player with this (lowercased) email.
-    pub fn player_by_email(&self, email: &str) -> Result<Option<i64>> {
+    fn player_by_email(&self, email: &str) -> Result<Option<i64>> {
         Ok(self
-            .conn
+            .connection()
             .prepare_cached("SELECT id FROM players WHERE email = ?1 ORDER BY id LIMIT 1")?
             .query_row([email], |r| r.get(0))
             .optional()?)
     }
 
     /// The stored values of `columns` for one record.
-    pub fn current_values(&self, table: ImportTable, id: i64, columns: &[&'static str]) -> Result<Vec<Value>> {
+    fn current_values(&self, table: ImportTable, id: i64, columns: &[&'static str]) -> Result<Vec<Value>> {
         let sql = format!("SELECT {} FROM {} WHERE id = ?1", columns.join(", "), table.name());
-        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut stmt = self.connection().prepare_cached(&sql)?;
         Ok(stmt.query_row([id], |r| (0..columns.len()).map(|i| r.get::<_, Value>(i)).collect())?)
+    }
+
+    /// Whether any play is installed.
+    fn has_plays(&self) -> Result<bool> {
+        Ok(self.connection().query_row("SELECT EXISTS (SELECT 1 FROM plays)", [], |r| r.get(0))?)
+    }
+}
+
+impl ImportLookup for Store {
+    fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+impl ImportLookup for Loader<'_> {
+    fn connection(&self) -> &Connection {
+        self.tx()
     }
 }
 
@@ -76,6 +98,17 @@ impl Loader<'_> {
         let sql = format!("UPDATE {} SET {} WHERE id = ?1", table.name(), sets.join(", "));
         let values = std::iter::once(Value::Integer(id)).chain(columns.iter().map(|(_, v)| v.clone()));
         self.tx().prepare_cached(&sql)?.execute(params_from_iter(values))?;
+        Ok(())
+    }
+
+    /// Hands an account's open touches to its new owner (their queue moves with it).
+    pub fn move_open_touches(&self, account_id: i64, owner: &str) -> Result<()> {
+        self.tx()
+            .prepare_cached(
+                "UPDATE touches SET owner = ?2 WHERE account_id = ?1 AND state IN ('planned', 'due', 'snoozed')
+                   AND owner != ?2",
+            )?
+            .execute(rusqlite::params![account_id, owner])?;
         Ok(())
     }
 }

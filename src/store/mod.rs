@@ -17,7 +17,7 @@ mod write;
 
 pub use action::{ActionTx, Activity, Undone};
 pub use export::{ActivityExport, TouchExport};
-pub use import::{Columns, ImportTable};
+pub use import::{Columns, ImportLookup, ImportTable};
 pub use read::{AccountFilter, ActivityRow, QueueRow, RankCutoffs, RankedRow};
 pub use report::{EnrollmentActivity, EnrollmentCount, EnrollmentProgress, RepChannelRow};
 pub use rows::{EnrollmentRow, PlayRow, TouchRow};

@@ -167,8 +167,7 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT play_id, step, action, COUNT(*) FROM activity
              WHERE at >= ?1 AND at < ?2 AND action IN ('replied', 'meeting') AND undone_by IS NULL
-               AND play_id IS NOT NULL
-               AND (?3 IS NULL OR account_id IN (SELECT id FROM accounts WHERE owner = ?3))
+               AND play_id IS NOT NULL AND (?3 IS NULL OR owner = ?3)
              GROUP BY play_id, step, action",
         )?;
         let rows = stmt
@@ -191,8 +190,7 @@ impl Store {
                     MIN(v.at)
              FROM activity v
              WHERE v.at >= ?1 AND v.at < ?2 AND v.action IN ('replied', 'meeting') AND v.undone_by IS NULL
-               AND v.enrollment_id IS NOT NULL
-               AND (?3 IS NULL OR v.account_id IN (SELECT id FROM accounts WHERE owner = ?3))
+               AND v.enrollment_id IS NOT NULL AND (?3 IS NULL OR v.owner = ?3)
              GROUP BY v.enrollment_id, v.action",
         )?;
         let rows: Vec<(i64, String, Option<i64>, i64)> = stmt
@@ -283,8 +281,12 @@ impl Store {
         owner: Option<&str>,
         until_now: bool,
     ) -> Result<Vec<FunnelCounts>> {
-        const RECENT: &str =
-            "a.id IN (SELECT account_id FROM enrollments WHERE last_done_day >= ?4 AND ?5 IS NOT NULL)";
+        // A rep whose day runs ahead of the report's can have a last done day
+        // past `to`: those few accounts are checked against their touches.
+        const RECENT: &str = "(a.id IN (SELECT account_id FROM enrollments WHERE last_done_day BETWEEN ?4 AND ?5)
+               OR (a.id IN (SELECT account_id FROM enrollments WHERE last_done_day > ?5)
+                   AND EXISTS (SELECT 1 FROM touches t WHERE t.account_id = a.id AND t.state = 'done'
+                               AND t.done_day >= ?4 AND t.done_day <= ?5)))";
         const PAST: &str = "a.id IN (SELECT account_id FROM enrollments)
                AND EXISTS (SELECT 1 FROM touches t WHERE t.account_id = a.id AND t.state = 'done'
                            AND t.done_day >= ?4 AND t.done_day <= ?5)";

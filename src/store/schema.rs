@@ -310,6 +310,18 @@ GROUP BY 1, 2, 3;
 ALTER TABLE players ADD COLUMN tier_rule TEXT;
 ALTER TABLE players ADD COLUMN zone_source TEXT;
 ",
+    // 4: a logged response names the rep whose touch it answered (the account
+    // may change hands later), and the store gets an id of its own (calendar UIDs).
+    "
+ALTER TABLE activity ADD COLUMN owner TEXT;
+UPDATE activity SET owner = (SELECT t.owner FROM touches t WHERE t.id = activity.touch_id)
+WHERE touch_id IS NOT NULL;
+DROP INDEX activity_responses;
+CREATE INDEX activity_responses ON activity(at, action, account_id, enrollment_id, play_id, step, owner)
+    WHERE action IN ('replied', 'meeting') AND undone_by IS NULL;
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+INSERT INTO meta (key, value) VALUES ('store_id', lower(hex(randomblob(6))));
+",
 ];
 
 /// Rebuilds `touch_daily` and `touch_open` from the touches (after a bulk load without triggers).

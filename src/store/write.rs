@@ -60,18 +60,20 @@ pub struct PastAction<'a> {
     pub action: &'a str,
     pub account_id: i64,
     pub player_id: Option<i64>,
-    pub touch: Option<TouchRef>,
+    pub touch: Option<TouchRef<'a>>,
     pub channel: Option<Channel>,
     pub outcome: Option<Outcome>,
 }
 
 /// The touch an action was about, with the context the review groups by.
 #[derive(Debug, Clone, Copy)]
-pub struct TouchRef {
+pub struct TouchRef<'a> {
     pub id: i64,
     pub enrollment_id: i64,
     pub play_id: i64,
     pub step: i64,
+    /// The rep whose touch it is.
+    pub owner: &'a str,
 }
 
 /// A bulk write in one transaction; dropped without `commit`, nothing lands.
@@ -303,8 +305,8 @@ impl Loader<'_> {
         self.tx
             .prepare_cached(
                 "INSERT INTO activity (at, actor, action, account_id, player_id, touch_id, channel, outcome,
-                                       enrollment_id, play_id, step)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                       enrollment_id, play_id, step, owner)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?
             .execute(params![
                 ts(a.at),
@@ -318,6 +320,7 @@ impl Loader<'_> {
                 a.touch.map(|t| t.enrollment_id),
                 a.touch.map(|t| t.play_id),
                 a.touch.map(|t| t.step),
+                a.touch.map(|t| t.owner),
             ])?;
         Ok(())
     }

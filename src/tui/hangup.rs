@@ -5,6 +5,7 @@
 //! lost: every action is committed before its frame is drawn.
 
 use rustix::event::{poll, PollFd, PollFlags, Timespec};
+use std::io::IsTerminal as _;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,12 +15,14 @@ const HANGUP_EXIT: i32 = 129;
 
 /// Watches until `finished` is set; sets `stop` on a hangup.
 pub fn watch(stop: Arc<AtomicBool>, finished: Arc<AtomicBool>) {
+    // Only a terminal on stdin can hang up; a pipe at its end is not one.
+    let watch_stdin = std::io::stdin().is_terminal();
     std::thread::spawn(move || loop {
         std::thread::sleep(Duration::from_millis(250));
         if finished.load(Ordering::Relaxed) {
             return;
         }
-        if stdin_hung_up() {
+        if watch_stdin && stdin_hung_up() {
             stop.store(true, Ordering::Relaxed);
         }
         if stop.load(Ordering::Relaxed) {

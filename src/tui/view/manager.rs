@@ -266,7 +266,10 @@ fn stalled_accounts(report: &Report, frame: &mut Frame<'_>, area: Rect) {
         let line = Rect { y: inner.y + i as u16, height: 1, ..inner };
         let [name, gauge, tail] =
             Layout::horizontal([Constraint::Fill(1), Constraint::Length(12), Constraint::Length(12)]).areas(line);
-        frame.render_widget(Paragraph::new(format!(" {}", fit(&acc.name, name.width as usize - 1))), name);
+        frame.render_widget(
+            Paragraph::new(format!(" {}", fit(&acc.name, (name.width as usize).saturating_sub(1)))),
+            name,
+        );
         let ratio = if acc.planned > 0 { acc.done as f64 / acc.planned as f64 } else { 0.0 };
         let gauge_widget = LineGauge::default()
             .ratio(ratio.clamp(0.0, 1.0))
