@@ -5,12 +5,23 @@
 use super::fit;
 use crate::report::{money, FunnelRow, Report};
 use crate::tui::keymap::Command;
-use crate::tui::model::Model;
+use crate::tui::model::{Model, PeriodChoice};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, LineGauge, Paragraph, Row, Sparkline, Table, TableState};
 use ratatui::Frame;
+
+/// `950`, `12.3k`, `189k`, `1.2M`: counts that fit a narrow column.
+pub(super) fn compact(n: i64) -> String {
+    let x = n as f64;
+    match n.abs() {
+        0..10_000 => n.to_string(),
+        10_000..100_000 => format!("{:.1}k", x / 1e3),
+        100_000..1_000_000 => format!("{:.0}k", x / 1e3),
+        _ => format!("{:.1}M", x / 1e6),
+    }
+}
 
 fn pct(rate: Option<f64>) -> String {
     rate.map_or_else(|| "-".into(), |r| format!("{:.0}%", r * 100.0))
@@ -68,7 +79,10 @@ fn head_line<'a>(model: &Model, report: &Report) -> Line<'a> {
     let key = |c: Command| Span::styled(model.keymap.label(c), Style::new().fg(Color::Cyan));
     Line::from(vec![
         Span::styled(
-            format!(" {} · {} – {} · {who} ", m.period.spec(), report.period.from, report.period.to),
+            match m.period {
+                PeriodChoice::Custom(_) => format!(" {} – {} · {who} ", report.period.from, report.period.to),
+                _ => format!(" {} · {} – {} · {who} ", m.period.spec(), report.period.from, report.period.to),
+            },
             Style::new().add_modifier(Modifier::BOLD),
         ),
         Span::raw("  "),
@@ -88,24 +102,25 @@ fn plays_table(model: &Model, report: &Report, frame: &mut Frame<'_>, area: Rect
     let states = area.width >= 58;
     let rows = report.plays.iter().enumerate().map(|(i, p)| {
         let style = if i == model.manager.play { Style::new().fg(Color::Cyan) } else { Style::new() };
-        let mut cells = vec![format!("{} v{}", p.play, p.version), p.enrolled.to_string()];
+        let mut cells = vec![format!("{} v{}", p.play, p.version), compact(p.enrolled)];
         if states {
-            cells.push(format!("{}/{}/{}/{}", p.active, p.paused, p.completed, p.exited));
+            let states = [p.active, p.paused, p.completed, p.exited].map(compact);
+            cells.push(states.join("/"));
         }
         cells.extend([
-            format!("{}/{}", p.touches_done, p.touches_planned),
-            p.replies.to_string(),
-            p.meetings.to_string(),
+            format!("{}/{}", compact(p.touches_done), compact(p.touches_planned)),
+            compact(p.replies),
+            compact(p.meetings),
         ]);
         Row::new(cells).style(style)
     });
     let mut widths = vec![Constraint::Min(12), Constraint::Length(5)];
     let mut titles = vec!["Play", "Enr"];
     if states {
-        widths.push(Constraint::Length(12));
+        widths.push(Constraint::Length(15));
         titles.push("Act/Pau/Cm/X");
     }
-    widths.extend([Constraint::Length(12), Constraint::Length(5), Constraint::Length(4)]);
+    widths.extend([Constraint::Length(11), Constraint::Length(4), Constraint::Length(4)]);
     titles.extend(["Done/plan", "Repl", "Mtg"]);
     let table =
         Table::new(rows, widths).header(Row::new(titles).style(header())).block(Block::bordered().title(" Plays "));
@@ -130,18 +145,21 @@ fn step_chart(model: &Model, report: &Report, frame: &mut Frame<'_>, area: Rect)
         days(play.median_days_to_reply),
         days(play.median_days_to_meeting)
     );
+    // Heights in tenths of a percent, so 2% and 1% look different; the
+    // label is the whole percent.
+    let permille = |r: Option<f64>| (r.unwrap_or(0.0) * 1000.0).round() as u64;
     let percent = |r: Option<f64>| (r.unwrap_or(0.0) * 100.0).round() as u64;
     let groups: Vec<BarGroup<'_>> = play
         .steps
         .iter()
         .map(|s| {
             let reply = Bar::default()
-                .value(percent(s.reply_rate))
+                .value(permille(s.reply_rate))
                 .text_value(percent(s.reply_rate).to_string())
                 .style(Style::new().fg(Color::Cyan))
                 .value_style(Style::new().fg(Color::Black).bg(Color::Cyan));
             let meeting = Bar::default()
-                .value(percent(s.meeting_rate))
+                .value(permille(s.meeting_rate))
                 .text_value(percent(s.meeting_rate).to_string())
                 .style(Style::new().fg(Color::Green))
                 .value_style(Style::new().fg(Color::Black).bg(Color::Green));
@@ -149,7 +167,7 @@ fn step_chart(model: &Model, report: &Report, frame: &mut Frame<'_>, area: Rect)
             BarGroup::default().label(Line::from(format!("{}{short}", s.step))).bars(&[reply, meeting])
         })
         .collect();
-    let max = play.steps.iter().map(|s| percent(s.reply_rate).max(percent(s.meeting_rate))).max().unwrap_or(0).max(1);
+    let max = play.steps.iter().map(|s| permille(s.reply_rate).max(permille(s.meeting_rate))).max().unwrap_or(0).max(1);
     let mut chart = BarChart::default()
         .block(Block::bordered().title(title).title_bottom(medians))
         .bar_width(2)
@@ -171,7 +189,7 @@ fn funnel_tables(report: &Report, frame: &mut Frame<'_>, area: Rect) {
     let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).spacing(1).areas(inner);
     for (rows, title, area) in [(&report.funnel.by_region, "Region", a), (&report.funnel.by_industry, "Industry", b)] {
         let shown = rows.iter().map(|r: &FunnelRow| {
-            Row::new(vec![r.segment.clone(), r.worked.to_string(), r.replied.to_string(), r.meetings.to_string()])
+            Row::new(vec![r.segment.clone(), compact(r.worked), compact(r.replied), compact(r.meetings)])
         });
         let widths = [Constraint::Fill(1), Constraint::Length(6), Constraint::Length(5), Constraint::Length(4)];
         let table = Table::new(shown, widths).header(Row::new(vec![title, "Work", "Repl", "Mtg"]).style(header()));
@@ -181,13 +199,7 @@ fn funnel_tables(report: &Report, frame: &mut Frame<'_>, area: Rect) {
 
 fn reps_table(model: &Model, report: &Report, frame: &mut Frame<'_>, area: Rect) {
     let rows = report.reps.iter().map(|r| {
-        Row::new(vec![
-            r.owner.clone(),
-            r.done.to_string(),
-            r.skipped.to_string(),
-            r.overdue.to_string(),
-            pct(r.on_time_rate),
-        ])
+        Row::new(vec![r.owner.clone(), compact(r.done), compact(r.skipped), compact(r.overdue), pct(r.on_time_rate)])
     });
     let widths = [
         Constraint::Fill(1),
@@ -279,5 +291,18 @@ fn stalled_accounts(report: &Report, frame: &mut Frame<'_>, area: Rect) {
         frame.render_widget(gauge_widget, gauge);
         let text = format!(" {}d·{} ovd", acc.days_since_touch, acc.overdue);
         frame.render_widget(Paragraph::new(text).style(Style::new().fg(Color::Yellow)), tail);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compact;
+
+    #[test]
+    fn counts_shrink_to_fit() {
+        assert_eq!(compact(9_999), "9999");
+        assert_eq!(compact(12_345), "12.3k");
+        assert_eq!(compact(188_994), "189k");
+        assert_eq!(compact(2_230_390), "2.2M");
     }
 }
