@@ -6,13 +6,21 @@ use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
 
 /// Accounts in `import --template accounts` order.
-pub const ACCOUNT_COLUMNS: &str = "name, domain, industry, segment, region, country, employees, annual_revenue, owner,
-     status, source, opportunity_value, budget, authority, need, timing";
+macro_rules! account_columns {
+    () => {
+        "name, domain, industry, segment, region, country, employees, annual_revenue, owner,
+         status, source, opportunity_value, budget, authority, need, timing"
+    };
+}
 
 /// Players in `import --template players` order (account and its domain,
 /// country from the account), then what JSON adds.
-pub const PLAYER_COLUMNS: &str = "p.first_name, p.last_name, p.email, p.title, p.phone, p.linkedin, a.name, a.domain,
-     p.tier, p.role, p.zone, a.country, p.status, p.id, p.tier_rule, p.zone_source";
+macro_rules! player_export_columns {
+    () => {
+        "p.first_name, p.last_name, p.email, p.title, p.phone, p.linkedin, a.name, a.domain,
+         p.tier, p.role, p.zone, a.country, p.status, p.id, p.tier_rule, p.zone_source"
+    };
+}
 
 /// One logged action, named for a CRM.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,17 +64,19 @@ impl Store {
 
     /// Every account (one rep's, or all), raw values in column order.
     pub fn export_accounts(&self, owner: Option<&str>) -> Result<Vec<Vec<Value>>> {
-        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE (?1 IS NULL OR owner = ?1) ORDER BY id");
-        self.raw_rows(&sql, owner, 16)
+        let sql = concat!("SELECT ", account_columns!(), " FROM accounts WHERE (?1 IS NULL OR owner = ?1) ORDER BY id");
+        self.raw_rows(sql, owner, 16)
     }
 
     /// Every player of those accounts, raw values in column order.
     pub fn export_players(&self, owner: Option<&str>) -> Result<Vec<Vec<Value>>> {
-        let sql = format!(
-            "SELECT {PLAYER_COLUMNS} FROM players p JOIN accounts a ON a.id = p.account_id
+        let sql = concat!(
+            "SELECT ",
+            player_export_columns!(),
+            " FROM players p JOIN accounts a ON a.id = p.account_id
              WHERE (?1 IS NULL OR a.owner = ?1) ORDER BY p.id"
         );
-        self.raw_rows(&sql, owner, 16)
+        self.raw_rows(sql, owner, 16)
     }
 
     fn raw_rows(&self, sql: &str, owner: Option<&str>, width: usize) -> Result<Vec<Vec<Value>>> {

@@ -1,6 +1,7 @@
 //! Lookups and writes for CSV imports. A record is a list of `(column,
-//! value)` pairs whose column names come from the import's fixed field list,
-//! never from the file.
+//! value)` pairs whose column names are `&'static str` from the import's
+//! fixed field list, never from the file: the statements are assembled from
+//! those names (which columns a file has varies) and every value is bound.
 
 use super::write::Loader;
 use super::{Result, Store};

@@ -51,6 +51,23 @@ pub struct EnrollmentProgress {
     pub next_touch: Option<DateTime<Utc>>,
 }
 
+/// The funnel query around one way of telling which accounts were worked.
+macro_rules! funnel_sql {
+    ($worked:literal) => {
+        concat!(
+            "WITH answered AS (
+                SELECT account_id, MAX(action = 'replied') AS replied, MAX(action = 'meeting') AS met FROM activity
+                WHERE at >= ?1 AND at < ?2 AND action IN ('replied', 'meeting') AND undone_by IS NULL
+                GROUP BY account_id)
+             SELECT a.industry, a.region, COUNT(*), COALESCE(SUM(x.replied), 0), COALESCE(SUM(x.met), 0)
+             FROM accounts a LEFT JOIN answered x ON x.account_id = a.id
+             WHERE (?3 IS NULL OR a.owner = ?3) AND ",
+            $worked,
+            " GROUP BY a.industry, a.region"
+        )
+    };
+}
+
 impl Store {
     /// Rep offsets from UTC (seconds) for day arithmetic in SQL; kept in a
     /// connection-private temp table.
@@ -283,25 +300,21 @@ impl Store {
     ) -> Result<Vec<FunnelCounts>> {
         // A rep whose day runs ahead of the report's can have a last done day
         // past `to`: those few accounts are checked against their touches.
-        const RECENT: &str = "(a.id IN (SELECT account_id FROM enrollments WHERE last_done_day BETWEEN ?4 AND ?5)
-               OR (a.id IN (SELECT account_id FROM enrollments WHERE last_done_day > ?5)
-                   AND EXISTS (SELECT 1 FROM touches t WHERE t.account_id = a.id AND t.state = 'done'
-                               AND t.done_day >= ?4 AND t.done_day <= ?5)))";
-        const PAST: &str = "a.id IN (SELECT account_id FROM enrollments)
-               AND EXISTS (SELECT 1 FROM touches t WHERE t.account_id = a.id AND t.state = 'done'
-                           AND t.done_day >= ?4 AND t.done_day <= ?5)";
-        let sql = format!(
-            "WITH answered AS (
-                SELECT account_id, MAX(action = 'replied') AS replied, MAX(action = 'meeting') AS met FROM activity
-                WHERE at >= ?1 AND at < ?2 AND action IN ('replied', 'meeting') AND undone_by IS NULL
-                GROUP BY account_id)
-             SELECT a.industry, a.region, COUNT(*), COALESCE(SUM(x.replied), 0), COALESCE(SUM(x.met), 0)
-             FROM accounts a LEFT JOIN answered x ON x.account_id = a.id
-             WHERE (?3 IS NULL OR a.owner = ?3) AND {}
-             GROUP BY a.industry, a.region",
-            if until_now { RECENT } else { PAST }
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let sql = if until_now {
+            funnel_sql!(
+                "(a.id IN (SELECT account_id FROM enrollments WHERE last_done_day BETWEEN ?4 AND ?5)
+                  OR (a.id IN (SELECT account_id FROM enrollments WHERE last_done_day > ?5)
+                      AND EXISTS (SELECT 1 FROM touches t WHERE t.account_id = a.id AND t.state = 'done'
+                                  AND t.done_day >= ?4 AND t.done_day <= ?5)))"
+            )
+        } else {
+            funnel_sql!(
+                "a.id IN (SELECT account_id FROM enrollments)
+                 AND EXISTS (SELECT 1 FROM touches t WHERE t.account_id = a.id AND t.state = 'done'
+                             AND t.done_day >= ?4 AND t.done_day <= ?5)"
+            )
+        };
+        let mut stmt = self.conn.prepare_cached(sql)?;
         let rows = stmt
             .query_map(params![ts(start), ts(end), owner, from, to], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
