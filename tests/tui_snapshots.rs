@@ -132,3 +132,30 @@ fn manager_screen() {
     assert!(text.contains("30d · 2026-10-26 – 2026-11-24 · Dana Kim"), "{text}");
     assert!(text.contains("multi-thread v1: reply / meeting % by step"), "{text}");
 }
+
+#[test]
+fn imported_players_show_their_tier_rule_and_zone_guess() {
+    let now = DateTime::parse_from_rfc3339("2026-11-24T09:30:00+01:00").expect("now").with_timezone(&Utc);
+    let mut store = Store::open_in_memory().expect("store");
+    let options = playbook::import::Options { map: vec![], owner: "Dana Kim".into(), zone: chrono_tz::Europe::Berlin };
+    for (kind, text) in [
+        (playbook::import::Kind::Accounts, "Company name,Website\nAcme Inc.,acme.example.com\n"),
+        (
+            playbook::import::Kind::Players,
+            "First Name,Last Name,Job Title,Email\nMaria,Lopez,VP Sales,maria@acme.example.com\n",
+        ),
+    ] {
+        let loader = store.loader().expect("loader");
+        let plan = playbook::import::plan(&loader, kind, text.as_bytes(), &options).expect("plan");
+        playbook::import::apply(&loader, &plan, now).expect("apply");
+        loader.commit().expect("commit");
+    }
+    let config = Config { me: Some("Dana Kim".into()), ..Config::default() };
+    let mut app = App::new(store, config, Clock::Fixed(now), Keymap::defaults()).expect("app");
+    app.dispatch_load();
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Enter);
+    let text = screen(&app, 100, 30);
+    assert!(text.contains("tier: title has \"vp\" → executive"), "{text}");
+    assert!(text.contains("Europe/Berlin (guess)"), "{text}");
+}

@@ -64,14 +64,18 @@ pub fn render(model: &Model, frame: &mut Frame<'_>, area: Rect) {
     for p in &d.players {
         let now = model.now.with_timezone(&p.zone).format("%a %H:%M");
         lines.push(Line::raw(format!(
-            "  {:<18} {:<16} {:<5} {:<10} {:<20} {now}  {}",
+            "  {:<18} {:<16} {:<5} {:<10} {:<22} {now}  {}",
             super::fit(&p.full_name(), 18),
             super::fit(p.title.as_deref().unwrap_or("-"), 16),
             tier_short(p.tier),
             p.role.as_str(),
-            super::fit(&p.zone_label(), 20),
+            super::fit(&p.zone_label(), 22),
             p.status.as_str().replace('_', " ")
         )));
+        // An imported player's tier was decided by a rule worth seeing.
+        if let Some(rule) = &p.tier_rule {
+            lines.push(Line::styled(format!("    tier: {rule}"), Style::new().fg(Color::DarkGray)));
+        }
     }
     for play in &d.plays {
         let state = match &play.enrollment.reason {
