@@ -376,3 +376,32 @@ fn reimports_keep_what_they_cannot_improve_and_move_touches_with_the_owner() {
     assert!(dana.as_array().expect("array").is_empty(), "{dana:#}");
     assert!(!priya.as_array().expect("array").is_empty());
 }
+
+#[test]
+fn two_rows_never_update_one_stored_record_and_undo_keeps_a_new_owner() {
+    let env = imported();
+    // "Delta GmbH" is stored without a domain; two companies of that name arrive.
+    env.ok(&["import", "accounts", &write(&env, "d.csv", "name\nDelta GmbH\n")]);
+    let f = write(&env, "e.csv", "name,Website\nDelta GmbH,delta.de\nDelta GmbH,delta.at\n");
+    let out = env.cmd(&["import", "accounts", &f]).output().expect("runs");
+    let stderr = String::from_utf8(out.stderr).expect("utf-8");
+    assert!(stderr.contains("line 3, matches the same stored account as line 2"), "{stderr}");
+
+    // A zone a country decided is not traded for a guess by a later file.
+    let f = write(&env, "z.csv", "email,first_name,Job Title\nwei.zhang@yunshuju.cn,Wei,Lead Analyst\n");
+    env.ok(&["import", "players", &f]);
+    let players = env.json(&["export", "players", "--format", "json"]);
+    assert_eq!(by(&players, "email", "wei.zhang@yunshuju.cn")["zone"], "Asia/Shanghai");
+
+    // Undoing an action after the account changed hands leaves its touches with the new rep.
+    env.ok(&["enroll", "Müller & Söhne Logistik GmbH", "multi-thread"]);
+    let touch = env.json(&["queue", "--owner", "Dana Kim", "--format", "json"])[0]["touch_id"].as_i64().expect("id");
+    env.ok(&["snooze", &touch.to_string(), "--for", "1h"]);
+    let f = write(&env, "o.csv", "name,domain,owner\nMüller & Söhne Logistik GmbH,mueller-soehne.de,Priya Nair\n");
+    env.ok(&["import", "accounts", &f]);
+    env.ok(&["undo"]);
+    let dana = env.json(&["queue", "--owner", "Dana Kim", "--format", "json"]);
+    assert!(dana.as_array().expect("array").is_empty(), "{dana:#}");
+    let priya = env.json(&["queue", "--owner", "Priya Nair", "--format", "json"]);
+    assert!(priya.as_array().expect("array").iter().any(|t| t["touch_id"] == touch));
+}

@@ -196,6 +196,8 @@ impl Engine {
                 reason: None,
                 on_time: None,
                 done_day: None,
+                // The account's rep now, not whoever had the opened touch.
+                owner: tx.account(touch.account_id)?.owner,
                 ..touch.clone()
             };
             let new_id = tx.insert_touch(&followup)?;

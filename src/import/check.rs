@@ -247,6 +247,7 @@ pub(super) fn player(
     // Zone: a column wins; else a single-zone country (the player's, else the
     // account's); else the default, flagged as a guess.
     let guessed_before = stored.as_ref().is_some_and(|s| matches!(s[3].as_deref(), Some("country" | "guess")));
+    let stored_from_country = stored.as_ref().is_some_and(|s| s[3].as_deref() == Some("country"));
     let country = row.text(Field::PlayerCountry).or(account_country);
     let zone: Option<(Tz, &str)> = match zone_column {
         Some(z) => Some((z, "column")),
@@ -255,6 +256,8 @@ pub(super) fn player(
         }
         None => None,
     };
+    // A zone a country decided is never traded for the default's guess.
+    let zone = zone.filter(|(_, source)| !(stored_from_country && *source == "guess"));
     if let Some((z, source)) = zone.filter(|(z, _)| !stored_is(1, z.name()) || zone_column.is_none()) {
         columns.push(("zone", Value::Text(z.name().into())));
         columns.push(("zone_source", Value::Text(source.into())));

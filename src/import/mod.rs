@@ -100,6 +100,7 @@ pub fn plan(store: &dyn ImportLookup, kind: Kind, bytes: &[u8], options: &Option
     // The file line that first claimed each account or player: a second row
     // for the same one is an error, not a silent merge.
     let mut seen = Seen::default();
+    let mut taken: HashMap<i64, u64> = HashMap::new();
     // Accounts already found for players, by how the row names them: a
     // contacts file names each company many times.
     let mut found: HashMap<String, (i64, Option<String>)> = HashMap::new();
@@ -121,12 +122,21 @@ pub fn plan(store: &dyn ImportLookup, kind: Kind, bytes: &[u8], options: &Option
                     plan.rejected.push(Rejected { line: record.line, cells, problems: vec![problem] });
                     continue;
                 }
+                // Two rows must not both update one stored record (two
+                // companies that matched one account by name).
+                if let Some(first) = target.and_then(|id| taken.get(&id)) {
+                    let why = format!("matches the same stored {} as line {first}", kind_noun(kind));
+                    let problem = Problem { column: String::new(), value: String::new(), why };
+                    plan.rejected.push(Rejected { line: record.line, cells, problems: vec![problem] });
+                    continue;
+                }
                 match target {
                     None => {
                         plan.new += 1;
                         plan.changes.push(Change::Insert(columns));
                     }
                     Some(id) => {
+                        taken.insert(id, record.line);
                         let table = import_table(kind);
                         let names: Vec<&'static str> = columns.iter().map(|(c, _)| *c).collect();
                         let stored = store.current_values(table, id, &names)?;
@@ -181,6 +191,13 @@ pub fn apply(loader: &Loader<'_>, plan: &Plan, now: DateTime<Utc>) -> Result<(),
         }
     }
     Ok(())
+}
+
+fn kind_noun(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Accounts => "account",
+        Kind::Players => "player",
+    }
 }
 
 fn import_table(kind: Kind) -> ImportTable {

@@ -44,8 +44,9 @@ pub fn email_domain(email: &str) -> Option<&str> {
 
 /// Numbers as exports write them: `1200`, `1,200`, `1.200` (German
 /// thousands), `$1,200,000`, `1'200`, `1200.00`, `250,00` (decimal comma),
-/// `1.234.567,89`. A fraction is rounded when `fraction` allows it, else the
-/// value is refused. None for anything else.
+/// `1.234.567,89`. A thousands separator only ever comes before a group of
+/// exactly three digits; any other separator is the decimal point. A
+/// fraction is rounded when `fraction` allows it, else the value is refused.
 pub fn number(text: &str, fraction: bool) -> Option<i64> {
     let s: String = text
         .trim()
@@ -55,35 +56,36 @@ pub fn number(text: &str, fraction: bool) -> Option<i64> {
     if s.is_empty() || !s.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.') {
         return None;
     }
-    // The decimal separator: the last of '.' and ',' when both appear; a lone
-    // separator followed by one or two digits; otherwise none (thousands).
-    let last = s.rfind([',', '.']);
-    let decimal = match last {
-        Some(i) if s.contains(',') && s.contains('.') => Some(i),
-        Some(i) => {
-            let sep = s.as_bytes()[i];
-            let once = s.bytes().filter(|b| *b == sep).count() == 1;
-            (once && (1..=2).contains(&(s.len() - i - 1))).then_some(i)
+    let commas = s.matches(',').count();
+    let dots = s.matches('.').count();
+    // Which separator marks the fraction, if any.
+    let decimal = match (commas, dots) {
+        (0, 0) => None,
+        (_, 0) | (0, _) => {
+            let sep = if commas > 0 { ',' } else { '.' };
+            let at = s.rfind(sep).unwrap_or(0);
+            let after = s.len() - at - 1;
+            // A lone separator is thousands only in `1.250` / `12,500` shape.
+            let thousands = after == 3 && (1..=3).contains(&at);
+            (s.matches(sep).count() == 1 && !thousands).then_some(sep)
         }
-        None => None,
+        _ => s.rfind([',', '.']).and_then(|i| s[i..].chars().next()),
     };
     let (whole, frac) = match decimal {
-        Some(i) => (&s[..i], &s[i + 1..]),
+        Some(sep) => s.rsplit_once(sep)?,
         None => (s.as_str(), ""),
     };
-    let digits: String = whole.chars().filter(char::is_ascii_digit).collect();
-    if digits.is_empty() || frac.contains([',', '.']) {
+    let mut groups = whole.split([',', '.']);
+    let first = groups.next()?;
+    let grouped = groups.all(|g| g.len() == 3);
+    if first.is_empty() || first.len() > 3 && whole.len() != first.len() || !grouped || frac.contains([',', '.']) {
         return None;
     }
-    let n: i64 = digits.parse().ok()?;
-    let frac_value: u32 = if frac.is_empty() { 0 } else { frac.parse().ok()? };
-    match (frac_value, fraction) {
-        (0, _) => Some(n),
-        (_, false) => None,
-        (f, true) => {
-            let half = 10_u32.pow(frac.len() as u32) / 2;
-            Some(n + i64::from(f >= half))
-        }
+    let n: i64 = whole.chars().filter(char::is_ascii_digit).collect::<String>().parse().ok()?;
+    match frac.trim_end_matches('0') {
+        "" => Some(n),
+        _ if !fraction => None,
+        rest => Some(n + i64::from(rest.as_bytes()[0] >= b'5')),
     }
 }
 
@@ -249,6 +251,15 @@ mod tests {
         assert_eq!(number("1,234,567.49", true), Some(1_234_567));
         assert_eq!(number("1,5", false), None, "one and a half employees");
         assert_eq!(number("1'000", false), Some(1000));
+        assert_eq!(number("1,234", false), Some(1234));
+        assert_eq!(number("12345.6789", true), Some(12346), "four decimals are a fraction, not thousands");
+        assert_eq!(number("80000000.125", true), Some(80_000_000));
+        assert_eq!(number("1,2,3", false), None);
+        assert_eq!(number("1.234.56", false), None);
+        assert_eq!(number("1,234.1234567890", true), Some(1234), "a long fraction does not overflow");
+        assert_eq!(number("0,5", true), Some(1));
+        assert_eq!(number("€ 1.234,00", true), Some(1234));
+        assert_eq!(number("1e6", false), None);
         assert_eq!(number("about 50", false), None);
         assert_eq!(number("-5", false), None);
     }

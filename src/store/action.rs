@@ -122,14 +122,15 @@ impl Store {
     }
 }
 
+/// Writes a touch back. The owner is left alone: no action changes it, and
+/// an undo must not hand a touch back to a rep the account has since left.
 fn write_touch(tx: &Transaction<'_>, t: &TouchRow) -> Result<()> {
     tx.execute(
-        "UPDATE touches SET owner = ?2, step = ?3, seq = ?4, nominal_day = ?5, kind = ?6, channel = ?7, state = ?8,
-         due_at = ?9, deadline_at = ?10, why = ?11, outcome = ?12, done_at = ?13, note = ?14, reason = ?15,
-         on_time = ?16, done_day = ?17 WHERE id = ?1",
+        "UPDATE touches SET step = ?2, seq = ?3, nominal_day = ?4, kind = ?5, channel = ?6, state = ?7,
+         due_at = ?8, deadline_at = ?9, why = ?10, outcome = ?11, done_at = ?12, note = ?13, reason = ?14,
+         on_time = ?15, done_day = ?16 WHERE id = ?1",
         params![
             t.id,
-            t.owner,
             t.step,
             t.seq,
             t.nominal_day,
