@@ -247,12 +247,18 @@ fn calendar_export_parses_and_keeps_its_uids() {
     assert_eq!(unique.len(), uids.len(), "one UID per touch");
     for e in &events {
         assert!(prop(e, "UID").starts_with("touch-") && prop(e, "DTSTART").ends_with('Z'));
+        // Nothing lands on a day already gone: overdue touches show now.
+        assert!(prop(e, "DTSTART").as_str() >= "20261124T083000Z", "{}", prop(e, "DTSTART"));
+        if prop(e, "SUMMARY").starts_with("overdue") {
+            assert!(prop(e, "DESCRIPTION").contains("Overdue: was due"));
+        }
         assert!(prop(e, "UID").ends_with("@playbook"));
         let description = prop(e, "DESCRIPTION");
         for part in ["Account: ", "Player: ", "Channel: ", "Content: ", "Why: "] {
             assert!(description.contains(part), "{part} missing from {description}");
         }
     }
+    assert!(events.iter().any(|e| prop(e, "SUMMARY").starts_with("overdue")), "the demo has overdue touches");
     // Rewritten unchanged, the file names the same events.
     let same = env.ok(&["export", "ics", "--owner", "Dana Kim", "--days", "3"]);
     assert_eq!(same, first);

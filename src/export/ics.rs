@@ -81,12 +81,23 @@ pub fn calendar(
             let _ = write!(description, "\nDeadline: {}", deadline.to_rfc3339());
         }
         let _ = write!(description, "\nTouch: #{} (playbook done {})", t.touch_id, t.touch_id);
+        // Overdue work belongs on today's calendar, not on a day already gone.
+        let overdue = t.due_at < now;
+        let start = if overdue { now } else { t.due_at };
+        let summary = if overdue {
+            format!("overdue {channel}: {} ({}) - {title}", t.player, t.account)
+        } else {
+            format!("{channel}: {} ({}) - {title}", t.player, t.account)
+        };
+        if overdue {
+            let _ = write!(description, "\nOverdue: was due {}", t.due_at.to_rfc3339());
+        }
         line(&mut out, "BEGIN:VEVENT");
         line(&mut out, &format!("UID:touch-{}.{store_id}@playbook", t.touch_id));
         line(&mut out, &format!("DTSTAMP:{}", stamp(now)));
-        line(&mut out, &format!("DTSTART:{}", stamp(t.due_at)));
-        line(&mut out, &format!("DTEND:{}", stamp(t.due_at + length(channel))));
-        line(&mut out, &format!("SUMMARY:{}", escape(&format!("{channel}: {} ({}) - {title}", t.player, t.account))));
+        line(&mut out, &format!("DTSTART:{}", stamp(start)));
+        line(&mut out, &format!("DTEND:{}", stamp(start + length(channel))));
+        line(&mut out, &format!("SUMMARY:{}", escape(&summary)));
         line(&mut out, &format!("DESCRIPTION:{}", escape(&description)));
         line(&mut out, &format!("CATEGORIES:{}", escape(channel)));
         line(&mut out, "TRANSP:TRANSPARENT");
