@@ -8,6 +8,25 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+const NOTICE: &str = " demo data - see README to import your own ";
+
+/// The right-hand side of the top bar: whose day, and the time there.
+fn clock_text(model: &Model) -> String {
+    let local = model.now.with_timezone(&model.zone);
+    let who = model.owner.as_deref().unwrap_or("all reps");
+    format!("{who} · {} {} ", local.format("%a %d %b %H:%M"), model.zone.name())
+}
+
+fn tabs_width() -> usize {
+    " playbook ".len()
+        + Screen::ALL.iter().enumerate().map(|(i, s)| format!(" {} {} ", i + 1, s.title()).len()).sum::<usize>()
+}
+
+/// Whether the top bar has room for the demo notice at this width.
+fn top_has_room(model: &Model, width: u16) -> bool {
+    (width as usize).saturating_sub(tabs_width() + clock_text(model).chars().count()) > NOTICE.chars().count()
+}
+
 pub fn top(model: &Model, frame: &mut Frame<'_>, area: Rect) {
     let mut spans = vec![Span::styled(" playbook ", Style::new().add_modifier(Modifier::BOLD).fg(Color::Cyan))];
     for (i, screen) in Screen::ALL.iter().enumerate() {
@@ -18,17 +37,17 @@ pub fn top(model: &Model, frame: &mut Frame<'_>, area: Rect) {
         };
         spans.push(Span::styled(format!(" {} {} ", i + 1, screen.title()), style));
     }
-    let local = model.now.with_timezone(&model.zone);
-    let who = model.owner.as_deref().unwrap_or("all reps");
-    let right = format!("{who} · {} {} ", local.format("%a %d %b %H:%M"), model.zone.name());
+    let right = clock_text(model);
     let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
-    let notice = if model.demo_notice { " demo data - see README to import your own " } else { "" };
-    let gap = (area.width as usize).saturating_sub(used + right.chars().count() + notice.chars().count());
-    if !notice.is_empty() && gap > 0 {
+    let room = (area.width as usize).saturating_sub(used + right.chars().count());
+    // The first-run hint goes here when it fits, else to the status bar.
+    let mut gap = room;
+    if model.demo_notice && top_has_room(model, area.width) {
         spans.push(Span::raw(" "));
-        spans.push(Span::styled(notice, Style::new().fg(Color::Black).bg(Color::Yellow)));
+        spans.push(Span::styled(NOTICE, Style::new().fg(Color::Black).bg(Color::Yellow)));
+        gap = room.saturating_sub(NOTICE.chars().count() + 1);
     }
-    spans.push(Span::raw(" ".repeat(gap.saturating_sub(usize::from(!notice.is_empty())))));
+    spans.push(Span::raw(" ".repeat(gap)));
     spans.push(Span::styled(right, Style::new().fg(Color::Gray)));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -70,6 +89,10 @@ fn hints(screen: Screen) -> &'static [Command] {
 
 pub fn status(model: &Model, frame: &mut Frame<'_>, area: Rect) {
     let (message, style) = match &model.status {
+        // The first-run hint, when the top bar has no room for it.
+        Status::None if model.demo_notice && !top_has_room(model, area.width) => {
+            (" demo data ".to_string(), Style::new().fg(Color::Black).bg(Color::Yellow))
+        }
         Status::None => (String::new(), Style::new()),
         Status::Info(m) => (m.clone(), Style::new().fg(Color::Green)),
         Status::Error(m) => (format!("error: {m}"), Style::new().fg(Color::White).bg(Color::Red)),
