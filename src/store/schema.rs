@@ -234,6 +234,8 @@ BEGIN
 END;
 
 CREATE TRIGGER enrollment_last_touch_update AFTER UPDATE OF state, done_at, done_day ON touches
+-- an action rewrites whole touches; only a real change recounts
+WHEN OLD.state IS NOT NEW.state OR OLD.done_at IS NOT NEW.done_at OR OLD.done_day IS NOT NEW.done_day
 BEGIN
     UPDATE enrollments SET
         last_touch_at = (SELECT MAX(done_at) FROM touches WHERE enrollment_id = NEW.enrollment_id AND done_at IS NOT NULL),
@@ -286,7 +288,9 @@ BEGIN
 END;
 
 CREATE TRIGGER touch_open_update AFTER UPDATE OF state, owner, kind, enrollment_id ON touches
-WHEN (OLD.state IN ('planned', 'due', 'snoozed')) OR (NEW.state IN ('planned', 'due', 'snoozed'))
+WHEN ((OLD.state IN ('planned', 'due', 'snoozed')) OR (NEW.state IN ('planned', 'due', 'snoozed')))
+  AND (OLD.state IS NOT NEW.state OR OLD.owner IS NOT NEW.owner OR OLD.kind IS NOT NEW.kind
+       OR OLD.enrollment_id IS NOT NEW.enrollment_id)
 BEGIN
     UPDATE touch_open SET n = n - 1
     WHERE OLD.state IN ('planned', 'due', 'snoozed')
