@@ -17,4 +17,5 @@ pub mod play;
 pub mod rank;
 pub mod report;
 pub mod store;
+pub mod text;
 pub mod tui;

@@ -9,15 +9,10 @@ pub enum Format {
     Csv,
 }
 
-/// A cell on one line: line breaks in stored text (a job title pasted from
-/// a CRM) become spaces on screen; the stored value keeps them.
-fn one_line(cell: &str) -> String {
-    cell.split(['\r', '\n']).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" ")
-}
-
 /// Left-aligned columns, two spaces apart; widths in characters.
 pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
-    let rows: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(|c| one_line(c)).collect()).collect();
+    let rows: Vec<Vec<String>> =
+        rows.iter().map(|r| r.iter().map(|c| crate::text::one_line(c).into_owned()).collect()).collect();
     let rows = rows.as_slice();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
     for row in rows {

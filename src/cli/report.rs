@@ -1,8 +1,8 @@
 //! `playbook report`: the manager's review as a table, JSON, CSV or markdown.
 
 use super::output::{csv, table};
-use crate::report::money;
 use crate::report::Report;
+use crate::report::{money, percent};
 use anyhow::Result;
 use clap::ValueEnum;
 
@@ -12,10 +12,6 @@ pub enum ReportFormat {
     Json,
     Csv,
     Md,
-}
-
-fn pct(rate: Option<f64>) -> String {
-    rate.map_or_else(|| "-".into(), |r| format!("{:.0}%", r * 100.0))
 }
 
 fn days(d: Option<f64>) -> String {
@@ -52,7 +48,7 @@ fn sections(r: &Report) -> Vec<Section> {
                     x.done.to_string(),
                     x.skipped.to_string(),
                     x.overdue.to_string(),
-                    pct(x.on_time_rate),
+                    percent(x.on_time_rate),
                     x.by_channel.iter().map(|(c, n)| format!("{c} {n}")).collect::<Vec<_>>().join(", "),
                     sparkline(&x.activity_14d),
                 ]
@@ -106,9 +102,9 @@ fn sections(r: &Report) -> Vec<Section> {
                         s.title.clone(),
                         s.done.to_string(),
                         s.replies.to_string(),
-                        pct(s.reply_rate),
+                        percent(s.reply_rate),
                         s.meetings.to_string(),
-                        pct(s.meeting_rate),
+                        percent(s.meeting_rate),
                     ]
                 })
                 .collect(),
@@ -149,8 +145,8 @@ fn sections(r: &Report) -> Vec<Section> {
                         f.worked.to_string(),
                         f.replied.to_string(),
                         f.meetings.to_string(),
-                        pct((f.worked > 0).then(|| f.replied as f64 / f.worked as f64)),
-                        pct((f.worked > 0).then(|| f.meetings as f64 / f.worked as f64)),
+                        percent((f.worked > 0).then(|| f.replied as f64 / f.worked as f64)),
+                        percent((f.worked > 0).then(|| f.meetings as f64 / f.worked as f64)),
                     ]
                 })
                 .collect(),
@@ -166,7 +162,7 @@ fn sections(r: &Report) -> Vec<Section> {
             vec!["expected value (value x band close rate)".into(), money(p.expected_value)],
             vec!["ARR goal".into(), money(p.arr_goal)],
             vec!["reps".into(), p.reps.to_string()],
-            vec!["close rate".into(), pct(Some(p.close_rate))],
+            vec!["close rate".into(), percent(Some(p.close_rate))],
             vec!["MRR each rep must source (goal / (12 x reps x close rate))".into(), money(p.quota_mrr_per_rep)],
             vec![
                 "opportunities per rep at the average open MRR".into(),

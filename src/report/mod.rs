@@ -174,6 +174,11 @@ pub fn median(values: &mut [f64]) -> Option<f64> {
     Some(if n % 2 == 1 { values[n / 2] } else { f64::midpoint(values[n / 2 - 1], values[n / 2]) })
 }
 
+/// `42%`, or `-` when there is nothing to divide by.
+pub fn percent(rate: Option<f64>) -> String {
+    rate.map_or_else(|| "-".into(), |r| format!("{:.0}%", r * 100.0))
+}
+
 /// `$1,234,567`.
 pub fn money(v: i64) -> String {
     let digits = v.abs().to_string();

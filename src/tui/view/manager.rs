@@ -3,7 +3,7 @@
 //! accounts that stalled. Everything comes from one `Report`.
 
 use super::fit;
-use crate::report::{money, FunnelRow, Report};
+use crate::report::{money, percent, FunnelRow, Report};
 use crate::tui::keymap::Command;
 use crate::tui::model::{Model, PeriodChoice};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -21,10 +21,6 @@ pub(super) fn compact(n: i64) -> String {
         100_000..1_000_000 => format!("{:.0}k", x / 1e3),
         _ => format!("{:.1}M", x / 1e6),
     }
-}
-
-fn pct(rate: Option<f64>) -> String {
-    rate.map_or_else(|| "-".into(), |r| format!("{:.0}%", r * 100.0))
 }
 
 fn header() -> Style {
@@ -148,19 +144,19 @@ fn step_chart(model: &Model, report: &Report, frame: &mut Frame<'_>, area: Rect)
     // Heights in tenths of a percent, so 2% and 1% look different; the
     // label is the whole percent.
     let permille = |r: Option<f64>| (r.unwrap_or(0.0) * 1000.0).round() as u64;
-    let percent = |r: Option<f64>| (r.unwrap_or(0.0) * 100.0).round() as u64;
+    let whole_percent = |r: Option<f64>| (r.unwrap_or(0.0) * 100.0).round() as u64;
     let groups: Vec<BarGroup<'_>> = play
         .steps
         .iter()
         .map(|s| {
             let reply = Bar::default()
                 .value(permille(s.reply_rate))
-                .text_value(percent(s.reply_rate).to_string())
+                .text_value(whole_percent(s.reply_rate).to_string())
                 .style(Style::new().fg(Color::Cyan))
                 .value_style(Style::new().fg(Color::Black).bg(Color::Cyan));
             let meeting = Bar::default()
                 .value(permille(s.meeting_rate))
-                .text_value(percent(s.meeting_rate).to_string())
+                .text_value(whole_percent(s.meeting_rate).to_string())
                 .style(Style::new().fg(Color::Green))
                 .value_style(Style::new().fg(Color::Black).bg(Color::Green));
             let short: String = s.channel.chars().take(1).collect();
@@ -199,7 +195,13 @@ fn funnel_tables(report: &Report, frame: &mut Frame<'_>, area: Rect) {
 
 fn reps_table(model: &Model, report: &Report, frame: &mut Frame<'_>, area: Rect) {
     let rows = report.reps.iter().map(|r| {
-        Row::new(vec![r.owner.clone(), compact(r.done), compact(r.skipped), compact(r.overdue), pct(r.on_time_rate)])
+        Row::new(vec![
+            r.owner.clone(),
+            compact(r.done),
+            compact(r.skipped),
+            compact(r.overdue),
+            percent(r.on_time_rate),
+        ])
     });
     let widths = [
         Constraint::Fill(1),

@@ -41,13 +41,7 @@ pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
 
 /// Cuts text to `width` characters, marking the cut; line breaks become spaces.
 pub(super) fn fit(text: &str, width: usize) -> String {
-    let joined;
-    let text = if text.contains(['\r', '\n']) {
-        joined = text.split(['\r', '\n']).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" ");
-        joined.as_str()
-    } else {
-        text
-    };
+    let text = crate::text::one_line(text);
     if text.chars().count() <= width {
         text.to_string()
     } else if width == 0 {
