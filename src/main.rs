@@ -4,13 +4,24 @@ use std::io::{IsTerminal, Write as _};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let args = Cli::parse();
+    let args = match Cli::try_parse() {
+        Ok(args) => args,
+        // clap echoes the bad argument: it is sanitised like everything else.
+        Err(e) => {
+            let text = playbook::text::clean(&e.render().to_string()).into_owned();
+            if e.use_stderr() {
+                eprint!("{text}");
+            } else {
+                print!("{text}");
+            }
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
+    let db = args.db.clone().or_else(cli::default_db_path);
     match run(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            // One line: what was wrong.
-            let text = format!("{e:#}");
-            eprintln!("playbook: {}", text.trim());
+            eprintln!("playbook: {}", cli::error_line(&e, db.as_deref()));
             ExitCode::FAILURE
         }
     }
@@ -30,6 +41,8 @@ fn run(mut args: Cli) -> anyhow::Result<()> {
         // A closed pipe (`| head`) is not an error worth a message.
         let mut stdout = std::io::stdout().lock();
         // Output that ends its own last line (an iCalendar file) is written as is.
+        // Nothing reaches the terminal unsanitised, whatever printed it.
+        let out = playbook::text::clean(&out);
         let written = if out.ends_with('\n') { write!(stdout, "{out}") } else { writeln!(stdout, "{out}") };
         if let Err(e) = written {
             if e.kind() != std::io::ErrorKind::BrokenPipe {

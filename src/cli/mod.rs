@@ -217,6 +217,41 @@ fn parse_instant(text: &str) -> std::result::Result<DateTime<Utc>, String> {
     }
 }
 
+/// An error as the one line the user reads: each cause said once (a cause
+/// already in the text is not repeated), without OS error numbers, and for
+/// a busy database who holds it and what to do.
+pub fn error_line(e: &anyhow::Error, db: Option<&std::path::Path>) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let said = cause.to_string();
+        let said = said.trim();
+        if said.is_empty() || text.contains(said) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(said);
+    }
+    while let Some(start) = text.find(" (os error ") {
+        let end = text[start..].find(')').map_or(text.len(), |i| start + i + 1);
+        text.replace_range(start..end, "");
+    }
+    let busy = e.chain().any(|c| {
+        c.downcast_ref::<crate::store::StoreError>().is_some_and(crate::store::StoreError::is_busy)
+            || c.downcast_ref::<crate::engine::EngineError>()
+                .is_some_and(|e| matches!(e, crate::engine::EngineError::Store(s) if s.is_busy()))
+    });
+    if busy {
+        let holders = db.map(crate::files::holders).unwrap_or_default();
+        let who = if holders.is_empty() { "another playbook".to_string() } else { holders.join(", ") };
+        text = format!(
+            "the database is busy: {who} has been writing to it for more than 5 seconds; nothing was changed, try again when it finishes"
+        );
+    }
+    crate::text::clean(&text).into_owned()
+}
+
 /// Where the database lives unless `--db` says otherwise.
 pub fn default_db_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "playbook").map(|d| d.data_dir().join("playbook.db"))
@@ -238,9 +273,22 @@ impl Session {
                 None => Config::default(),
             },
         };
-        let db_path = match &cli.db {
-            Some(p) => p.clone(),
-            None => default_db_path().context("no data directory on this platform; pass --db PATH")?,
+        let db_path = if let Some(p) = &cli.db {
+            p.clone()
+        } else {
+            let path = default_db_path().context("no data directory on this platform; pass --db PATH")?;
+            // The platform's data directory is ours to create (0700); a
+            // directory named in --db must exist already.
+            if let Some(dir) = path.parent() {
+                crate::files::create_dirs(dir).map_err(|e| {
+                    anyhow::anyhow!(
+                        "cannot create the data directory {}: {}",
+                        dir.display(),
+                        crate::files::describe(&e)
+                    )
+                })?;
+            }
+            path
         };
         Ok(Session { config, clock: cli.now.unwrap_or(Clock::System), db_path })
     }
@@ -432,11 +480,12 @@ pub fn morning(session: &Session) -> Result<()> {
     let engine = session.engine();
     if fresh || store.is_empty()? {
         crate::demo::load_shipped(&mut store, &engine.policy, engine.now)?;
-        println!("demo data - see README to import your own ({})", session.db_path.display());
+        let notice = format!("demo data - see README to import your own ({})", session.db_path.display());
+        println!("{}", crate::text::clean(&notice));
     }
     let owner = session.config.me.clone();
     let zone = engine.rep_zone(&store, owner.as_deref())?;
     let items = engine.queue(&store, owner.as_deref(), engine.today(zone), false)?;
-    println!("{}", show::queue(&items, Format::Table, zone, &engine)?);
+    println!("{}", crate::text::clean(&show::queue(&items, Format::Table, zone, &engine)?));
     Ok(())
 }

@@ -177,7 +177,7 @@ pub fn render(report: &Report, format: ReportFormat) -> Result<String> {
     let who = report.owner.as_deref().unwrap_or("all reps");
     let heading = format!("Review {} to {} ({}, {who})", report.period.from, report.period.to, report.zone);
     match format {
-        ReportFormat::Json => Ok(serde_json::to_string_pretty(report)?),
+        ReportFormat::Json => super::output::json(report),
         ReportFormat::Csv => {
             let mut rows = Vec::new();
             for s in sections(report) {
@@ -187,7 +187,7 @@ pub fn render(report: &Report, format: ReportFormat) -> Result<String> {
                     }
                 }
             }
-            csv(&["section", "name", "figure", "value"], &rows)
+            Ok(csv(&["section", "name", "figure", "value"], &rows))
         }
         ReportFormat::Table => {
             let mut out = vec![heading];
@@ -204,7 +204,7 @@ pub fn render(report: &Report, format: ReportFormat) -> Result<String> {
                 out.push(String::new());
                 out.push(format!("### {}", s.title));
                 out.push(String::new());
-                let esc = |c: &str| c.replace('|', "\\|");
+                let esc = |c: &str| crate::text::one_line(c).replace('|', "\\|");
                 out.push(format!("| {} |", s.headers.join(" | ")));
                 out.push(format!("|{}", " --- |".repeat(s.headers.len())));
                 for row in &s.rows {

@@ -1,6 +1,6 @@
 //! Printing the views: queue, ranked accounts, one account.
 
-use super::output::{csv, table, Format};
+use super::output::{self, csv, table, Format};
 use crate::engine::{AccountDetail, AccountItem, Engine, QueueItem};
 use anyhow::Result;
 use chrono::{DateTime, Utc};
@@ -55,7 +55,7 @@ pub fn queue(items: &[QueueItem], format: Format, zone: Tz, engine: &Engine) -> 
                     })
                 })
                 .collect();
-            Ok(serde_json::to_string_pretty(&list)?)
+            Ok(output::json(&list)?)
         }
         Format::Table | Format::Csv => {
             let headers = [
@@ -83,7 +83,7 @@ pub fn queue(items: &[QueueItem], format: Format, zone: Tz, engine: &Engine) -> 
                 })
                 .collect();
             if format == Format::Csv {
-                return csv(&headers, &rows);
+                return Ok(csv(&headers, &rows));
             }
             if rows.is_empty() {
                 return Ok(format!("nothing due ({})", zone.name()));
@@ -123,7 +123,7 @@ pub fn accounts(items: &[AccountItem], format: Format, engine: &Engine) -> Resul
                     })
                 })
                 .collect();
-            Ok(serde_json::to_string_pretty(&list)?)
+            Ok(output::json(&list)?)
         }
         Format::Table | Format::Csv => {
             let headers =
@@ -152,7 +152,7 @@ pub fn accounts(items: &[AccountItem], format: Format, engine: &Engine) -> Resul
                 })
                 .collect();
             if format == Format::Csv {
-                csv(&headers, &rows)
+                Ok(csv(&headers, &rows))
             } else {
                 Ok(table(&headers, &rows))
             }
@@ -188,7 +188,7 @@ pub fn account(d: &AccountDetail, format: Format, engine: &Engine) -> Result<Str
             "score": d.score.total, "explanation": d.score.explain(), "terms": d.score.terms,
             "triggers": d.triggers, "players": d.players, "plays": plays,
         });
-        return Ok(serde_json::to_string_pretty(&value)?);
+        return output::json(&value);
     }
     let mut out = Vec::new();
     out.push(format!("{} (#{})  {}  owner {}  {}", a.name, a.id, a.domain.as_deref().unwrap_or(""), a.owner, a.status));

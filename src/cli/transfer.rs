@@ -160,8 +160,8 @@ pub fn import(session: &Session, engine: &Engine, args: ImportArgs) -> Result<St
     let _ = write!(out, "imported {} from {}. {}", plan.kind, file.display(), counts(&plan));
     if !plan.rejected.is_empty() {
         let path = args.rejects.unwrap_or_else(|| rejects_path(&file));
-        let csv = import::rejects_csv(&plan)?;
-        std::fs::write(&path, csv).with_context(|| format!("cannot write {}", path.display()))?;
+        crate::files::write(&path, import::rejects_csv(&plan).as_bytes())
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {}", path.display(), crate::files::describe(&e)))?;
         let _ = write!(out, "\nrejected rows and their reasons: {}{}", path.display(), rejections(&plan));
     }
     Ok(out)

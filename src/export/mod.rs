@@ -38,19 +38,12 @@ fn json_value(v: &Value) -> Json {
     }
 }
 
-fn csv_text(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<String, StoreError> {
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let bad = |e: csv::Error| StoreError::Invalid(format!("csv: {e}"));
-    out.write_record(header).map_err(bad)?;
-    for row in rows {
-        out.write_record(&row).map_err(bad)?;
-    }
-    let bytes = out.into_inner().map_err(|e| StoreError::Invalid(format!("csv: {e}")))?;
-    Ok(String::from_utf8_lossy(&bytes).trim_end().to_string())
+fn csv_text(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
+    crate::text::csv::document(header, rows)
 }
 
 fn json_text(value: &Json) -> String {
-    serde_json::to_string_pretty(value).unwrap_or_default()
+    crate::text::json::pretty(value).unwrap_or_default()
 }
 
 /// Accounts (one rep's, or all).
@@ -58,7 +51,7 @@ pub fn accounts(store: &Store, owner: Option<&str>, format: DataFormat) -> Resul
     let header = template(Kind::Accounts);
     let rows = store.export_accounts(owner)?;
     match format {
-        DataFormat::Csv => csv_text(&header, rows.iter().map(|r| r.iter().map(cell).collect())),
+        DataFormat::Csv => Ok(csv_text(&header, rows.iter().map(|r| r.iter().map(cell).collect()))),
         DataFormat::Json => {
             let list: Vec<Json> = rows
                 .iter()
@@ -74,7 +67,7 @@ pub fn players(store: &Store, owner: Option<&str>, format: DataFormat) -> Result
     let header = template(Kind::Players);
     let rows = store.export_players(owner)?;
     match format {
-        DataFormat::Csv => csv_text(&header, rows.iter().map(|r| r.iter().take(header.len()).map(cell).collect())),
+        DataFormat::Csv => Ok(csv_text(&header, rows.iter().map(|r| r.iter().take(header.len()).map(cell).collect()))),
         DataFormat::Json => {
             let list: Vec<Json> = rows
                 .iter()
@@ -136,7 +129,7 @@ pub fn activity(
     };
     match format {
         DataFormat::Csv => {
-            csv_text(&HEADER, rows.iter().map(|a| fields(a).into_iter().map(Option::unwrap_or_default).collect()))
+            Ok(csv_text(&HEADER, rows.iter().map(|a| fields(a).into_iter().map(Option::unwrap_or_default).collect())))
         }
         DataFormat::Json => {
             let list: Vec<Json> = rows

@@ -5,6 +5,7 @@ use super::fields::Field;
 use super::values;
 use super::{Options, Problem};
 use crate::domain::{AccountStatus, PlayerStatus, Role, Tier};
+use crate::limits;
 use crate::store::{Columns, ImportLookup, ImportTable, StoreError};
 use chrono_tz::Tz;
 use rusqlite::types::Value;
@@ -67,6 +68,50 @@ fn word<T: std::str::FromStr<Err = crate::domain::UnknownName>>(text: &str) -> R
 
 pub(super) fn problem(column: &str, value: &str, why: impl Into<String>) -> Problem {
     Problem { column: column.to_string(), value: value.to_string(), why: why.into() }
+}
+
+/// Fields that name or address someone: a control character in one is a
+/// sign of a hostile or broken file, so the row is refused.
+fn is_identity(field: Field) -> bool {
+    matches!(
+        field,
+        Field::AccountName
+            | Field::Domain
+            | Field::Owner
+            | Field::FirstName
+            | Field::LastName
+            | Field::FullName
+            | Field::Email
+            | Field::Phone
+            | Field::Linkedin
+            | Field::PlayerAccount
+            | Field::AccountDomain
+            | Field::Zone
+    )
+}
+
+/// Checks every imported cell of a row before its fields are read: too
+/// long, a NUL byte, or a control character in a name or address is a
+/// problem; in free text (a title, an industry) control characters other
+/// than line breaks and tabs are kept as visible symbols (`␛`).
+pub(super) fn screen(headers: &[String], fields: &[Option<Field>], cells: &mut [String]) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for ((header, field), cell) in headers.iter().zip(fields).zip(cells.iter_mut()) {
+        let Some(field) = *field else { continue };
+        let column = header.trim();
+        let chars = cell.chars().count();
+        if chars > limits::FIELD_CHARS {
+            let why = format!("{chars} characters; at most {} fit in a field", limits::FIELD_CHARS);
+            problems.push(problem(column, cell, why));
+        } else if cell.contains('\0') {
+            problems.push(problem(column, cell, "contains a NUL byte"));
+        } else if is_identity(field) && crate::text::has_controls(cell.trim()) {
+            problems.push(problem(column, cell, "contains control characters (line breaks, escape codes)"));
+        } else if crate::text::has_controls(cell) {
+            *cell = crate::text::clean(cell).into_owned();
+        }
+    }
+    problems
 }
 
 pub(super) fn account(store: &dyn ImportLookup, row: &Row<'_>, options: &Options) -> Result<Checked, Vec<Problem>> {

@@ -105,10 +105,16 @@ pub fn plan(store: &dyn ImportLookup, kind: Kind, bytes: &[u8], options: &Option
     // contacts file names each company many times.
     let mut found: HashMap<String, (i64, Option<String>)> = HashMap::new();
     for record in table.records {
-        let cells = record.cells;
+        let mut cells = record.cells;
         if let Some(why) = record.problem {
             let problem = Problem { column: String::new(), value: String::new(), why };
             plan.rejected.push(Rejected { line: record.line, cells, problems: vec![problem] });
+            continue;
+        }
+        let as_read = cells.clone();
+        let problems = check::screen(&table.headers, &assigned, &mut cells);
+        if !problems.is_empty() {
+            plan.rejected.push(Rejected { line: record.line, cells: as_read, problems });
             continue;
         }
         let row = Row { headers: &table.headers, fields: &assigned, cells: &cells };
@@ -275,31 +281,32 @@ impl Seen {
 }
 
 /// The rejected rows as CSV: line, the row as it was, and why.
-pub fn rejects_csv(plan: &Plan) -> Result<Vec<u8>, csv::Error> {
-    // A row with too many fields keeps them all, so the writer is flexible.
-    let mut out = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+pub fn rejects_csv(plan: &Plan) -> String {
     let mut header = vec!["line".to_string()];
     header.extend(plan.headers.iter().cloned());
     header.push("problems".into());
-    out.write_record(&header)?;
-    for r in &plan.rejected {
+    let rows = plan.rejected.iter().map(|r| {
         let mut record = vec![r.line.to_string()];
         let mut cells = r.cells.clone();
+        // A row with too many fields keeps them all.
         if cells.len() < plan.headers.len() {
             cells.resize(plan.headers.len(), String::new());
         }
         record.extend(cells);
         record.push(r.problems.iter().map(describe).collect::<Vec<_>>().join("; "));
-        out.write_record(&record)?;
-    }
-    out.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+        record
+    });
+    let mut text = crate::text::csv::document(&header, rows);
+    text.push('\n');
+    text
 }
 
 /// `column "Email", value "bob(at)x": invalid email`.
 pub fn describe(p: &Problem) -> String {
+    let value = crate::text::quoted(&p.value);
     match (p.column.is_empty(), p.value.is_empty()) {
         (true, true) => p.why.clone(),
-        (true, false) => format!("value \"{}\": {}", p.value, p.why),
-        (false, _) => format!("column \"{}\", value \"{}\": {}", p.column, p.value, p.why),
+        (true, false) => format!("value {value}: {}", p.why),
+        (false, _) => format!("column {}, value {value}: {}", crate::text::quoted(&p.column), p.why),
     }
 }

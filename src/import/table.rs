@@ -100,11 +100,14 @@ pub fn read(bytes: &[u8]) -> Result<Table, String> {
                     .then(|| format!("the row has {} fields, the header has {}", record.len(), headers.len()));
                 let mut cells = Vec::with_capacity(record.len());
                 for (i, c) in record.iter().enumerate() {
-                    cells.push(String::from_utf8(c.to_vec()).unwrap_or_else(|e| {
+                    let cell = String::from_utf8(c.to_vec()).unwrap_or_else(|e| {
                         let column = headers.get(i).map_or("", |h| h.trim());
                         problem.get_or_insert_with(|| format!("column \"{column}\" is not UTF-8 text"));
                         String::from_utf8_lossy(e.as_bytes()).into_owned()
-                    }));
+                    });
+                    // Our exports guard formulas with a `'`; take it off.
+                    let unguarded = crate::text::csv::unguard(&cell);
+                    cells.push(if unguarded.len() == cell.len() { cell } else { unguarded.to_string() });
                 }
                 records.push(Record { line, cells, problem });
             }

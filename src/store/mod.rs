@@ -27,24 +27,51 @@ pub use write::{LastTouch, Loader, NewAccount, NewPlayer, PastAction, TouchRef};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
+
+pub use schema::APPLICATION_ID;
 use std::time::Duration as StdDuration;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("database error: {0}")]
+    #[error("database error: {}", sqlite_message(.0))]
     Sqlite(#[from] rusqlite::Error),
     #[error(
         "the database {path} was written by a newer playbook (schema version {found}; this build knows up to {known}); upgrade playbook to open it"
     )]
     NewerSchema { path: String, found: i64, known: i64 },
-    #[error("cannot create the database {path}: {source}")]
-    Create { path: PathBuf, source: std::io::Error },
+    #[error("cannot create the database {path}: {why}")]
+    Create { path: PathBuf, why: String },
+    #[error("cannot open the database {path}: {why}")]
+    Open { path: PathBuf, why: String },
+    #[error("{path} is not a playbook database ({why}); pass --db with a playbook database, or a new file name")]
+    Foreign { path: PathBuf, why: &'static str },
+    #[error("cannot upgrade the database {path} to schema version {version}: {why}; nothing was changed")]
+    Migrate { path: String, version: usize, why: String },
     #[error("no {what} {key}")]
     NotFound { what: &'static str, key: String },
     #[error("{0}")]
     Invalid(String),
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
+}
+
+/// SQLite's own words for an error, without the SQL text it failed on.
+fn sqlite_message(e: &rusqlite::Error) -> String {
+    match e {
+        rusqlite::Error::SqliteFailure(code, Some(msg)) if code.code == rusqlite::ErrorCode::DatabaseBusy => {
+            format!("{msg} (another process is writing to it)")
+        }
+        rusqlite::Error::SqlInputError { msg, .. } | rusqlite::Error::SqliteFailure(_, Some(msg)) => msg.clone(),
+        other => other.to_string(),
+    }
+}
+
+impl StoreError {
+    /// Whether another connection held the write lock past the busy timeout.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, StoreError::Sqlite(rusqlite::Error::SqliteFailure(code, _))
+            if matches!(code.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
+    }
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -64,15 +91,21 @@ pub(crate) fn from_ts(secs: i64) -> DateTime<Utc> {
 }
 
 impl Store {
-    /// Opens (creating with mode 0600 when missing) and migrates a database file.
+    /// Opens a playbook database, creating it (0600) when the file is
+    /// missing or empty, and upgrades its schema. Any other file is refused
+    /// before anything is written to it: see `schema::check_identity`.
     pub fn open(path: &Path) -> Result<Store> {
-        if !path.exists() {
-            create_private_file(path)?;
+        let open_error = |why: String| StoreError::Open { path: path.to_path_buf(), why };
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => return Err(open_error("it is a directory".into())),
+            Ok(m) if m.len() > 0 => schema::check_identity(path)?,
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => create_file(path)?,
+            Err(e) => return Err(open_error(crate::files::describe(&e))),
         }
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                .map_err(|e| open_error(sqlite_message(&e)))?;
         Store::init(conn, &path.display().to_string())
     }
 
@@ -85,7 +118,9 @@ impl Store {
         // A second process (the TUI and a CLI command) waits instead of failing.
         conn.busy_timeout(StdDuration::from_secs(5))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // Every commit reaches the disk before the command says it is done:
+        // a logged touch survives a power cut (see README, Durability).
+        conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
         // Plans stay fixed for a prepared statement: without this, the
         // statistics of ANALYZE make SQLite re-plan a cached statement each
@@ -108,10 +143,15 @@ impl Store {
             return Err(StoreError::NewerSchema { path: label.to_string(), found, known });
         }
         for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(usize::try_from(found).unwrap_or(0)) {
-            let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            tx.execute_batch(sql)?;
-            tx.pragma_update(None, "user_version", i as i64 + 1)?;
-            tx.commit()?;
+            let failed = |e: rusqlite::Error| StoreError::Migrate {
+                path: label.to_string(),
+                version: i + 1,
+                why: sqlite_message(&e),
+            };
+            let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(failed)?;
+            tx.execute_batch(sql).map_err(failed)?;
+            tx.pragma_update(None, "user_version", i as i64 + 1).map_err(failed)?;
+            tx.commit().map_err(failed)?;
         }
         Ok(())
     }
@@ -152,27 +192,20 @@ impl Store {
     }
 }
 
-#[cfg(unix)]
-fn create_private_file(path: &Path) -> Result<()> {
-    use std::os::unix::fs::OpenOptionsExt;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|source| StoreError::Create { path: path.to_path_buf(), source })?;
+/// A new, empty database file, 0600. Its directory must exist: a typo in
+/// `--db` should not grow a directory tree.
+fn create_file(path: &Path) -> Result<()> {
+    let create_error = |why: String| StoreError::Create { path: path.to_path_buf(), why };
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    match std::fs::metadata(dir) {
+        Ok(m) if !m.is_dir() => return Err(create_error(format!("{} is a file, not a directory", dir.display()))),
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(create_error(format!("the directory {} does not exist", dir.display())));
+        }
+        Err(e) => return Err(create_error(crate::files::describe(&e))),
     }
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .map(drop)
-        .map_err(|source| StoreError::Create { path: path.to_path_buf(), source })
-}
-
-#[cfg(not(unix))]
-fn create_private_file(path: &Path) -> Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|source| StoreError::Create { path: path.to_path_buf(), source })?;
-    }
-    std::fs::File::create(path).map(drop).map_err(|source| StoreError::Create { path: path.to_path_buf(), source })
+    crate::files::create_new(path).map_err(|e| create_error(crate::files::describe(&e)))
 }
 
 #[cfg(test)]
@@ -189,7 +222,7 @@ mod tests {
     #[test]
     fn file_is_private_and_newer_schema_is_refused() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("sub/pb.db");
+        let path = dir.path().join("pb.db");
         drop(Store::open(&path).expect("creates"));
         #[cfg(unix)]
         {

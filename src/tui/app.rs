@@ -139,8 +139,8 @@ impl App {
 
     fn log_line(&self, text: &str) {
         if let Some(path) = &self.log {
-            if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
-                let _ = writeln!(f, "{} error: {text}", self.clock.now().to_rfc3339());
+            if let Ok(mut f) = crate::files::append(path) {
+                let _ = writeln!(f, "{} error: {}", self.clock.now().to_rfc3339(), crate::text::one_line(text));
             }
         }
     }

@@ -145,7 +145,10 @@ pub fn render(model: &Model, frame: &mut Frame<'_>, area: Rect) {
     let scroll = model.account.scroll.min(max_scroll);
     let title = format!(" Account #{} · {}/{} ", a.id, scroll + 1, lines.len());
     frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)).block(Block::bordered().title(title)),
+        Paragraph::new(super::safe_lines(lines))
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0))
+            .block(Block::bordered().title(title)),
         area,
     );
 }

@@ -22,7 +22,7 @@ pub fn render(model: &Model, frame: &mut Frame<'_>, area: Rect) {
         Layout::vertical([Constraint::Min(3), Constraint::Length(u16::from(editing))]).areas(area);
     let filter = if a.filter.is_empty() { String::new() } else { format!(" · filter: {}", a.filter) };
     let more = if a.more { "+" } else { "" };
-    let title = format!(" Accounts: {}{more} · by {}{filter} ", a.items.len(), a.sort.label());
+    let title = super::safe(&format!(" Accounts: {}{more} · by {}{filter} ", a.items.len(), a.sort.label()));
     let block = Block::bordered().title(title);
     if a.items.is_empty() {
         let text = if a.loaded { "No account matches." } else { "Loading…" };
@@ -54,7 +54,7 @@ pub fn render(model: &Model, frame: &mut Frame<'_>, area: Rect) {
     if let Some(text) = &a.editing {
         let line = Line::from(vec![
             Span::styled("/", Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)),
-            Span::raw(format!("{text}_")),
+            Span::raw(super::safe(&format!("{text}_"))),
             Span::styled("  industry: region: owner: status: tier: · enter · esc", Style::new().fg(Color::Gray)),
         ]);
         frame.render_widget(Paragraph::new(line), filter_line);
@@ -78,11 +78,11 @@ fn row<'a>(model: &Model, item: &'a AccountItem) -> Row<'a> {
     let score = if item.score.scored { item.score.total.to_string() } else { format!("({})", item.score.total) };
     Row::new(vec![
         Cell::from(item.rank.to_string()),
-        Cell::from(acc.name.clone()),
+        Cell::from(super::safe(&acc.name)),
         Cell::from(score),
         Cell::from(bant),
         Cell::from(if boosts > 0 { format!("+{boosts}") } else { String::new() }),
-        Cell::from(acc.owner.clone()),
+        Cell::from(super::safe(&acc.owner)),
         Cell::from(acc.status.as_str().replace('_', " ")),
         Cell::from(next),
         Cell::from(gauge(item.row.touches_done, item.row.touches_planned, 5)),

@@ -13,7 +13,7 @@ const NOTICE: &str = " demo data - see README to import your own ";
 /// The right-hand side of the top bar: whose day, and the time there.
 fn clock_text(model: &Model) -> String {
     let local = model.now.with_timezone(&model.zone);
-    let who = model.owner.as_deref().unwrap_or("all reps");
+    let who = super::fit(model.owner.as_deref().unwrap_or("all reps"), 30);
     format!("{who} · {} {} ", local.format("%a %d %b %H:%M"), model.zone.name())
 }
 
@@ -94,8 +94,8 @@ pub fn status(model: &Model, frame: &mut Frame<'_>, area: Rect) {
             (" demo data ".to_string(), Style::new().fg(Color::Black).bg(Color::Yellow))
         }
         Status::None => (String::new(), Style::new()),
-        Status::Info(m) => (m.clone(), Style::new().fg(Color::Green)),
-        Status::Error(m) => (format!("error: {m}"), Style::new().fg(Color::White).bg(Color::Red)),
+        Status::Info(m) => (super::safe(m), Style::new().fg(Color::Green)),
+        Status::Error(m) => (super::safe(&format!("error: {m}")), Style::new().fg(Color::White).bg(Color::Red)),
     };
     let mut spans = Vec::new();
     let mut width = 0;

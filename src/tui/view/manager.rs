@@ -36,7 +36,7 @@ pub fn render(model: &Model, frame: &mut Frame<'_>, area: Rect) {
     if let Some(text) = &m.editing {
         let line = Line::from(vec![
             Span::styled(" Period FROM..TO (YYYY-MM-DD), Enter to apply: ", Style::new().fg(Color::Cyan)),
-            Span::raw(format!("{text}_")),
+            Span::raw(fit(&format!("{text}_"), 40)),
         ]);
         frame.render_widget(Paragraph::new(line), edit);
     }
@@ -98,7 +98,7 @@ fn plays_table(model: &Model, report: &Report, frame: &mut Frame<'_>, area: Rect
     let states = area.width >= 58;
     let rows = report.plays.iter().enumerate().map(|(i, p)| {
         let style = if i == model.manager.play { Style::new().fg(Color::Cyan) } else { Style::new() };
-        let mut cells = vec![format!("{} v{}", p.play, p.version), compact(p.enrolled)];
+        let mut cells = vec![fit(&format!("{} v{}", p.play, p.version), 40), compact(p.enrolled)];
         if states {
             let states = [p.active, p.paused, p.completed, p.exited].map(compact);
             cells.push(states.join("/"));
@@ -130,7 +130,7 @@ fn step_chart(model: &Model, report: &Report, frame: &mut Frame<'_>, area: Rect)
     };
     let days = |d: Option<f64>| d.map_or_else(|| "-".into(), |d| format!("{d:.1} d"));
     let title = Line::from(vec![
-        Span::raw(format!(" {} v{}: ", play.play, play.version)),
+        Span::raw(fit(&format!(" {} v{}: ", play.play, play.version), 40)),
         Span::styled("reply", Style::new().fg(Color::Cyan)),
         Span::raw(" / "),
         Span::styled("meeting", Style::new().fg(Color::Green)),
@@ -185,7 +185,7 @@ fn funnel_tables(report: &Report, frame: &mut Frame<'_>, area: Rect) {
     let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).spacing(1).areas(inner);
     for (rows, title, area) in [(&report.funnel.by_region, "Region", a), (&report.funnel.by_industry, "Industry", b)] {
         let shown = rows.iter().map(|r: &FunnelRow| {
-            Row::new(vec![r.segment.clone(), compact(r.worked), compact(r.replied), compact(r.meetings)])
+            Row::new(vec![fit(&r.segment, 40), compact(r.worked), compact(r.replied), compact(r.meetings)])
         });
         let widths = [Constraint::Fill(1), Constraint::Length(6), Constraint::Length(5), Constraint::Length(4)];
         let table = Table::new(shown, widths).header(Row::new(vec![title, "Work", "Repl", "Mtg"]).style(header()));
@@ -196,7 +196,7 @@ fn funnel_tables(report: &Report, frame: &mut Frame<'_>, area: Rect) {
 fn reps_table(model: &Model, report: &Report, frame: &mut Frame<'_>, area: Rect) {
     let rows = report.reps.iter().map(|r| {
         Row::new(vec![
-            r.owner.clone(),
+            fit(&r.owner, 40),
             compact(r.done),
             compact(r.skipped),
             compact(r.overdue),

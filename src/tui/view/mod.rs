@@ -9,8 +9,11 @@ mod popup;
 mod queue;
 
 use super::model::{Model, Screen};
+use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
 use ratatui::Frame;
+use std::borrow::Cow;
 
 /// Draws the whole UI.
 pub fn render(model: &Model, frame: &mut Frame<'_>) {
@@ -30,6 +33,40 @@ pub fn render(model: &Model, frame: &mut Frame<'_>) {
     if model.help {
         help::render(model, frame);
     }
+    scrub(frame.buffer_mut());
+}
+
+/// The last guard before the terminal: ratatui drops C0/C1 controls from
+/// text but keeps zero-width characters in a cell, a bidi override among
+/// them; any unsafe character left in a cell goes.
+fn scrub(buffer: &mut Buffer) {
+    for cell in &mut buffer.content {
+        if cell.symbol().chars().any(crate::text::is_unsafe) {
+            let kept: String = cell.symbol().chars().filter(|c| !crate::text::is_unsafe(*c)).collect();
+            cell.set_symbol(if kept.is_empty() { "\u{FFFD}" } else { &kept });
+        }
+    }
+}
+
+/// Outside text for one line of the screen: control characters shown as
+/// symbols (`␛`), line breaks as spaces.
+pub(super) fn safe(text: &str) -> String {
+    crate::text::one_line(text).into_owned()
+}
+
+/// Every span of every line made `safe`: for paragraphs built from records.
+pub(super) fn safe_lines(lines: Vec<Line<'_>>) -> Vec<Line<'_>> {
+    lines
+        .into_iter()
+        .map(|mut line| {
+            for span in &mut line.spans {
+                if let Cow::Owned(cleaned) = crate::text::one_line(&span.content) {
+                    span.content = Cow::Owned(cleaned);
+                }
+            }
+            line
+        })
+        .collect()
 }
 
 /// A centered rectangle of at most `width` x `height` inside `area`.
@@ -39,16 +76,7 @@ pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
 }
 
-/// Cuts text to `width` characters, marking the cut; line breaks become spaces.
+/// Cuts text to `width` columns, marking the cut; made `safe` first.
 pub(super) fn fit(text: &str, width: usize) -> String {
-    let text = crate::text::one_line(text);
-    if text.chars().count() <= width {
-        text.to_string()
-    } else if width == 0 {
-        String::new()
-    } else {
-        let mut s: String = text.chars().take(width - 1).collect();
-        s.push('…');
-        s
-    }
+    crate::text::fit(text, width).into_owned()
 }

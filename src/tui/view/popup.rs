@@ -79,6 +79,7 @@ pub fn render(_model: &Model, popup: &Popup, frame: &mut Frame<'_>) {
             return;
         }
     };
+    let lines = super::safe_lines(lines);
     let width = lines.iter().map(Line::width).max().unwrap_or(20) as u16 + 4;
     let area = centered(frame.area(), width.max(30), lines.len() as u16 + 2);
     frame.render_widget(Clear, area);

@@ -1,7 +1,7 @@
 //! The queue screen: today's touches grouped Overdue / Due now / Later
 //! today / Tomorrow, and the selected touch's content, why and trigger.
 
-use super::fit;
+use super::{fit, safe, safe_lines};
 use crate::domain::{Role, Tier};
 use crate::engine::{Group, QueueItem};
 use crate::tui::model::Model;
@@ -123,11 +123,11 @@ fn row<'a>(model: &Model, item: &'a QueueItem) -> Row<'a> {
     Row::new(vec![
         Cell::from(due),
         Cell::from(Span::styled(left, Style::new().fg(Color::Magenta))),
-        Cell::from(format!("{rank}{}", item.row.account_name)),
-        Cell::from(player),
+        Cell::from(safe(&format!("{rank}{}", item.row.account_name))),
+        Cell::from(safe(&player)),
         Cell::from(t.channel.as_str()),
         Cell::from(format!("{}/{}", t.step, item.steps_total)),
-        Cell::from(item.step_title.clone()),
+        Cell::from(safe(&item.step_title)),
     ])
 }
 
@@ -175,5 +175,9 @@ fn render_detail(model: &Model, frame: &mut Frame<'_>, area: Rect) {
         Some(Err(e)) => lines.push(Line::styled(format!("content cannot be filled: {e}"), Style::new().fg(Color::Red))),
         None => lines.push(Line::styled("…", Style::new().fg(Color::Gray))),
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(title)), area);
+    let title = safe(&title);
+    frame.render_widget(
+        Paragraph::new(safe_lines(lines)).wrap(Wrap { trim: false }).block(Block::bordered().title(title)),
+        area,
+    );
 }

@@ -1,0 +1,160 @@
+//! Files and directories we create: private to the user under any umask
+//! (directories 0700, files 0600), and I/O errors said once, in words.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, Write as _};
+use std::path::Path;
+
+/// Creates `dir` and its missing parents, each new one 0700.
+pub fn create_dirs(dir: &Path) -> io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+fn private(options: &mut OpenOptions) -> &mut OpenOptions {
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(options, 0o600);
+    options
+}
+
+/// An existing file we rewrite or append to is made private too: it may
+/// have been created by an older build, or by the user's umask.
+fn make_private(file: &File) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = file.metadata()?.permissions().mode();
+        if mode & 0o077 != 0 {
+            file.set_permissions(std::fs::Permissions::from_mode(mode & 0o700))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = file;
+    Ok(())
+}
+
+/// Creates a new, empty file, 0600; fails if it exists.
+pub fn create_new(path: &Path) -> io::Result<()> {
+    private(OpenOptions::new().write(true).create_new(true)).open(path).map(drop)
+}
+
+/// Writes `bytes` to `path` (created or replaced), 0600.
+pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut file = private(OpenOptions::new().write(true).create(true).truncate(true)).open(path)?;
+    make_private(&file)?;
+    file.write_all(bytes)
+}
+
+/// Opens `path` for appending (a log), creating it 0600.
+pub fn append(path: &Path) -> io::Result<File> {
+    let file = private(OpenOptions::new().create(true).append(true)).open(path)?;
+    make_private(&file)?;
+    Ok(file)
+}
+
+/// Whether other users can read `path` (group or world bits set).
+pub fn readable_by_others(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o044 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
+    }
+}
+
+/// An I/O error in words, without the OS's error number: "permission
+/// denied", "no such file or directory", ...
+pub fn describe(e: &io::Error) -> String {
+    use io::ErrorKind as K;
+    let words = match e.kind() {
+        K::NotFound => "no such file or directory",
+        K::PermissionDenied => "permission denied",
+        K::AlreadyExists => "it already exists",
+        K::NotADirectory => "a part of the path is a file, not a directory",
+        K::IsADirectory => "it is a directory",
+        K::ReadOnlyFilesystem => "the file system is read-only",
+        K::StorageFull => "the disk is full",
+        _ => {
+            let text = e.to_string();
+            return match text.find(" (os error") {
+                Some(i) => text[..i].to_string(),
+                None => text,
+            };
+        }
+    };
+    words.to_string()
+}
+
+/// Other processes that have `path` open, as `pid 123 (playbook import x.csv)`:
+/// who to wait for when the database is busy. Linux only (read from
+/// /proc); elsewhere, and when /proc cannot be read, nobody is named.
+pub fn holders(path: &Path) -> Vec<String> {
+    let Ok(target) = std::fs::canonicalize(path) else { return Vec::new() };
+    let Ok(procs) = std::fs::read_dir("/proc") else { return Vec::new() };
+    let me = std::process::id().to_string();
+    let mut found = Vec::new();
+    for entry in procs.flatten() {
+        let pid = entry.file_name().to_string_lossy().into_owned();
+        if pid == me || !pid.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let Ok(fds) = std::fs::read_dir(entry.path().join("fd")) else { continue };
+        let holds = fds.flatten().any(|fd| std::fs::read_link(fd.path()).is_ok_and(|link| link == target));
+        if holds {
+            let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+            let words: Vec<String> = cmdline
+                .split(|b| *b == 0)
+                .filter(|w| !w.is_empty())
+                .map(|w| String::from_utf8_lossy(w).into_owned())
+                .collect();
+            let program = words.first().map(|w| w.rsplit('/').next().unwrap_or(w).to_string()).unwrap_or_default();
+            let command = std::iter::once(program).chain(words.into_iter().skip(1)).collect::<Vec<_>>().join(" ");
+            found.push(format!("pid {pid} ({})", crate::text::fit(&command, 60)));
+        }
+        if found.len() == 3 {
+            break;
+        }
+    }
+    found
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mode(path: &Path) -> u32 {
+        std::fs::metadata(path).expect("exists").permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn what_we_create_is_private() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let nested = dir.path().join("a/b");
+        create_dirs(&nested).expect("dirs");
+        assert_eq!(mode(&dir.path().join("a")), 0o700);
+        assert_eq!(mode(&nested), 0o700);
+        let file = nested.join("rejects.csv");
+        write(&file, b"x").expect("write");
+        assert_eq!(mode(&file), 0o600);
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        assert!(readable_by_others(&file));
+        write(&file, b"y").expect("rewrite");
+        assert_eq!(mode(&file), 0o600, "a rewritten file is made private");
+        drop(append(&nested.join("playbook.log")).expect("log"));
+        assert_eq!(mode(&nested.join("playbook.log")), 0o600);
+    }
+
+    #[test]
+    fn errors_read_without_os_numbers() {
+        let e = std::fs::read("/definitely/not/here").expect_err("missing");
+        assert_eq!(describe(&e), "no such file or directory");
+    }
+}

@@ -1,0 +1,3 @@
+
+ALTER TABLE players ADD COLUMN tier_rule TEXT;
+ALTER TABLE players ADD COLUMN zone_source TEXT;
