@@ -27,9 +27,10 @@ impl Clock {
 
     /// Parses an RFC 3339 instant such as `2026-11-23T09:30:00+01:00`.
     pub fn parse_fixed(text: &str) -> Result<Clock, String> {
-        DateTime::parse_from_rfc3339(text.trim())
-            .map(|at| Clock::Fixed(at.with_timezone(&Utc)))
-            .map_err(|e| format!("`{text}` is not an RFC 3339 time ({e}); example: 2026-11-23T09:30:00+01:00"))
+        let at = DateTime::parse_from_rfc3339(text.trim()).map_err(|e| {
+            format!("{} is not an RFC 3339 time ({e}); example: 2026-11-23T09:30:00+01:00", crate::text::quoted(text))
+        })?;
+        crate::limits::instant(at.with_timezone(&Utc)).map(Clock::Fixed)
     }
 }
 

@@ -4,6 +4,7 @@
 use crate::cadence::window::{parse_time, DailyWindow, Weekdays};
 use crate::cadence::Policy;
 use crate::domain::Channel;
+use crate::limits;
 use crate::rank::Weights;
 use crate::report::PipelineConfig;
 use chrono::Duration;
@@ -110,6 +111,21 @@ impl Default for CadenceFile {
     }
 }
 
+/// Ranking weights in a range where no score can overflow.
+fn check_weights(w: &Weights) -> Result<(), String> {
+    let points = [("trigger", w.trigger), ("engagement", w.engagement), ("overdue", w.overdue)];
+    for (name, n) in points {
+        limits::count(name, n, 0, limits::WEIGHT)?;
+    }
+    for (name, n) in [("trigger_fresh_days", w.trigger_fresh_days), ("engagement_days", w.engagement_days)] {
+        limits::count(name, n, 0, limits::PERIOD_DAYS)?;
+    }
+    for (name, n) in [("engagement_cap", w.engagement_cap), ("overdue_cap", w.overdue_cap)] {
+        limits::count(name, n, 0, 1_000)?;
+    }
+    Ok(())
+}
+
 impl Config {
     /// The default location: the platform config directory.
     pub fn default_path() -> Option<PathBuf> {
@@ -159,19 +175,28 @@ impl Config {
             parse_time(&file.night.start).map_err(|e| invalid(format!("[night] start: {e}")))?,
         )
         .map_err(|e| invalid(format!("[night]: night must start in the evening and end in the morning ({e})")))?;
-        if file.pipeline.close_rate <= 0.0 || file.pipeline.bands.iter().any(|b| !(0.0..=1.0).contains(&b.close_rate)) {
+        // NaN fails every comparison, so `contains` refuses it too.
+        if !(file.pipeline.close_rate > 0.0 && file.pipeline.close_rate <= 1.0)
+            || file.pipeline.bands.iter().any(|b| !(0.0..=1.0).contains(&b.close_rate))
+        {
             return Err(invalid("[pipeline] close rates must be between 0 and 1 (and the overall one above 0)".into()));
         }
-        if file.ranking.trigger_fresh_days < 0 || file.ranking.engagement_days < 0 {
-            return Err(invalid("[ranking] day counts cannot be negative".into()));
+        if !(0..=limits::AMOUNT).contains(&file.pipeline.arr_goal)
+            || file.pipeline.bands.iter().any(|b| b.max_mrr.is_some_and(|m| !(0..=limits::AMOUNT).contains(&m)))
+        {
+            return Err(invalid(format!("[pipeline] amounts must be between 0 and {}", limits::AMOUNT)));
         }
+        check_weights(&file.ranking).map_err(|e| invalid(format!("[ranking] {e}")))?;
+        let followup_hours =
+            limits::count("open_followup_hours", file.cadence.open_followup_hours, 1, limits::FOLLOWUP_HOURS)
+                .map_err(|e| invalid(format!("[cadence] {e}")))?;
         Ok(Config {
             me: file.me.name.filter(|n| !n.trim().is_empty()),
             zone,
             policy: Policy {
                 office,
                 daytime,
-                open_followup_within: Duration::hours(i64::from(file.cadence.open_followup_hours)),
+                open_followup_within: Duration::hours(i64::from(followup_hours)),
                 open_followup_channel: file.cadence.open_followup_channel,
             },
             weights: file.ranking,

@@ -37,5 +37,50 @@ pub const FIELD_CHARS: usize = 1_000;
 /// Characters in a note or a skip reason.
 pub const NOTE_CHARS: usize = 10_000;
 
+/// The largest amount (revenue, opportunity value) and head count an
+/// account may have: sums over every account stay far from overflow.
+pub const AMOUNT: i64 = 1_000_000_000_000;
+pub const EMPLOYEES: i64 = 100_000_000;
+
 /// Ranking weights and caps (config).
 pub const WEIGHT: i64 = 100_000;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+
+/// `date` when its year is within `FIRST_YEAR..=LAST_YEAR`.
+pub fn date(date: NaiveDate) -> Result<NaiveDate, String> {
+    if (FIRST_YEAR..=LAST_YEAR).contains(&date.year()) {
+        Ok(date)
+    } else {
+        Err(format!("{date} is out of range: dates run from {FIRST_YEAR} to {LAST_YEAR}"))
+    }
+}
+
+/// `at` when its year (in UTC) is within `FIRST_YEAR..=LAST_YEAR`.
+pub fn instant(at: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+    date(at.date_naive()).map(|_| at)
+}
+
+/// A count typed by the user, checked against `min..=max` and named in the
+/// message when out of range.
+pub fn count<T: PartialOrd + std::fmt::Display + Copy>(what: &str, n: T, min: T, max: T) -> Result<T, String> {
+    if n < min || n > max {
+        Err(format!("{what} must be between {min} and {max}, not {n}"))
+    } else {
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_outside_the_range_are_named() {
+        let ok = NaiveDate::from_ymd_opt(2026, 11, 24).expect("date");
+        assert_eq!(date(ok), Ok(ok));
+        let far = NaiveDate::from_ymd_opt(262_000, 1, 1).expect("date");
+        assert!(date(far).expect_err("out").contains("1970 to 2999"));
+        assert!(count("--days", 4_294_967_295_u32, 1, CALENDAR_DAYS).expect_err("out").contains("between 1 and 366"));
+    }
+}

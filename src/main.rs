@@ -8,11 +8,14 @@ fn main() -> ExitCode {
         Ok(args) => args,
         // clap echoes the bad argument: it is sanitised like everything else.
         Err(e) => {
-            let text = playbook::text::clean(&e.render().to_string()).into_owned();
+            let text = e.render().to_string();
             if e.use_stderr() {
-                eprint!("{text}");
+                // One line: clap's first paragraph, which names the argument and why.
+                let first: Vec<&str> = text.lines().map(str::trim).take_while(|l| !l.is_empty()).collect();
+                let first = first.join(" ");
+                eprintln!("playbook: {} (see --help)", playbook::text::one_line(first.trim_start_matches("error: ")));
             } else {
-                print!("{text}");
+                print!("{}", playbook::text::clean(&text));
             }
             return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
         }

@@ -43,7 +43,7 @@ pub enum Command {
         #[arg(long)]
         force: bool,
         /// Generate this many synthetic accounts instead (for benchmarks)
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "N", value_parser = demo_accounts)]
         accounts: Option<usize>,
         /// Seed for synthetic accounts
         #[arg(long, default_value_t = 1, value_name = "S")]
@@ -56,7 +56,7 @@ pub enum Command {
         /// e.g. "industry:saas region:emea acme"
         #[arg(long, value_name = "EXPR")]
         filter: Option<String>,
-        #[arg(long, default_value_t = 50, value_name = "N")]
+        #[arg(long, default_value_t = 50, value_name = "N", value_parser = list_rows)]
         limit: usize,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
@@ -82,13 +82,13 @@ pub enum Command {
         touch: i64,
         #[arg(long, value_enum)]
         outcome: Option<DoneOutcome>,
-        #[arg(long)]
+        #[arg(long, value_parser = note_text)]
         note: Option<String>,
     },
     /// Skip a touch; the player's thread moves on
     Skip {
         touch: i64,
-        #[arg(long)]
+        #[arg(long, value_parser = note_text)]
         reason: Option<String>,
     },
     /// Push a touch later (kept inside the player's hours)
@@ -101,13 +101,13 @@ pub enum Command {
         /// The reply was a no
         #[arg(long)]
         negative: bool,
-        #[arg(long)]
+        #[arg(long, value_parser = note_text)]
         note: Option<String>,
     },
     /// Log a booked meeting
     Meeting {
         touch: i64,
-        #[arg(long)]
+        #[arg(long, value_parser = note_text)]
         note: Option<String>,
     },
     /// Log a bounce: the player's thread ends
@@ -121,7 +121,11 @@ pub enum Command {
         until: NaiveDate,
     },
     /// Add a note to a touch
-    Note { touch: i64, text: String },
+    Note {
+        touch: i64,
+        #[arg(value_parser = note_text)]
+        text: String,
+    },
     /// Reverse the last action, including what it rescheduled
     Undo,
     /// Start a play on an account
@@ -149,7 +153,7 @@ pub enum Command {
     /// The manager's review: plays and steps, stalled accounts, reps, funnel, pipeline
     Report {
         /// today, 7d, 30d or YYYY-MM-DD..YYYY-MM-DD
-        #[arg(long, default_value = "7d")]
+        #[arg(long, default_value = "7d", value_parser = period_text)]
         period: String,
         #[arg(long, value_name = "REP")]
         owner: Option<String>,
@@ -206,8 +210,43 @@ pub enum DoneOutcome {
     NoAnswer,
 }
 
+/// A whole number typed as an argument, within `min..=max`.
+fn whole(text: &str, what: &str, min: usize, max: usize) -> std::result::Result<usize, String> {
+    let n: usize = text.trim().parse().map_err(|_| format!("{} is not a whole number", crate::text::quoted(text)))?;
+    crate::limits::count(what, n, min, max)
+}
+
+fn list_rows(text: &str) -> std::result::Result<usize, String> {
+    whole(text, "--limit", 1, crate::limits::LIST_ROWS)
+}
+
+fn demo_accounts(text: &str) -> std::result::Result<usize, String> {
+    whole(text, "--accounts", 1, crate::limits::DEMO_ACCOUNTS)
+}
+
+pub(crate) fn calendar_days(text: &str) -> std::result::Result<u32, String> {
+    whole(text, "--days", 1, crate::limits::CALENDAR_DAYS as usize).map(|n| n as u32)
+}
+
+/// A note or reason: refused here (exit 2) when it is too long to store.
+fn note_text(text: &str) -> std::result::Result<String, String> {
+    let chars = text.chars().count();
+    crate::limits::count("a note", chars, 0, crate::limits::NOTE_CHARS)
+        .map(|_| text.to_string())
+        .map_err(|_| format!("{chars} characters; a note or reason holds at most {}", crate::limits::NOTE_CHARS))
+}
+
+/// A period's shape and length, checked as an argument; the dates it
+/// covers are worked out later, in the rep's zone.
+pub(crate) fn period_text(text: &str) -> std::result::Result<String, String> {
+    let today = NaiveDate::from_ymd_opt(2500, 1, 1).unwrap_or_default();
+    crate::report::Period::parse(text, today, chrono_tz::UTC).map(|_| text.to_string())
+}
+
 fn parse_date(text: &str) -> std::result::Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| format!("`{text}` is not a date (YYYY-MM-DD)"))
+    let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("{} is not a date (YYYY-MM-DD)", crate::text::quoted(text)))?;
+    crate::limits::date(date)
 }
 
 fn parse_instant(text: &str) -> std::result::Result<DateTime<Utc>, String> {

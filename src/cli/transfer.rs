@@ -60,13 +60,13 @@ pub enum ExportCommand {
         #[arg(long, value_name = "REP")]
         owner: Option<String>,
         /// How many days ahead
-        #[arg(long, default_value_t = 7)]
+        #[arg(long, default_value_t = 7, value_parser = super::calendar_days)]
         days: u32,
     },
     /// The activity log for a CRM: account, domain, player email, channel, outcome, time with zone, note
     Activity {
         /// today, 7d, 30d or YYYY-MM-DD..YYYY-MM-DD
-        #[arg(long, default_value = "30d")]
+        #[arg(long, default_value = "30d", value_parser = super::period_text)]
         period: String,
         #[arg(long, value_name = "REP")]
         owner: Option<String>,

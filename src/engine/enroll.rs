@@ -115,6 +115,9 @@ impl Engine {
         if until.is_some_and(|u| u <= self.now) {
             return Err(refused("--until must be in the future"));
         }
+        if let Some(u) = until {
+            self.within_horizon(u, "a pause")?;
+        }
         let account = store.find_account(account_key)?;
         let mut tx = store.begin()?;
         let running: Vec<_> =

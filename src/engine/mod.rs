@@ -32,6 +32,20 @@ fn refused(message: impl Into<String>) -> EngineError {
     EngineError::Refused(message.into())
 }
 
+/// A note or a reason as the user typed it, as it is stored: at most
+/// `limits::NOTE_CHARS` characters, line breaks and tabs kept, any other
+/// control character kept as a visible symbol (`␛`).
+fn user_text(text: &str) -> Result<String> {
+    let chars = text.chars().count();
+    if chars > crate::limits::NOTE_CHARS {
+        return Err(refused(format!(
+            "the text has {chars} characters; a note or reason holds at most {}",
+            crate::limits::NOTE_CHARS
+        )));
+    }
+    Ok(crate::text::clean(text).into_owned())
+}
+
 /// Who acts, under which rules, at which instant.
 #[derive(Debug, Clone)]
 pub struct Engine {
@@ -68,6 +82,16 @@ impl Engine {
         let start = resolve_local(zone, date.and_time(NaiveTime::MIN));
         let end = resolve_local(zone, (date + Duration::days(1)).and_time(NaiveTime::MIN));
         (start, end)
+    }
+
+    /// Refuses an instant further ahead than anything is ever planned
+    /// (`limits::DURATION_DAYS`): a snooze, a pause or an absence.
+    fn within_horizon(&self, at: DateTime<Utc>, what: &str) -> Result<()> {
+        let days = crate::limits::DURATION_DAYS;
+        if at > self.now + Duration::days(days) {
+            return Err(refused(format!("{what} reaches at most {days} days ahead")));
+        }
+        Ok(())
     }
 
     pub fn today(&self, zone: Tz) -> NaiveDate {

@@ -1,7 +1,7 @@
 //! Triage of one touch: done, skip, snooze, opened, replied, meeting,
 //! bounced, opt-out, out-of-office, note; and undo.
 
-use super::{advance_thread, complete_if_finished, refused, Engine, Result};
+use super::{advance_thread, complete_if_finished, refused, user_text, Engine, Result};
 use crate::cadence::{self, window::resolve_local};
 use crate::domain::{AccountStatus, Channel, EnrollmentState, Outcome, PlayerStatus, TouchKind, TouchState};
 use crate::play::human_duration;
@@ -100,6 +100,8 @@ impl Engine {
     /// `done`: the touch happened, with an outcome (sent by default; connected
     /// for live channels).
     pub fn done(&self, store: &mut Store, id: i64, outcome: Option<Outcome>, note: Option<&str>) -> Result<String> {
+        let note = note.map(user_text).transpose()?;
+        let note = note.as_deref();
         let mut tx = store.begin()?;
         let touch = open_touch(&tx, id)?;
         let outcome = outcome.unwrap_or_else(|| default_outcome(touch.channel));
@@ -115,6 +117,8 @@ impl Engine {
 
     /// `skip`: the touch will not happen; the thread moves on.
     pub fn skip(&self, store: &mut Store, id: i64, reason: Option<&str>) -> Result<String> {
+        let reason = reason.map(user_text).transpose()?;
+        let reason = reason.as_deref();
         let mut tx = store.begin()?;
         let touch = open_touch(&tx, id)?;
         let mut skipped = touch.clone();
@@ -135,7 +139,9 @@ impl Engine {
         let touch = open_touch(&tx, id)?;
         let player = tx.player(touch.player_id)?;
         let target = match to {
-            SnoozeTo::For(d) => self.now + d,
+            SnoozeTo::For(d) => {
+                self.now.checked_add_signed(d).ok_or_else(|| refused("a snooze that long is out of range"))?
+            }
             SnoozeTo::TomorrowAt(t) => {
                 let tomorrow = self.now.with_timezone(&player.zone).date_naive() + Duration::days(1);
                 resolve_local(player.zone, tomorrow.and_time(t))
@@ -145,6 +151,7 @@ impl Engine {
         if target <= self.now {
             return Err(refused("a snooze must move the touch into the future"));
         }
+        self.within_horizon(target, "a snooze")?;
         let due = cadence::reschedule(&self.policy, player.tier, touch.channel, player.zone, target);
         let local = due.with_timezone(&player.zone).format("%a %d %b %H:%M");
         let mut snoozed = touch.clone();
@@ -238,6 +245,8 @@ impl Engine {
     /// `replied`: ends the player's thread and pauses the play for the owner.
     pub fn replied(&self, store: &mut Store, id: i64, positive: bool, note: Option<&str>) -> Result<String> {
         let outcome = if positive { Outcome::RepliedPositive } else { Outcome::RepliedNegative };
+        let note = note.map(user_text).transpose()?;
+        let note = note.as_deref();
         let mut tx = store.begin()?;
         let mut touch = self.sent_touch(&mut tx, id, outcome)?;
         if let Some(note) = note {
@@ -261,6 +270,8 @@ impl Engine {
 
     /// `meeting`: a meeting is booked; the thread ends, the play pauses.
     pub fn meeting(&self, store: &mut Store, id: i64, note: Option<&str>) -> Result<String> {
+        let note = note.map(user_text).transpose()?;
+        let note = note.as_deref();
         let mut tx = store.begin()?;
         let mut touch = self.sent_touch(&mut tx, id, Outcome::MeetingBooked)?;
         if let Some(note) = note {
@@ -307,6 +318,7 @@ impl Engine {
         if back <= self.now {
             return Err(refused(format!("{until} is not in the future")));
         }
+        self.within_horizon(back, "an out-of-office date")?;
         let open: Vec<TouchRow> =
             tx.open_touches(touch.enrollment_id)?.into_iter().filter(|t| t.player_id == touch.player_id).collect();
         let head = open.iter().map(|t| t.due_at).min();
@@ -337,15 +349,16 @@ impl Engine {
         if text.trim().is_empty() {
             return Err(refused("the note is empty"));
         }
+        let text = user_text(text)?;
         let mut tx = store.begin()?;
         let touch = tx.touch(id)?;
         let mut noted = touch.clone();
         noted.note = Some(match &touch.note {
             Some(old) if !old.is_empty() => format!("{old}\n{text}"),
-            _ => text.to_string(),
+            _ => text.clone(),
         });
         tx.save_touch(&noted)?;
-        tx.commit(&self.actor, self.now, &Self::activity("note", &touch, None, Some(text.to_string())))?;
+        tx.commit(&self.actor, self.now, &Self::activity("note", &touch, None, Some(text)))?;
         Ok(format!("note added to touch {id}"))
     }
 

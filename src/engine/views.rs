@@ -204,14 +204,14 @@ impl Engine {
         let _snapshot = store.snapshot()?;
         let prescores = store.prescores(filter, &self.weights, &cut)?;
         let wanted: std::collections::HashSet<i64> =
-            rank::candidates(&prescores, &self.weights, limit + offset).into_iter().collect();
+            rank::candidates(&prescores, &self.weights, limit.saturating_add(offset)).into_iter().collect();
         let mut totals = Vec::with_capacity(wanted.len());
         for pre in prescores.iter().filter(|p| wanted.contains(&p.account_id)) {
             let (engagements, overdue) = store.boost_counts(pre.account_id, &self.weights, &cut)?;
             totals.push((rank::total(pre, &self.weights, engagements, overdue), pre.account_id));
         }
         totals.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        let mut items = Vec::with_capacity(limit);
+        let mut items = Vec::with_capacity(limit.min(totals.len()));
         for (i, (_, id)) in totals.into_iter().skip(offset).take(limit).enumerate() {
             let row = store.ranked_row(id, &self.weights, &cut)?;
             let score = rank::score(&row.inputs, &self.weights, cut.today);

@@ -123,12 +123,17 @@ pub(super) fn account(store: &dyn ImportLookup, row: &Row<'_>, options: &Options
         problems.push(problem(&header, "", "required field empty"));
     }
     let domain = parsed(row, Field::Domain, &mut problems, |v| values::domain(v).ok_or("not a website or domain"));
-    for (field, fraction, why) in [
-        (Field::Employees, false, "not a whole number"),
-        (Field::AnnualRevenue, true, "not an amount"),
-        (Field::OpportunityValue, true, "not an amount"),
+    for (field, fraction, max, why) in [
+        (Field::Employees, false, limits::EMPLOYEES, "not a whole number"),
+        (Field::AnnualRevenue, true, limits::AMOUNT, "not an amount"),
+        (Field::OpportunityValue, true, limits::AMOUNT, "not an amount"),
     ] {
-        if let Some(n) = parsed(row, field, &mut problems, |v| values::number(v, fraction).ok_or(why)) {
+        let read = |v: &str| match values::number(v, fraction) {
+            Some(n) if n > max => Err(format!("more than {max}")),
+            Some(n) => Ok(n),
+            None => Err(why.to_string()),
+        };
+        if let Some(n) = parsed(row, field, &mut problems, read) {
             columns.push((field.name(), Value::Integer(n)));
         }
     }

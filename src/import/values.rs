@@ -85,7 +85,7 @@ pub fn number(text: &str, fraction: bool) -> Option<i64> {
     match frac.trim_end_matches('0') {
         "" => Some(n),
         _ if !fraction => None,
-        rest => Some(n + i64::from(rest.as_bytes()[0] >= b'5')),
+        rest => n.checked_add(i64::from(rest.as_bytes()[0] >= b'5')),
     }
 }
 

@@ -8,6 +8,7 @@ pub use template::{Context, Field, MissingField, Template, TemplateError};
 
 use crate::cadence::window::{parse_time, Weekdays};
 use crate::domain::{Channel, Role, Tier};
+use crate::limits;
 use chrono::{Duration, NaiveTime};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -179,12 +180,18 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let t = text.trim();
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
-    let n: i64 = num.parse().map_err(|_| format!("`{text}` is not a duration like 30m, 2h or 3d"))?;
-    match unit.trim() {
-        "m" | "min" | "mins" | "minute" | "minutes" => Ok(Duration::minutes(n)),
-        "h" | "hour" | "hours" => Ok(Duration::hours(n)),
-        "d" | "day" | "days" => Ok(Duration::days(n)),
-        _ => Err(format!("`{text}` is not a duration like 30m, 2h or 3d")),
+    let bad = || format!("{} is not a duration like 30m, 2h or 3d", crate::text::quoted(text));
+    let n: i64 = num.parse().map_err(|_| bad())?;
+    let minutes = match unit.trim() {
+        "m" | "min" | "mins" | "minute" | "minutes" => Some(n),
+        "h" | "hour" | "hours" => n.checked_mul(60),
+        "d" | "day" | "days" => n.checked_mul(24 * 60),
+        _ => return Err(bad()),
+    };
+    let max = crate::limits::DURATION_DAYS * 24 * 60;
+    match minutes {
+        Some(m) if m <= max => Ok(Duration::minutes(m)),
+        _ => Err(format!("{} is too long: at most {} days", crate::text::quoted(text), crate::limits::DURATION_DAYS)),
     }
 }
 
@@ -209,7 +216,15 @@ impl Play {
             PlayError { line, column, message: e.message().trim().to_string() }
         })?;
         let lines = step_lines(source);
-        let followup = Duration::hours(i64::from(file.followup_within_hours.unwrap_or(DEFAULT_FOLLOWUP_HOURS)));
+        let top = |message: String| PlayError { line: 1, column: 1, message };
+        if file.version == 0 {
+            return Err(top("`version` starts at 1".into()));
+        }
+        let hours = file.followup_within_hours.unwrap_or(DEFAULT_FOLLOWUP_HOURS);
+        limits::count("`followup_within_hours`", hours, 1, limits::PLAY_HOURS).map_err(top)?;
+        let max_gap_days = file.max_gap_days.unwrap_or(DEFAULT_MAX_GAP_DAYS);
+        limits::count("`max_gap_days`", max_gap_days, 1, limits::PLAY_DAY).map_err(top)?;
+        let followup = Duration::hours(i64::from(hours));
         let mut steps = Vec::with_capacity(file.steps.len());
         for (i, s) in file.steps.into_iter().enumerate() {
             let line = lines.get(i).copied().unwrap_or(1);
@@ -228,7 +243,7 @@ impl Play {
             version: file.version,
             title: file.title,
             description: file.description,
-            max_gap_days: file.max_gap_days.unwrap_or(DEFAULT_MAX_GAP_DAYS),
+            max_gap_days,
             steps,
         })
     }
@@ -240,6 +255,12 @@ fn template(text: &str, what: &str) -> Result<Template, String> {
 
 fn convert_step(number: usize, line: usize, s: StepFile, followup: Duration) -> Result<Step, String> {
     let after = s.after.as_deref().map(parse_duration).transpose()?;
+    if let Some(day) = s.day {
+        limits::count("`day`", day, 0, limits::PLAY_DAY)?;
+    }
+    if let Some(hours) = s.within_hours {
+        limits::count("`within_hours`", hours, 1, limits::PLAY_HOURS)?;
+    }
     let within = match (s.same_day, s.within_hours) {
         (_, Some(h)) => Some(Duration::hours(i64::from(h))),
         (true, None) => Some(followup),

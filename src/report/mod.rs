@@ -30,20 +30,30 @@ impl Period {
     /// `today`, `7d`, `30d` (any `Nd`), or `FROM..TO` (YYYY-MM-DD, inclusive).
     pub fn parse(text: &str, today: NaiveDate, zone: Tz) -> Result<Period, String> {
         let text = text.trim();
+        let max = crate::limits::PERIOD_DAYS;
+        let too_long = || format!("period {} is too long: at most {max} days", crate::text::quoted(text));
         let (from, to) = if text == "today" {
             (today, today)
         } else if let Some(n) = text.strip_suffix('d').and_then(|n| n.parse::<i64>().ok()).filter(|n| *n >= 1) {
-            (today - Duration::days(n - 1), today)
+            if n > max {
+                return Err(too_long());
+            }
+            (today.checked_sub_signed(Duration::days(n - 1)).ok_or_else(too_long)?, today)
         } else if let Some((a, b)) = text.split_once("..") {
             let date = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d");
             let (from, to) = date(a).and_then(|f| date(b).map(|t| (f, t))).map_err(|_| bad(text))?;
             if to < from {
-                return Err(format!("period `{text}` ends before it starts"));
+                return Err(format!("period {} ends before it starts", crate::text::quoted(text)));
+            }
+            if (to - from).num_days() >= max {
+                return Err(too_long());
             }
             (from, to)
         } else {
             return Err(bad(text));
         };
+        crate::limits::date(from)?;
+        crate::limits::date(to)?;
         Ok(Period::days(from, to, zone))
     }
 
@@ -58,7 +68,7 @@ impl Period {
 }
 
 fn bad(text: &str) -> String {
-    format!("`{text}` is not a period: use today, 7d, 30d or YYYY-MM-DD..YYYY-MM-DD")
+    format!("{} is not a period: use today, 7d, 30d or YYYY-MM-DD..YYYY-MM-DD", crate::text::quoted(text))
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -62,8 +62,10 @@ pub struct Pipeline {
 
 /// Builds the pipeline from `(annual value, accounts with that value)` rows.
 pub fn pipeline(config: &PipelineConfig, values: &[(i64, i64)], reps: i64) -> Pipeline {
-    let open_accounts: i64 = values.iter().map(|(_, n)| n).sum();
-    let open_value: i64 = values.iter().map(|(v, n)| v * n).sum();
+    // Imported values are capped (limits::AMOUNT); saturating keeps a
+    // store of absurd size from wrapping around.
+    let open_accounts: i64 = values.iter().fold(0, |sum, (_, n)| sum.saturating_add(*n));
+    let open_value: i64 = values.iter().fold(0, |sum, (v, n)| sum.saturating_add(v.saturating_mul(*n)));
     let expected: f64 = values.iter().map(|(v, n)| (*v * n) as f64 * config.band_rate(v / 12)).sum();
     let quota = if reps > 0 && config.close_rate > 0.0 {
         (config.arr_goal as f64 / (12.0 * reps as f64 * config.close_rate)).round() as i64

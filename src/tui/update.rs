@@ -576,7 +576,7 @@ fn edit_line(text: &mut String, key: &KeyEvent) {
 /// `14:30` (today, or tomorrow when past) or `2026-12-01 09:00`, in the rep's zone.
 pub fn parse_when(text: &str, now: DateTime<Utc>, zone: chrono_tz::Tz) -> Result<DateTime<Utc>, String> {
     let text = text.trim();
-    let bad = || format!("`{text}` is not a time: type HH:MM or YYYY-MM-DD HH:MM");
+    let bad = || format!("{} is not a time: type HH:MM or YYYY-MM-DD HH:MM", crate::text::quoted(text));
     let local = if let Ok(t) = NaiveTime::parse_from_str(text, "%H:%M") {
         let today = now.with_timezone(&zone).date_naive();
         let at = crate::cadence::window::resolve_local(zone, today.and_time(t));
@@ -586,6 +586,7 @@ pub fn parse_when(text: &str, now: DateTime<Utc>, zone: chrono_tz::Tz) -> Result
         (today + Duration::days(1)).and_time(t)
     } else if let Some((d, t)) = text.split_once(' ') {
         let date = NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| bad())?;
+        let date = crate::limits::date(date)?;
         date.and_time(NaiveTime::parse_from_str(t.trim(), "%H:%M").map_err(|_| bad())?)
     } else {
         return Err(bad());
