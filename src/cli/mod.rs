@@ -336,8 +336,22 @@ impl Session {
         Engine::new(&self.config, self.clock.now())
     }
 
+    /// Opens the store; warns on stderr when other users can read it.
     pub fn open(&self) -> Result<Store> {
-        Ok(Store::open(&self.db_path)?)
+        let store = Store::open(&self.db_path)?;
+        if let Some(warning) = self.exposure_warning() {
+            eprintln!("playbook: warning: {}", crate::text::one_line(&warning));
+        }
+        Ok(store)
+    }
+
+    /// The database holds names, emails and notes: say so when its mode
+    /// lets other users read it.
+    pub fn exposure_warning(&self) -> Option<String> {
+        crate::files::readable_by_others(&self.db_path).then(|| {
+            let path = self.db_path.display();
+            format!("{path} can be read by other users; make it private with: chmod 600 {path}")
+        })
     }
 
     /// `--owner`, else the configured rep.

@@ -19,8 +19,10 @@ fn stamp(at: DateTime<Utc>) -> String {
     at.format("%Y%m%dT%H%M%SZ").to_string()
 }
 
-/// TEXT escaping (RFC 5545 3.3.11).
+/// TEXT escaping (RFC 5545 3.3.11); control characters, which the format
+/// forbids, arrive as visible symbols (`text::clean`).
 fn escape(text: &str) -> String {
+    let text = crate::text::clean(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -29,6 +31,7 @@ fn escape(text: &str) -> String {
             ',' => out.push_str("\\,"),
             '\n' => out.push_str("\\n"),
             '\r' => {}
+            '\t' => out.push(' '),
             c => out.push(c),
         }
     }

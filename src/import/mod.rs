@@ -304,9 +304,11 @@ pub fn rejects_csv(plan: &Plan) -> String {
 /// `column "Email", value "bob(at)x": invalid email`.
 pub fn describe(p: &Problem) -> String {
     let value = crate::text::quoted(&p.value);
+    // A reason may quote the file too (a header name).
+    let why = crate::text::one_line(&p.why);
     match (p.column.is_empty(), p.value.is_empty()) {
-        (true, true) => p.why.clone(),
-        (true, false) => format!("value {value}: {}", p.why),
-        (false, _) => format!("column {}, value {value}: {}", crate::text::quoted(&p.column), p.why),
+        (true, true) => why.into_owned(),
+        (true, false) => format!("value {value}: {why}"),
+        (false, _) => format!("column {}, value {value}: {why}", crate::text::quoted(&p.column)),
     }
 }

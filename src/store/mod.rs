@@ -21,7 +21,7 @@ pub use import::{Columns, ImportLookup, ImportTable};
 pub use read::{AccountFilter, ActivityRow, QueueRow, RankCutoffs, RankedRow};
 pub use report::{EnrollmentActivity, EnrollmentCount, EnrollmentProgress, RepChannelRow};
 pub use rows::{EnrollmentRow, PlayRow, TouchRow};
-pub use schema::latest_version;
+pub use schema::{latest_version, MIGRATIONS};
 pub use write::{LastTouch, Loader, NewAccount, NewPlayer, PastAction, TouchRef};
 
 use chrono::{DateTime, Utc};

@@ -9,6 +9,7 @@ pub mod update;
 pub mod view;
 
 use crate::cli::Session;
+use crate::store::Store;
 use anyhow::{Context as _, Result};
 use keymap::Keymap;
 
@@ -31,7 +32,7 @@ pub fn load_keymap() -> Result<Keymap> {
 pub fn run(session: &Session) -> Result<()> {
     let keymap = load_keymap()?;
     let fresh = !session.db_path.exists();
-    let mut store = session.open()?;
+    let mut store = Store::open(&session.db_path)?;
     let engine = session.engine();
     let demo = fresh || store.is_empty()?;
     if demo {
@@ -42,6 +43,9 @@ pub fn run(session: &Session) -> Result<()> {
     app.model.demo_notice = demo;
     if demo {
         app.model.status = model::Status::Info("demo data - see README to import your own".into());
+    }
+    if let Some(warning) = session.exposure_warning() {
+        app.model.status = model::Status::Error(warning);
     }
     app.run_loop()
 }

@@ -31,12 +31,17 @@ impl Env {
     }
 
     pub fn cmd(&self, args: &[&str]) -> Command {
+        self.cmd_db(&self.db, args)
+    }
+
+    /// A command on another database file than the env's own.
+    pub fn cmd_db(&self, db: &std::path::Path, args: &[&str]) -> Command {
         let mut cmd = Command::cargo_bin("playbook").expect("binary");
         cmd.env_remove("PLAYBOOK_NOW")
             .env_remove("PLAYBOOK_DB")
             .env("PLAYBOOK_CONFIG", self.dir.path().join("config.toml"))
             .arg("--db")
-            .arg(&self.db)
+            .arg(db)
             .arg("--now")
             .arg(&self.now)
             .args(args);
