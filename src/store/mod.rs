@@ -1,5 +1,8 @@
 //! The SQLite store: the only module that speaks SQL.
 //!
+//! Schema changes are new numbered migrations only: a shipped migration is
+//! never edited (see `schema`; `tests/migrations.rs` pins their hashes).
+//!
 //! One file per concern: `schema` (migrations), `rows` (row mapping),
 //! `action` (one user action = one transaction, with its undo), `read`
 //! (queries behind the views), `write` (loading accounts, players, plays).
