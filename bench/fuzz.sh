@@ -10,7 +10,7 @@ shift
 TARGETS=${*:-csv_import play_files config_files key_files typed_values cli_arguments tui_keys}
 SLICE=${SLICE:-60}
 cargo test --release --test fuzz --no-run --quiet 2>/dev/null || cargo test --release --test fuzz --no-run
-BIN=$(ls -t target/release/deps/fuzz-* | grep -v '\.d$' | head -1)
+BIN=$(ls -t "${CARGO_TARGET_DIR:-target}"/release/deps/fuzz-* | grep -v '\.d$' | head -1)
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 declare -A cases panics aborts hangs

@@ -39,8 +39,8 @@ impl Default for Config {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read config {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    #[error("config: {0}")]
+    Read(String),
     #[error("config {path}: line {line}, column {column}: {message}")]
     Parse { path: PathBuf, line: usize, column: usize, message: String },
     #[error("config {path}: {message}")]
@@ -135,11 +135,11 @@ impl Config {
     /// Loads `path`; a missing file at the default location means defaults,
     /// a missing file the user named is an error.
     pub fn load(path: &Path, named_by_user: bool) -> Result<Config, ConfigError> {
-        match std::fs::read_to_string(path) {
-            Ok(text) => Config::parse(&text, path),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !named_by_user => Ok(Config::default()),
-            Err(source) => Err(ConfigError::Read { path: path.to_path_buf(), source }),
+        if !named_by_user && !path.exists() {
+            return Ok(Config::default());
         }
+        let text = crate::files::read_text(path, limits::FILE_BYTES).map_err(ConfigError::Read)?;
+        Config::parse(&text, path)
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
@@ -155,9 +155,9 @@ impl Config {
         })?;
         let invalid = |message: String| ConfigError::Invalid { path: path.to_path_buf(), message };
         let zone = match &file.me.zone {
-            Some(z) => z
-                .parse::<Tz>()
-                .map_err(|_| invalid(format!("[me] zone `{z}` is not an IANA time zone like Europe/Berlin")))?,
+            Some(z) => z.parse::<Tz>().map_err(|_| {
+                invalid(format!("[me] zone {} is not an IANA time zone like Europe/Berlin", crate::text::quoted(z)))
+            })?,
             None => chrono_tz::UTC,
         };
         let days = Weekdays::from_names(&file.hours.days).map_err(|e| invalid(format!("[hours] days: {e}")))?;
@@ -191,7 +191,11 @@ impl Config {
             limits::count("open_followup_hours", file.cadence.open_followup_hours, 1, limits::FOLLOWUP_HOURS)
                 .map_err(|e| invalid(format!("[cadence] {e}")))?;
         Ok(Config {
-            me: file.me.name.filter(|n| !n.trim().is_empty()),
+            me: match file.me.name.as_deref() {
+                None => None,
+                Some(name) if name.trim().is_empty() => None,
+                Some(name) => Some(limits::rep_name(name).map_err(|e| invalid(format!("[me] name: {e}")))?.to_string()),
+            },
             zone,
             policy: Policy {
                 office,

@@ -41,9 +41,14 @@ pub fn create_new(path: &Path) -> io::Result<()> {
     private(OpenOptions::new().write(true).create_new(true)).open(path).map(drop)
 }
 
-/// Writes `bytes` to `path` (created or replaced), 0600.
+/// Writes `bytes` to `path` (created or replaced), 0600. A symbolic link
+/// there is not followed: a planted link cannot aim the write elsewhere.
 pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut file = private(OpenOptions::new().write(true).create(true).truncate(true)).open(path)?;
+    let mut options = OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, rustix::fs::OFlags::NOFOLLOW.bits() as i32);
+    let mut file = private(&mut options).open(path)?;
     make_private(&file)?;
     file.write_all(bytes)
 }
@@ -53,6 +58,25 @@ pub fn append(path: &Path) -> io::Result<File> {
     let file = private(OpenOptions::new().create(true).append(true)).open(path)?;
     make_private(&file)?;
     Ok(file)
+}
+
+/// Reads a text file the user named (a play, a config, keys), at most
+/// `max` bytes; the error says which file and why, in words.
+pub fn read_text(path: &Path, max: u64) -> Result<String, String> {
+    let fail = |why: String| format!("cannot read {}: {why}", path.display());
+    let size = std::fs::metadata(path).map_err(|e| fail(describe(&e)))?.len();
+    if size > max {
+        return Err(fail(format!("it is {size} bytes; at most {max} are read")));
+    }
+    std::fs::read_to_string(path).map_err(|e| fail(describe(&e)))
+}
+
+/// Whether two paths name the same file (both must exist).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 /// Whether other users can read `path` (group or world bits set).
@@ -73,6 +97,10 @@ pub fn readable_by_others(path: &Path) -> bool {
 /// denied", "no such file or directory", ...
 pub fn describe(e: &io::Error) -> String {
     use io::ErrorKind as K;
+    #[cfg(unix)]
+    if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) {
+        return "it is a symbolic link; name the file itself".into();
+    }
     let words = match e.kind() {
         K::NotFound => "no such file or directory",
         K::PermissionDenied => "permission denied",
@@ -81,6 +109,7 @@ pub fn describe(e: &io::Error) -> String {
         K::IsADirectory => "it is a directory",
         K::ReadOnlyFilesystem => "the file system is read-only",
         K::StorageFull => "the disk is full",
+        K::InvalidData => "it is not UTF-8 text",
         _ => {
             let text = e.to_string();
             return match text.find(" (os error") {

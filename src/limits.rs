@@ -31,8 +31,21 @@ pub const PLAY_HOURS: u32 = 24 * 31;
 /// Hours after an open within which its follow-up is due (config).
 pub const FOLLOWUP_HOURS: u32 = 24 * 14;
 
+/// The largest play, config or keys file read (a play of 100 steps is
+/// about 50 KB).
+pub const FILE_BYTES: u64 = 1 << 20;
+
+/// The most steps a play may have.
+pub const PLAY_STEPS: usize = 100;
+
 /// Characters in one imported field (names, titles, domains...).
 pub const FIELD_CHARS: usize = 1_000;
+
+/// Characters in an account filter (`/` or `--filter`).
+pub const FILTER_CHARS: usize = 200;
+
+/// Characters in a rep's name (`--owner`, `[me] name`).
+pub const REP_CHARS: usize = 100;
 
 /// Characters in a note or a skip reason.
 pub const NOTE_CHARS: usize = 10_000;
@@ -46,6 +59,24 @@ pub const EMPLOYEES: i64 = 100_000_000;
 pub const WEIGHT: i64 = 100_000;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+
+/// A rep's name: not empty, at most `REP_CHARS`, no control characters
+/// (it becomes the owner of accounts). Trimmed.
+pub fn rep_name(text: &str) -> Result<&str, String> {
+    // Spaces only: `trim` would also take a trailing NEL, a control.
+    let name = text.trim_matches([' ', '\t']);
+    if name.is_empty() {
+        return Err("a rep's name cannot be empty".into());
+    }
+    if crate::text::has_controls(name) {
+        return Err(format!("{} has control characters; a rep's name is plain text", crate::text::quoted(name)));
+    }
+    let chars = name.chars().count();
+    if chars > REP_CHARS {
+        return Err(format!("a rep's name has at most {REP_CHARS} characters, not {chars}"));
+    }
+    Ok(name)
+}
 
 /// `date` when its year is within `FIRST_YEAR..=LAST_YEAR`.
 pub fn date(date: NaiveDate) -> Result<NaiveDate, String> {

@@ -13,7 +13,22 @@ fn main() -> ExitCode {
                 // One line: clap's first paragraph, which names the argument and why.
                 let first: Vec<&str> = text.lines().map(str::trim).take_while(|l| !l.is_empty()).collect();
                 let first = first.join(" ");
-                eprintln!("playbook: {} (see --help)", playbook::text::one_line(first.trim_start_matches("error: ")));
+                // The argument clap quotes back is cut short; its reason stays whole.
+                let shortened: Vec<String> = first
+                    .trim_start_matches("error: ")
+                    .split('\'')
+                    .enumerate()
+                    .map(
+                        |(i, piece)| {
+                            if i % 2 == 1 {
+                                playbook::text::fit(piece, 60).into_owned()
+                            } else {
+                                piece.to_string()
+                            }
+                        },
+                    )
+                    .collect();
+                eprintln!("playbook: {} (see --help)", playbook::text::one_line(&shortened.join("'")));
             } else {
                 print!("{}", playbook::text::clean(&text));
             }

@@ -228,3 +228,32 @@ fn the_tui_shows_stored_escape_codes_as_symbols() {
     let accounts = screen(&app);
     assert!(accounts.contains("Evil ␛]52"), "accounts: {accounts}");
 }
+
+#[test]
+fn names_typed_or_imported_never_carry_controls_and_stored_text_cannot_forge_lines() {
+    let env = Env::demo();
+    let csv = env.dir.path().join("c.csv");
+    std::fs::write(&csv, "name,domain,industry\nForge Co,forge.example,\"SaaS\r\nplayers:\r\n  id  name  (forged)\"\n")
+        .expect("csv");
+    let csv = csv.display().to_string();
+    // A rep's name from the command line or the config is plain text.
+    let (ok, _, err) = run(&env, &["import", "accounts", &csv, "--owner", "Ev\u{1b}]0;p\u{7}il"]);
+    assert!(!ok && err.contains("control characters"), "{err}");
+    let config = env.dir.path().join("bad.toml");
+    std::fs::write(&config, "[me]\nname = \"Dana\\u0085\"\n").expect("config");
+    let out = env.cmd(&["queue"]).env("PLAYBOOK_CONFIG", &config).output().expect("runs");
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    // A trailing NEL is a control character, not padding.
+    let owners = env.dir.path().join("o.csv");
+    std::fs::write(&owners, "name,domain,owner\nNel Co,nel.example,Dana Kim\u{85}\n").expect("csv");
+    let (ok, _, err) = run(&env, &["import", "accounts", &owners.display().to_string()]);
+    assert!(!ok && err.contains("control characters"), "{err}");
+
+    // Line breaks kept in free text show as spaces wherever one line is meant.
+    let (ok, _, _) = run(&env, &["import", "accounts", &csv, "--owner", "Dana Kim"]);
+    assert!(ok);
+    let (_, detail, _) = run(&env, &["account", "Forge Co"]);
+    assert_eq!(detail.lines().filter(|l| l.trim_start().starts_with("players:")).count(), 1, "{detail}");
+    assert!(detail.lines().any(|l| l.starts_with("SaaS players:") && l.contains("(forged) / - / -")), "{detail}");
+    assert!(!detail.contains('\r'), "{detail:?}");
+}

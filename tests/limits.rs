@@ -118,3 +118,38 @@ fn a_custom_period_typed_in_the_manager_screen_is_checked() {
         other => panic!("expected an error in the status bar, got {other:?}"),
     }
 }
+
+#[test]
+fn plays_that_run_past_a_year_and_pauses_across_centuries_are_bounded() {
+    let env = Env::demo();
+    let mut long = String::from(PLAY_HEAD);
+    long.push_str("[[step]]\ntitle = \"a\"\nchannel = \"email\"\nday = 0\nbody = \"b\"\n");
+    for _ in 0..3 {
+        long.push_str("[[step]]\ntitle = \"b\"\nchannel = \"email\"\nafter = \"200d\"\nbody = \"b\"\n");
+    }
+    let file = write(&env, "long.toml", &long);
+    refused(&env, &["plays", "install", &file], 1, "a play spans at most 366 days");
+    let mut many = String::from(PLAY_HEAD);
+    for _ in 0..101 {
+        many.push_str("[[step]]\ntitle = \"a\"\nchannel = \"email\"\nday = 0\nbody = \"b\"\n");
+    }
+    let file = write(&env, "many.toml", &many);
+    refused(&env, &["plays", "install", &file], 1, "at most 100 steps");
+
+    // Paused in 1970, resumed in 2999, again and again: touches stay within
+    // a year of "now" and nothing overflows.
+    for _ in 0..5 {
+        let pause =
+            env.cmd(&["pause", "Cerulean Pay BV"]).arg("--now").arg("1970-01-02T00:00:00Z").output().expect("runs");
+        assert!(pause.status.code().is_some_and(|c| c <= 1), "{}", String::from_utf8_lossy(&pause.stderr));
+        let resume =
+            env.cmd(&["resume", "Cerulean Pay BV"]).arg("--now").arg("2999-12-01T00:00:00Z").output().expect("runs");
+        assert!(resume.status.code().is_some_and(|c| c <= 1), "{}", String::from_utf8_lossy(&resume.stderr));
+    }
+    let out =
+        env.cmd(&["account", "Cerulean Pay BV", "--format", "json"]).arg("--now").arg("2999-12-01T00:00:00Z").output();
+    let text = String::from_utf8(out.expect("runs").stdout).expect("utf-8");
+    assert!(text.contains("\"3000-") && !text.contains("\"3001-"), "a touch ran past the horizon: {text}");
+
+    refused(&env, &["accounts", "--filter", &"x".repeat(100_000)], 1, "at most 200 characters");
+}

@@ -32,6 +32,12 @@ fn another_programs_sqlite_file_is_refused_untouched() {
         ("app.sqlite", "CREATE TABLE accounts (x); INSERT INTO accounts VALUES (1);"),
         ("other_id.sqlite", "PRAGMA application_id = 1234; CREATE TABLE notes (x);"),
         ("notes.sqlite", "CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('keep me');"),
+        ("wal.sqlite", "PRAGMA journal_mode = WAL; CREATE TABLE notes (body TEXT);"),
+        (
+            "lookalike.sqlite",
+            "CREATE TABLE reps (x); CREATE TABLE accounts (x); CREATE TABLE players (x); CREATE TABLE plays (x);
+             CREATE TABLE enrollments (x); CREATE TABLE touches (x); CREATE TABLE activity (x); PRAGMA user_version = 1;",
+        ),
     ] {
         let path = env.dir.path().join(name);
         let conn = Connection::open(&path).expect("create");
@@ -45,7 +51,25 @@ fn another_programs_sqlite_file_is_refused_untouched() {
             .expect("open")
             .pragma_query_value(None, "journal_mode", |r| r.get(0))
             .expect("mode");
-        assert_eq!(journal, "delete", "{name}: the journal mode is the owner's");
+        let expected = if name == "wal.sqlite" { "wal" } else { "delete" };
+        assert_eq!(journal, expected, "{name}: the journal mode is the owner's");
+    }
+    // A database of ours from a newer build is refused as it is, too.
+    let newer = env.dir.path().join("newer.db");
+    assert!(env.cmd_db(&newer, &["plays", "list"]).output().expect("runs").status.success());
+    let conn = Connection::open(&newer).expect("open");
+    conn.execute_batch("PRAGMA user_version = 99; PRAGMA journal_mode = DELETE;").expect("newer");
+    drop(conn);
+    let before = bytes_and_neighbours(&newer);
+    let err = fails(&env, &newer, &["queue"]);
+    assert!(err.contains("written by a newer playbook"), "{err}");
+    assert_eq!(bytes_and_neighbours(&newer), before, "a newer database is not switched to WAL");
+    #[cfg(unix)]
+    {
+        let fifo = env.dir.path().join("fifo");
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo").success());
+        let err = fails(&env, &fifo, &["queue"]);
+        assert!(err.contains("it is not a regular file"), "{err}");
     }
     let text = env.dir.path().join("notes.txt");
     std::fs::write(&text, "not a database at all\n".repeat(10)).expect("write");
@@ -120,4 +144,87 @@ fn everything_we_create_is_private_under_any_umask() {
     let out = env.cmd_db(&dir.join("playbook.db"), &["plays", "list"]).output().expect("runs");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success() && err.contains("can be read by other users") && err.contains("chmod 600"), "{err}");
+}
+
+#[test]
+fn the_rejects_file_never_replaces_the_database_or_the_import() {
+    let env = Env::demo();
+    let csv = env.dir.path().join("companies.csv");
+    std::fs::write(&csv, "name,domain\nGood Co,good.example\nBad,not a domain\n").expect("csv");
+    for target in [env.db.clone(), csv.clone()] {
+        let out = env
+            .cmd(&[
+                "import",
+                "accounts",
+                &csv.display().to_string(),
+                "--skip-bad",
+                "--rejects",
+                &target.display().to_string(),
+            ])
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(err.contains("names the database or the file being imported") && err.contains("nothing was imported"));
+    }
+    assert_eq!(std::fs::read_to_string(&csv).expect("csv"), "name,domain\nGood Co,good.example\nBad,not a domain\n");
+    assert!(!env.ok(&["accounts", "--limit", "100"]).contains("Good Co"), "nothing was imported");
+
+    // A rejects file that cannot be written rolls the import back.
+    let nowhere = env.dir.path().join("missing/dir/rejects.csv");
+    let out = env
+        .cmd(&[
+            "import",
+            "accounts",
+            &csv.display().to_string(),
+            "--skip-bad",
+            "--rejects",
+            &nowhere.display().to_string(),
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing was imported"));
+    assert!(!env.ok(&["accounts", "--limit", "100"]).contains("Good Co"), "rolled back");
+
+    // A symbolic link planted where the rejects go is not followed.
+    #[cfg(unix)]
+    {
+        let victim = env.dir.path().join("victim.txt");
+        std::fs::write(&victim, "precious").expect("victim");
+        let link = env.dir.path().join("companies.rejected.csv");
+        std::os::unix::fs::symlink(&victim, &link).expect("symlink");
+        let out = env.cmd(&["import", "accounts", &csv.display().to_string(), "--skip-bad"]).output().expect("runs");
+        assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("symbolic link"));
+        assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "precious");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_database_says_so_once() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::demo();
+    let dir = tempfile::Builder::new().prefix("pb-ro").tempdir_in("/tmp").expect("dir");
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod dir");
+    let db = dir.path().join("ro.db");
+    std::fs::copy(&env.db, &db).expect("copy");
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+    let bin = assert_cmd::cargo::cargo_bin("playbook");
+    let script = format!("{} --db {} --now {} undo", bin.display(), db.display(), common::NOW);
+    // Root ignores file modes: the check runs as nobody then (skipped where su cannot).
+    let uid = std::process::Command::new("id").arg("-u").output().expect("id");
+    let out = if String::from_utf8_lossy(&uid.stdout).trim() == "0" {
+        match std::process::Command::new("su").args(["nobody", "-s", "/bin/sh", "-c", &script]).output() {
+            Ok(out) if out.status.code() != Some(125) && !String::from_utf8_lossy(&out.stderr).contains("su:") => out,
+            _ => return,
+        }
+    } else {
+        std::process::Command::new("sh").arg("-c").arg(&script).output().expect("runs")
+    };
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("read-only for you") && !err.contains("Error code"), "{err}");
 }

@@ -31,8 +31,11 @@ impl Weekdays {
     pub fn from_names<S: AsRef<str>>(names: &[S]) -> Result<Weekdays, String> {
         let mut bits = 0u8;
         for name in names {
-            let day: Weekday =
-                name.as_ref().trim().parse().map_err(|_| format!("`{}` is not a weekday (mon..sun)", name.as_ref()))?;
+            let day: Weekday = name
+                .as_ref()
+                .trim()
+                .parse()
+                .map_err(|_| format!("{} is not a weekday (mon..sun)", crate::text::quoted(name.as_ref())))?;
             bits |= 1 << day.num_days_from_monday();
         }
         Ok(Weekdays(bits))
@@ -69,7 +72,8 @@ impl fmt::Display for DailyWindow {
 
 /// Parses `"HH:MM"`.
 pub fn parse_time(text: &str) -> Result<NaiveTime, String> {
-    NaiveTime::parse_from_str(text.trim(), "%H:%M").map_err(|_| format!("`{text}` is not a time of day (HH:MM)"))
+    NaiveTime::parse_from_str(text.trim(), "%H:%M")
+        .map_err(|_| format!("{} is not a time of day (HH:MM)", crate::text::quoted(text)))
 }
 
 impl DailyWindow {
@@ -89,7 +93,9 @@ impl DailyWindow {
 
     /// Parses `"09:00-18:00"` on the given days.
     pub fn parse(days: Weekdays, range: &str) -> Result<DailyWindow, String> {
-        let (a, b) = range.split_once('-').ok_or_else(|| format!("`{range}` is not a time range (HH:MM-HH:MM)"))?;
+        let (a, b) = range
+            .split_once('-')
+            .ok_or_else(|| format!("{} is not a time range (HH:MM-HH:MM)", crate::text::quoted(range)))?;
         DailyWindow::new(days, parse_time(a)?, parse_time(b)?)
     }
 

@@ -51,7 +51,7 @@ pub enum Command {
     },
     /// The ranked account list
     Accounts {
-        #[arg(long, value_name = "REP")]
+        #[arg(long, value_name = "REP", value_parser = crate::cli::rep_name)]
         owner: Option<String>,
         /// e.g. "industry:saas region:emea acme"
         #[arg(long, value_name = "EXPR")]
@@ -65,12 +65,13 @@ pub enum Command {
     Account {
         #[arg(value_name = "ID_OR_NAME")]
         key: String,
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
+        /// table or json (an account is not one table, so no csv)
+        #[arg(long, default_value = "table", value_parser = ["table", "json"])]
+        format: String,
     },
     /// The day's due and overdue touches, in the rep's zone
     Queue {
-        #[arg(long, value_name = "REP")]
+        #[arg(long, value_name = "REP", value_parser = crate::cli::rep_name)]
         owner: Option<String>,
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         date: Option<NaiveDate>,
@@ -155,7 +156,7 @@ pub enum Command {
         /// today, 7d, 30d or YYYY-MM-DD..YYYY-MM-DD
         #[arg(long, default_value = "7d", value_parser = period_text)]
         period: String,
-        #[arg(long, value_name = "REP")]
+        #[arg(long, value_name = "REP", value_parser = crate::cli::rep_name)]
         owner: Option<String>,
         #[arg(long, value_enum, default_value_t = report::ReportFormat::Table)]
         format: report::ReportFormat,
@@ -228,6 +229,11 @@ pub(crate) fn calendar_days(text: &str) -> std::result::Result<u32, String> {
     whole(text, "--days", 1, crate::limits::CALENDAR_DAYS as usize).map(|n| n as u32)
 }
 
+/// A rep's name as typed: it is stored on accounts and shown everywhere.
+pub(crate) fn rep_name(text: &str) -> std::result::Result<String, String> {
+    crate::limits::rep_name(text).map(str::to_string)
+}
+
 /// A note or reason: refused here (exit 2) when it is too long to store.
 fn note_text(text: &str) -> std::result::Result<String, String> {
     let chars = text.chars().count();
@@ -276,12 +282,26 @@ pub fn error_line(e: &anyhow::Error, db: Option<&std::path::Path>) -> String {
         let end = text[start..].find(')').map_or(text.len(), |i| start + i + 1);
         text.replace_range(start..end, "");
     }
-    let busy = e.chain().any(|c| {
-        c.downcast_ref::<crate::store::StoreError>().is_some_and(crate::store::StoreError::is_busy)
-            || c.downcast_ref::<crate::engine::EngineError>()
-                .is_some_and(|e| matches!(e, crate::engine::EngineError::Store(s) if s.is_busy()))
+    let store_error = e.chain().find_map(|c| {
+        c.downcast_ref::<crate::store::StoreError>().or_else(|| match c.downcast_ref::<crate::engine::EngineError>() {
+            Some(crate::engine::EngineError::Store(s)) => Some(s),
+            _ => None,
+        })
     });
-    if busy {
+    let path = db.map_or_else(|| "the database".to_string(), |p| p.display().to_string());
+    match store_error.and_then(crate::store::StoreError::sqlite_code) {
+        Some(rusqlite::ErrorCode::ReadOnly) => {
+            text = format!(
+                "{path} is read-only for you: nothing was changed; make it and its -wal and -shm files writable (chmod u+w), or work on a copy"
+            );
+        }
+        Some(rusqlite::ErrorCode::DiskFull) => text = format!("the disk holding {path} is full: nothing was changed"),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
+            text = format!("{path} is damaged ({text}); restore it from a backup");
+        }
+        _ => {}
+    }
+    if store_error.is_some_and(crate::store::StoreError::is_busy) {
         let holders = db.map(crate::files::holders).unwrap_or_default();
         let who = if holders.is_empty() { "another playbook".to_string() } else { holders.join(", ") };
         text = format!(
@@ -360,6 +380,14 @@ impl Session {
     }
 }
 
+/// What an action says it did, on one line (it names accounts and players).
+fn said(message: String) -> String {
+    match crate::text::one_line(&message) {
+        std::borrow::Cow::Borrowed(_) => message,
+        std::borrow::Cow::Owned(line) => line,
+    }
+}
+
 /// Runs a non-interactive command; returns what to print.
 pub fn run(session: &Session, command: Command) -> Result<String> {
     let engine = session.engine();
@@ -397,7 +425,7 @@ pub fn run(session: &Session, command: Command) -> Result<String> {
         Command::Account { key, format } => {
             let store = session.open()?;
             let detail = engine.account_detail(&store, &key)?;
-            show::account(&detail, format, &engine)
+            show::account(&detail, if format == "json" { Format::Json } else { Format::Table }, &engine)
         }
         Command::Queue { owner, date, format } => {
             let store = session.open()?;
@@ -414,9 +442,9 @@ pub fn run(session: &Session, command: Command) -> Result<String> {
                 DoneOutcome::Voicemail => Outcome::Voicemail,
                 DoneOutcome::NoAnswer => Outcome::NoAnswer,
             });
-            Ok(engine.done(&mut session.open()?, touch, outcome, note.as_deref())?)
+            Ok(said(engine.done(&mut session.open()?, touch, outcome, note.as_deref())?))
         }
-        Command::Skip { touch, reason } => Ok(engine.skip(&mut session.open()?, touch, reason.as_deref())?),
+        Command::Skip { touch, reason } => Ok(said(engine.skip(&mut session.open()?, touch, reason.as_deref())?)),
         Command::Snooze(a) => {
             let to = match (a.for_, a.tomorrow, a.until) {
                 (Some(d), _, _) => SnoozeTo::For(d),
@@ -426,19 +454,19 @@ pub fn run(session: &Session, command: Command) -> Result<String> {
                 (_, _, Some(at)) => SnoozeTo::Until(at),
                 _ => SnoozeTo::For(chrono::Duration::hours(1)),
             };
-            Ok(engine.snooze(&mut session.open()?, a.touch, to)?)
+            Ok(said(engine.snooze(&mut session.open()?, a.touch, to)?))
         }
-        Command::Opened { touch } => Ok(engine.opened(&mut session.open()?, touch)?),
+        Command::Opened { touch } => Ok(said(engine.opened(&mut session.open()?, touch)?)),
         Command::Replied { touch, negative, note } => {
-            Ok(engine.replied(&mut session.open()?, touch, !negative, note.as_deref())?)
+            Ok(said(engine.replied(&mut session.open()?, touch, !negative, note.as_deref())?))
         }
-        Command::Meeting { touch, note } => Ok(engine.meeting(&mut session.open()?, touch, note.as_deref())?),
-        Command::Bounced { touch } => Ok(engine.unreachable(&mut session.open()?, touch, Outcome::Bounced)?),
-        Command::Optout { touch } => Ok(engine.unreachable(&mut session.open()?, touch, Outcome::OptedOut)?),
-        Command::Ooo { touch, until } => Ok(engine.out_of_office(&mut session.open()?, touch, until)?),
-        Command::Note { touch, text } => Ok(engine.note(&mut session.open()?, touch, &text)?),
-        Command::Undo => Ok(engine.undo(&mut session.open()?)?),
-        Command::Enroll { account, play } => Ok(engine.enroll(&mut session.open()?, &account, &play)?),
+        Command::Meeting { touch, note } => Ok(said(engine.meeting(&mut session.open()?, touch, note.as_deref())?)),
+        Command::Bounced { touch } => Ok(said(engine.unreachable(&mut session.open()?, touch, Outcome::Bounced)?)),
+        Command::Optout { touch } => Ok(said(engine.unreachable(&mut session.open()?, touch, Outcome::OptedOut)?)),
+        Command::Ooo { touch, until } => Ok(said(engine.out_of_office(&mut session.open()?, touch, until)?)),
+        Command::Note { touch, text } => Ok(said(engine.note(&mut session.open()?, touch, &text)?)),
+        Command::Undo => Ok(said(engine.undo(&mut session.open()?)?)),
+        Command::Enroll { account, play } => Ok(said(engine.enroll(&mut session.open()?, &account, &play)?)),
         Command::Pause { account, until } => {
             let mut store = session.open()?;
             let until = match until {
@@ -449,11 +477,11 @@ pub fn run(session: &Session, command: Command) -> Result<String> {
                 }
                 None => None,
             };
-            Ok(engine.pause(&mut store, &account, until)?)
+            Ok(said(engine.pause(&mut store, &account, until)?))
         }
-        Command::Resume { account } => Ok(engine.resume(&mut session.open()?, &account)?),
+        Command::Resume { account } => Ok(said(engine.resume(&mut session.open()?, &account)?)),
         Command::Rate { account, budget, authority, need, timing } => {
-            Ok(engine.rate(&mut session.open()?, &account, [budget, authority, need, timing])?)
+            Ok(said(engine.rate(&mut session.open()?, &account, [budget, authority, need, timing])?))
         }
         Command::Plays(cmd) => plays(session, &engine, cmd),
         Command::Report { period, owner, format } => {
@@ -472,7 +500,7 @@ fn plays(session: &Session, engine: &Engine, cmd: PlaysCommand) -> Result<String
             let mut out = Vec::new();
             let mut errors = 0;
             for file in files {
-                let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+                let text = crate::files::read_text(&file, crate::limits::FILE_BYTES).map_err(anyhow::Error::msg)?;
                 match Play::parse(&text) {
                     Err(e) => {
                         errors += 1;
@@ -506,7 +534,7 @@ fn plays(session: &Session, engine: &Engine, cmd: PlaysCommand) -> Result<String
             let loader = store.loader()?;
             let mut out = Vec::new();
             for file in files {
-                let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+                let text = crate::files::read_text(&file, crate::limits::FILE_BYTES).map_err(anyhow::Error::msg)?;
                 let play = Play::parse(&text)
                     .map_err(|e| anyhow::anyhow!("{}:{}:{}: {}", file.display(), e.line, e.column, e.message))?;
                 let problems: Vec<String> = play::check(&play, &engine.policy)

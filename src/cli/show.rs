@@ -230,7 +230,8 @@ pub fn account(d: &AccountDetail, format: Format, engine: &Engine) -> Result<Str
             ]
         })
         .collect();
-    out.push(indent(&table(&["id", "name", "title", "tier", "role", "zone", "local now", "status"], &rows)));
+    let players = indent(&table(&["id", "name", "title", "tier", "role", "zone", "local now", "status"], &rows));
+    out.extend(players.lines().map(String::from));
     for p in d.players.iter().filter(|p| p.tier_rule.is_some()) {
         out.push(format!("  tier of {}: {}", p.full_name(), p.tier_rule.as_deref().unwrap_or_default()));
     }
@@ -285,7 +286,9 @@ pub fn account(d: &AccountDetail, format: Format, engine: &Engine) -> Result<Str
             ));
         }
     }
-    Ok(out.join("\n"))
+    // One entry per line: stored text (a title, a trigger) must not break
+    // the layout or forge lines of its own.
+    Ok(out.iter().map(|l| crate::text::one_line(l)).collect::<Vec<_>>().join("\n"))
 }
 
 fn indent(text: &str) -> String {

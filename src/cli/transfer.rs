@@ -4,7 +4,7 @@ use super::Session;
 use crate::engine::Engine;
 use crate::export::{self, DataFormat};
 use crate::import::{self, describe, Kind, Options, Plan};
-use anyhow::{bail, Context as _, Result};
+use anyhow::{bail, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -49,7 +49,7 @@ pub struct ImportArgs {
     #[arg(long, value_name = "FILE", requires = "skip_bad")]
     rejects: Option<PathBuf>,
     /// Owner of new accounts when the file has no owner column (default: your name from the config)
-    #[arg(long, value_name = "REP")]
+    #[arg(long, value_name = "REP", value_parser = crate::cli::rep_name)]
     owner: Option<String>,
 }
 
@@ -57,7 +57,7 @@ pub struct ImportArgs {
 pub enum ExportCommand {
     /// The touches ahead as an iCalendar file (stable UIDs: subscribe to it)
     Ics {
-        #[arg(long, value_name = "REP")]
+        #[arg(long, value_name = "REP", value_parser = crate::cli::rep_name)]
         owner: Option<String>,
         /// How many days ahead
         #[arg(long, default_value_t = 7, value_parser = super::calendar_days)]
@@ -68,25 +68,34 @@ pub enum ExportCommand {
         /// today, 7d, 30d or YYYY-MM-DD..YYYY-MM-DD
         #[arg(long, default_value = "30d", value_parser = super::period_text)]
         period: String,
-        #[arg(long, value_name = "REP")]
+        #[arg(long, value_name = "REP", value_parser = crate::cli::rep_name)]
         owner: Option<String>,
         #[arg(long, value_enum, default_value_t = DataFormat::Csv)]
         format: DataFormat,
     },
     /// Accounts, in the header names `import accounts` reads
     Accounts {
-        #[arg(long, value_name = "REP")]
+        #[arg(long, value_name = "REP", value_parser = crate::cli::rep_name)]
         owner: Option<String>,
         #[arg(long, value_enum, default_value_t = DataFormat::Csv)]
         format: DataFormat,
     },
     /// Players, in the header names `import players` reads
     Players {
-        #[arg(long, value_name = "REP")]
+        #[arg(long, value_name = "REP", value_parser = crate::cli::rep_name)]
         owner: Option<String>,
         #[arg(long, value_enum, default_value_t = DataFormat::Csv)]
         format: DataFormat,
     },
+}
+
+/// Names from a file, quoted and cut, at most ten of them.
+fn listed(names: &[String]) -> String {
+    let mut out: Vec<String> = names.iter().take(10).map(|n| crate::text::quoted(n)).collect();
+    if names.len() > 10 {
+        out.push(format!("and {} more", names.len() - 10));
+    }
+    out.join(", ")
 }
 
 fn counts(plan: &Plan) -> String {
@@ -123,7 +132,8 @@ pub fn import(session: &Session, engine: &Engine, args: ImportArgs) -> Result<St
         bail!("name what to import and the file: playbook import accounts|players FILE");
     };
     let kind: Kind = kind.into();
-    let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+    let bytes = std::fs::read(&file)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {}", file.display(), crate::files::describe(&e)))?;
     let options = Options {
         map: args.map,
         owner: args.owner.or_else(|| session.config.me.clone()).unwrap_or_else(|| "unassigned".into()),
@@ -136,11 +146,7 @@ pub fn import(session: &Session, engine: &Engine, args: ImportArgs) -> Result<St
     let plan = import::plan(&loader, kind, &bytes, &options).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let mut out = String::new();
     if !plan.ignored.is_empty() {
-        let _ = writeln!(
-            out,
-            "ignored columns (map them with --map \"Column=field\"): {}",
-            plan.ignored.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ")
-        );
+        let _ = writeln!(out, "ignored columns (map them with --map \"Column=field\"): {}", listed(&plan.ignored));
     }
     if !plan.rejected.is_empty() && !args.skip_bad {
         let verb = if args.dry_run { "would be" } else { "was" };
@@ -156,12 +162,33 @@ pub fn import(session: &Session, engine: &Engine, args: ImportArgs) -> Result<St
         return Ok(out);
     }
     import::apply(&loader, &plan, engine.now)?;
+    // The rejects file first: if it cannot be written, the import is rolled
+    // back rather than leaving rows nobody can find again.
+    let rejects = if plan.rejected.is_empty() {
+        None
+    } else {
+        let path = args.rejects.unwrap_or_else(|| rejects_path(&file));
+        let db = &session.db_path;
+        let wal = PathBuf::from(format!("{}-wal", db.display()));
+        let shm = PathBuf::from(format!("{}-shm", db.display()));
+        if [&file, db, &wal, &shm].iter().any(|p| crate::files::same_file(&path, p)) {
+            bail!(
+                "--rejects {} names the database or the file being imported; name a new file (nothing was imported)",
+                path.display()
+            );
+        }
+        crate::files::write(&path, import::rejects_csv(&plan).as_bytes()).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot write the rejected rows to {}: {}; nothing was imported",
+                path.display(),
+                crate::files::describe(&e)
+            )
+        })?;
+        Some(path)
+    };
     loader.commit()?;
     let _ = write!(out, "imported {} from {}. {}", plan.kind, file.display(), counts(&plan));
-    if !plan.rejected.is_empty() {
-        let path = args.rejects.unwrap_or_else(|| rejects_path(&file));
-        crate::files::write(&path, import::rejects_csv(&plan).as_bytes())
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {}", path.display(), crate::files::describe(&e)))?;
+    if let Some(path) = rejects {
         let _ = write!(out, "\nrejected rows and their reasons: {}{}", path.display(), rejections(&plan));
     }
     Ok(out)

@@ -230,9 +230,13 @@ impl Engine {
         for t in tx.open_touches(enrollment_id)? {
             let player = tx.player(t.player_id)?;
             let mut moved = t.clone();
-            let target = (t.due_at + by).max(self.now);
+            // Never before now, nor past the planning horizon, however long
+            // the pause (clocks given with --now can be centuries apart).
+            let horizon = self.now + Duration::days(crate::limits::DURATION_DAYS);
+            let target = t.due_at.checked_add_signed(by).unwrap_or(horizon).clamp(self.now, horizon);
             moved.due_at = cadence::reschedule(&self.policy, player.tier, t.channel, player.zone, target);
-            moved.deadline = t.deadline.map(|d| d + by).filter(|d| *d >= moved.due_at);
+            moved.deadline =
+                t.deadline.and_then(|d| d.checked_add_signed(by)).filter(|d| *d >= moved.due_at && *d <= horizon);
             let base = t
                 .why
                 .split("; paused")

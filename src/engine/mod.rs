@@ -22,7 +22,8 @@ use chrono_tz::Tz;
 pub enum EngineError {
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("{0}")]
+    // Refusals quote names and notes: always one line.
+    #[error("{}", crate::text::one_line(.0))]
     Refused(String),
 }
 

@@ -6,7 +6,7 @@ use crate::cadence::{self, window::resolve_local};
 use crate::domain::{AccountStatus, Channel, EnrollmentState, Outcome, PlayerStatus, TouchKind, TouchState};
 use crate::play::human_duration;
 use crate::store::{ActionTx, Activity, Store, TouchRow, Undone};
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 
 /// Where a snooze moves a touch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,7 +153,14 @@ impl Engine {
         }
         self.within_horizon(target, "a snooze")?;
         let due = cadence::reschedule(&self.policy, player.tier, touch.channel, player.zone, target);
-        let local = due.with_timezone(&player.zone).format("%a %d %b %H:%M");
+        let when = due.with_timezone(&player.zone);
+        // A snooze into next year says so.
+        let format = if when.year() == self.now.with_timezone(&player.zone).year() {
+            "%a %d %b %H:%M"
+        } else {
+            "%a %d %b %Y %H:%M"
+        };
+        let local = when.format(format);
         let mut snoozed = touch.clone();
         snoozed.state = TouchState::Snoozed;
         snoozed.due_at = due;

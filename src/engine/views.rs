@@ -99,6 +99,9 @@ pub struct AccountDetail {
 /// Parses `industry:saas region:emea acme` into a filter. Unknown `key:`
 /// prefixes are an error so a typo does not silently match nothing.
 pub fn parse_filter(expr: &str) -> std::result::Result<AccountFilter, String> {
+    if expr.chars().count() > crate::limits::FILTER_CHARS {
+        return Err(format!("a filter holds at most {} characters", crate::limits::FILTER_CHARS));
+    }
     let mut f = AccountFilter::default();
     let mut text = Vec::new();
     for word in expr.split_whitespace() {
@@ -113,11 +116,10 @@ pub fn parse_filter(expr: &str) -> std::result::Result<AccountFilter, String> {
                     "segment" => f.segment = value,
                     "source" => f.source = value,
                     "tier" => f.tier = value,
-                    other => {
-                        return Err(format!(
-                            "unknown filter field `{other}:` (use industry:, region:, owner:, status:, segment:, source:, tier:)"
-                        ))
-                    }
+                    other => return Err(format!(
+                        "unknown filter field {} (use industry:, region:, owner:, status:, segment:, source:, tier:)",
+                        crate::text::quoted(&format!("{other}:"))
+                    )),
                 }
             }
             _ => text.push(word),

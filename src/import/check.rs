@@ -105,8 +105,12 @@ pub(super) fn screen(headers: &[String], fields: &[Option<Field>], cells: &mut [
             problems.push(problem(column, cell, why));
         } else if cell.contains('\0') {
             problems.push(problem(column, cell, "contains a NUL byte"));
-        } else if is_identity(field) && crate::text::has_controls(cell.trim()) {
-            problems.push(problem(column, cell, "contains control characters (line breaks, escape codes)"));
+        } else if is_identity(field) {
+            // Only the spaces and line breaks a spreadsheet pads cells with
+            // are forgiven at the ends (a trailing NEL is a control too).
+            if crate::text::has_controls(cell.trim_matches([' ', '\t', '\r', '\n'])) {
+                problems.push(problem(column, cell, "contains control characters (line breaks, escape codes)"));
+            }
         } else if crate::text::has_controls(cell) {
             *cell = crate::text::clean(cell).into_owned();
         }

@@ -97,10 +97,16 @@ pub fn recognise(kind: Kind, header: &str) -> Option<Field> {
 
 /// `Column=field` from `--map`.
 pub fn parse_map(kind: Kind, text: &str) -> Result<(String, Field), String> {
-    let (column, field) =
-        text.rsplit_once('=').ok_or_else(|| format!("--map `{text}`: write it as \"Column=field\""))?;
+    let (column, field) = text
+        .rsplit_once('=')
+        .ok_or_else(|| format!("--map {}: write it as \"Column=field\"", crate::text::quoted(text)))?;
     let field = Field::ALL.iter().copied().find(|f| f.kind() == kind && f.name() == field.trim()).ok_or_else(|| {
-        format!("--map `{text}`: `{}` is not a {kind} field (one of: {})", field.trim(), template(kind).join(", "))
+        format!(
+            "--map {}: {} is not a {kind} field (one of: {})",
+            crate::text::quoted(text),
+            crate::text::quoted(field.trim()),
+            template(kind).join(", ")
+        )
     })?;
     Ok((column.trim().to_string(), field))
 }
@@ -109,7 +115,7 @@ pub fn parse_map(kind: Kind, text: &str) -> Result<(String, Field), String> {
 pub fn assign(kind: Kind, headers: &[String], map: &[(String, Field)]) -> Result<Vec<Option<Field>>, String> {
     for (column, _) in map {
         if !headers.iter().any(|h| h.trim() == column) {
-            return Err(format!("--map names column `{column}`, which the file does not have"));
+            return Err(format!("--map names column {}, which the file does not have", crate::text::quoted(column)));
         }
     }
     let mut taken = Vec::new();

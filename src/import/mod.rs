@@ -226,7 +226,13 @@ fn require_columns(kind: Kind, assigned: &[Option<Field>], headers: &[String]) -
     match missing {
         Some(what) => Err(ImportError::File(format!(
             "line 1: the file needs {what}; its columns are {}; name one with --map \"Column={}\"",
-            headers.iter().map(|h| format!("\"{}\"", h.trim())).collect::<Vec<_>>().join(", "),
+            {
+                let mut shown: Vec<String> = headers.iter().take(10).map(|h| crate::text::quoted(h.trim())).collect();
+                if headers.len() > 10 {
+                    shown.push(format!("and {} more", headers.len() - 10));
+                }
+                shown.join(", ")
+            },
             match kind {
                 Kind::Accounts => "name",
                 Kind::Players if !has(Field::Email) => "email",

@@ -235,6 +235,20 @@ impl Play {
         if steps.is_empty() {
             return Err(PlayError { line: 1, column: 1, message: "a play needs at least one [[step]]".into() });
         }
+        if steps.len() > limits::PLAY_STEPS {
+            return Err(top(format!("a play has at most {} steps, not {}", limits::PLAY_STEPS, steps.len())));
+        }
+        // Every delay added up, from the latest day offset: how far the last
+        // touch can land from enrollment.
+        let latest_day = steps.iter().filter_map(|s| s.timing.day).max().unwrap_or(0);
+        let delays: i64 = steps.iter().filter_map(|s| s.timing.after).map(|d| d.num_minutes()).sum();
+        let span = i64::from(latest_day) + (delays + 24 * 60 - 1) / (24 * 60);
+        if span > i64::from(limits::PLAY_DAY) {
+            return Err(top(format!(
+                "a play spans at most {} days; its day offsets and `after` delays add up to {span}",
+                limits::PLAY_DAY
+            )));
+        }
         if file.name.trim().is_empty() || file.name.contains(char::is_whitespace) {
             return Err(PlayError { line: 1, column: 1, message: "`name` must be one word, like exec-trigger".into() });
         }

@@ -36,8 +36,10 @@ use std::time::Duration as StdDuration;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    // Not a `source`: SQLite's own text is in the message already, and an
+    // error chain would repeat it with its code.
     #[error("database error: {}", sqlite_message(.0))]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
     #[error(
         "the database {path} was written by a newer playbook (schema version {found}; this build knows up to {known}); upgrade playbook to open it"
     )]
@@ -50,9 +52,9 @@ pub enum StoreError {
     Foreign { path: PathBuf, why: &'static str },
     #[error("cannot upgrade the database {path} to schema version {version}: {why}; nothing was changed")]
     Migrate { path: String, version: usize, why: String },
-    #[error("no {what} {key}")]
+    #[error("no {what} {}", crate::text::fit(key, 80))]
     NotFound { what: &'static str, key: String },
-    #[error("{0}")]
+    #[error("{}", crate::text::one_line(.0))]
     Invalid(String),
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
@@ -69,7 +71,21 @@ fn sqlite_message(e: &rusqlite::Error) -> String {
     }
 }
 
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        StoreError::Sqlite(e)
+    }
+}
+
 impl StoreError {
+    /// SQLite's error code, when SQLite failed.
+    pub fn sqlite_code(&self) -> Option<rusqlite::ErrorCode> {
+        match self {
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(code, _)) => Some(code.code),
+            _ => None,
+        }
+    }
+
     /// Whether another connection held the write lock past the busy timeout.
     pub fn is_busy(&self) -> bool {
         matches!(self, StoreError::Sqlite(rusqlite::Error::SqliteFailure(code, _))
@@ -101,6 +117,7 @@ impl Store {
         let open_error = |why: String| StoreError::Open { path: path.to_path_buf(), why };
         match std::fs::metadata(path) {
             Ok(m) if m.is_dir() => return Err(open_error("it is a directory".into())),
+            Ok(m) if !m.is_file() => return Err(open_error("it is not a regular file".into())),
             Ok(m) if m.len() > 0 => schema::check_identity(path)?,
             Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => create_file(path)?,
@@ -120,7 +137,6 @@ impl Store {
     fn init(conn: Connection, label: &str) -> Result<Store> {
         // A second process (the TUI and a CLI command) waits instead of failing.
         conn.busy_timeout(StdDuration::from_secs(5))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
         // Every commit reaches the disk before the command says it is done:
         // a logged touch survives a power cut (see README, Durability).
         conn.pragma_update(None, "synchronous", "FULL")?;
@@ -130,7 +146,10 @@ impl Store {
         // time it gets new parameters, which dominated per-account lookups.
         conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
         let mut store = Store { conn };
+        // The schema first: a database this build cannot use (a newer one, or
+        // one whose upgrade fails) is left in the journal mode it had.
         store.migrate(label)?;
+        store.conn.pragma_update(None, "journal_mode", "WAL")?;
         Ok(store)
     }
 

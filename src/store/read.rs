@@ -150,7 +150,7 @@ impl Store {
             .query_map(params![key.trim(), like(Some(&key.trim().to_string()))], rows::account)?
             .collect::<rusqlite::Result<_>>()?;
         match found.as_slice() {
-            [] => Err(StoreError::NotFound { what: "account", key: format!("matching `{key}`") }),
+            [] => Err(StoreError::NotFound { what: "account", key: format!("matching {}", crate::text::quoted(key)) }),
             [only] => Ok(only.clone()),
             [first, ..] if first.name.eq_ignore_ascii_case(key.trim()) => Ok(first.clone()),
             many => Err(StoreError::Invalid(format!(

@@ -30,8 +30,30 @@ pub const MIGRATIONS: &[&str] = &[
 /// `PRAGMA application_id` of a playbook database ("play").
 pub const APPLICATION_ID: u32 = 0x706C_6179;
 
-/// Tables every playbook database has had since schema version 1.
-const CORE_TABLES: [&str; 6] = ["reps", "accounts", "players", "plays", "enrollments", "touches"];
+/// Tables every playbook database has had since schema version 1, with
+/// columns no other program's table of that name is likely to have.
+const CORE_TABLES: [(&str, &[&str]); 7] = [
+    ("reps", &["name", "zone"]),
+    ("accounts", &["id", "name", "domain", "owner", "bant_score", "last_trigger_on"]),
+    ("players", &["id", "account_id", "first_name", "tier", "role", "zone"]),
+    ("plays", &["id", "name", "version", "source"]),
+    ("enrollments", &["id", "account_id", "play_id", "state", "paused_until"]),
+    ("touches", &["id", "enrollment_id", "player_id", "owner", "seq", "nominal_day", "due_at", "why"]),
+    ("activity", &["id", "at", "actor", "action", "undo", "undone_by"]),
+];
+
+/// A path as the path part of an SQLite `file:` URI.
+fn uri_path(path: &Path) -> String {
+    let mut out = String::new();
+    for b in path.to_string_lossy().bytes() {
+        if b.is_ascii_alphanumeric() || b"/._-~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
 
 /// Refuses a file that is not a playbook database: not SQLite at all,
 /// another program's application id, or a schema of someone else's.
@@ -54,9 +76,13 @@ pub(super) fn check_identity(path: &Path) -> Result<()> {
     if id != 0 {
         return Err(foreign("another program's SQLite database"));
     }
-    // Read-only: a foreign file must come out of this untouched.
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-        .map_err(|e| open_error(super::sqlite_message(&e)))?;
+    // Read-only and immutable: a foreign file must come out of this
+    // untouched, without even a -wal or -shm file beside it. (A WAL that
+    // was never checkpointed is not read: our own tables are then either
+    // in the main file already, or nowhere yet, which reads as new.)
+    let uri = format!("file:{}?immutable=1", uri_path(path));
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+    let conn = Connection::open_with_flags(uri, flags).map_err(|e| open_error(super::sqlite_message(&e)))?;
     let unreadable = |e: rusqlite::Error| match e {
         rusqlite::Error::SqliteFailure(code, _) if code.code == rusqlite::ErrorCode::NotADatabase => {
             foreign("not an SQLite file")
@@ -76,13 +102,14 @@ pub(super) fn check_identity(path: &Path) -> Result<()> {
     }
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(unreadable)?;
     let mut ours = version >= 1;
-    for table in CORE_TABLES {
-        let found: bool = conn
-            .query_row("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)", [table], |r| {
-                r.get(0)
-            })
+    for (table, columns) in CORE_TABLES {
+        let mut stmt = conn.prepare("SELECT name FROM pragma_table_xinfo(?1)").map_err(unreadable)?;
+        let found: Vec<String> = stmt
+            .query_map([table], |r| r.get(0))
+            .map_err(unreadable)?
+            .collect::<rusqlite::Result<_>>()
             .map_err(unreadable)?;
-        ours &= found;
+        ours &= columns.iter().all(|c| found.iter().any(|f| f == c));
     }
     if ours {
         Ok(())

@@ -16,9 +16,9 @@ use unicode_width::UnicodeWidthChar;
 
 /// Bidi embeddings, overrides and isolates (U+202A-202E, U+2066-2069):
 /// they reorder the text around them, so a name could display as something
-/// else entirely.
+/// else entirely. U+206A-206F, deprecated format controls, go too.
 fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{206F}')
 }
 
 /// Characters that must never reach a terminal as they are: C0 controls

@@ -164,11 +164,15 @@ impl Key {
             "home" => KeyCodeName::Home,
             "end" => KeyCodeName::End,
             "space" => KeyCodeName::Char(' '),
-            f if f.len() > 1 && f.starts_with('f') => {
-                KeyCodeName::F(f[1..].parse().map_err(|_| format!("`{text}` is not a key name"))?)
-            }
+            f if f.len() > 1 && f.starts_with('f') => KeyCodeName::F(
+                f[1..]
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=24).contains(n))
+                    .ok_or_else(|| format!("{} is not a key name", crate::text::quoted(text)))?,
+            ),
             c if c.chars().count() == 1 => KeyCodeName::Char(c.chars().next().unwrap_or(' ')),
-            _ => return Err(format!("`{text}` is not a key name")),
+            _ => return Err(format!("{} is not a key name", crate::text::quoted(text))),
         };
         Ok(Key { code, ctrl })
     }
@@ -256,7 +260,36 @@ impl Keymap {
     pub fn with_user_file(text: &str) -> Result<Keymap, String> {
         let mut map = Keymap::defaults();
         map.merge(text)?;
+        map.check()?;
         Ok(map)
+    }
+
+    /// A keymap the user cannot get stuck in: quit has a key, and no key
+    /// means two commands on one screen.
+    fn check(&self) -> Result<(), String> {
+        if self.keys(Command::Quit).is_empty() {
+            return Err("`quit` needs at least one key (ctrl-c always quits too)".into());
+        }
+        for scope in [Scope::Queue, Scope::Accounts, Scope::Manager] {
+            let mut seen: BTreeMap<Key, Command> = BTreeMap::new();
+            for (command, keys) in &self.bindings {
+                if command.scope() != scope && command.scope() != Scope::Global {
+                    continue;
+                }
+                for key in keys {
+                    if let Some(other) = seen.insert(*key, *command) {
+                        if other != *command {
+                            return Err(format!(
+                                "key {key} is bound to both `{}` and `{}`; give one of them another key",
+                                other.name(),
+                                command.name()
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     fn merge(&mut self, text: &str) -> Result<(), String> {
@@ -271,7 +304,8 @@ impl Keymap {
             (Scope::Manager, file.manager),
         ] {
             for (name, keys) in table {
-                let command = Command::by_name(scope, &name).ok_or_else(|| format!("unknown command `{name}`"))?;
+                let command = Command::by_name(scope, &name)
+                    .ok_or_else(|| format!("unknown command {}", crate::text::quoted(&name)))?;
                 let keys = keys.iter().map(|k| Key::parse(k)).collect::<Result<Vec<_>, _>>()?;
                 self.bindings.insert(command, keys);
             }
@@ -308,6 +342,16 @@ mod tests {
             assert!(!map.keys(*command).is_empty(), "{command:?} has no key");
             assert!(!command.help().is_empty(), "{command:?} has no help");
         }
+    }
+
+    #[test]
+    fn a_keymap_that_traps_the_user_is_refused() {
+        Keymap::defaults().check().expect("the defaults have no clash");
+        let err = Keymap::with_user_file("[global]\nquit = []\n").expect_err("no quit");
+        assert!(err.contains("`quit` needs at least one key"), "{err}");
+        let err = Keymap::with_user_file("[queue]\nskip = [\"d\"]\n").expect_err("clash");
+        assert!(err.contains("key d is bound to both") && err.contains("done") && err.contains("skip"), "{err}");
+        assert!(Keymap::with_user_file("[global]\nhelp = [\"f0\"]\n").is_err(), "no F0 key");
     }
 
     #[test]

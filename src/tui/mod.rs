@@ -10,7 +10,7 @@ pub mod view;
 
 use crate::cli::Session;
 use crate::store::Store;
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use keymap::Keymap;
 
 /// Where the user's key bindings live.
@@ -21,11 +21,11 @@ pub fn keys_path() -> Option<std::path::PathBuf> {
 /// The user's keymap: the defaults with `keys.toml` merged on top.
 pub fn load_keymap() -> Result<Keymap> {
     let Some(path) = keys_path() else { return Ok(Keymap::defaults()) };
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Keymap::with_user_file(&text).map_err(|e| anyhow::anyhow!("keys {}: {e}", path.display())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Keymap::defaults()),
-        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    if !path.exists() {
+        return Ok(Keymap::defaults());
     }
+    let text = crate::files::read_text(&path, crate::limits::FILE_BYTES).map_err(anyhow::Error::msg)?;
+    Keymap::with_user_file(&text).map_err(|e| anyhow::anyhow!("keys {}: {e}", path.display()))
 }
 
 /// Opens the UI on the session's store; a missing store gets the demo.

@@ -190,6 +190,12 @@ fn content_effect(model: &mut Model) -> Vec<Effect> {
 }
 
 fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
+    // ctrl-c quits from anywhere, whatever keys.toml says: no binding, popup
+    // or prompt can trap the user.
+    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        model.quit = true;
+        return vec![];
+    }
     if model.help {
         model.help = false;
         return vec![];
