@@ -96,6 +96,11 @@ pub struct AccountDetail {
     pub activity: Vec<ActivityRow>,
 }
 
+fn unknown_field(key: &str) -> String {
+    let known = "industry:, region:, owner:, status:, segment:, source:, tier:";
+    format!("unknown filter field {} (use {known})", crate::text::quoted(&format!("{key}:")))
+}
+
 /// Parses `industry:saas region:emea acme` into a filter. Unknown `key:`
 /// prefixes are an error so a typo does not silently match nothing.
 pub fn parse_filter(expr: &str) -> std::result::Result<AccountFilter, String> {
@@ -116,10 +121,7 @@ pub fn parse_filter(expr: &str) -> std::result::Result<AccountFilter, String> {
                     "segment" => f.segment = value,
                     "source" => f.source = value,
                     "tier" => f.tier = value,
-                    other => return Err(format!(
-                        "unknown filter field {} (use industry:, region:, owner:, status:, segment:, source:, tier:)",
-                        crate::text::quoted(&format!("{other}:"))
-                    )),
+                    other => return Err(unknown_field(other)),
                 }
             }
             _ => text.push(word),
