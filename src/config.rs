@@ -7,9 +7,10 @@ use crate::domain::Channel;
 use crate::limits;
 use crate::rank::Weights;
 use crate::report::PipelineConfig;
-use chrono::Duration;
+use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
 use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The settings in force.
@@ -52,8 +53,11 @@ pub enum ConfigError {
 struct File {
     me: MeFile,
     hours: HoursFile,
+    executive: ExecutiveFile,
     night: NightFile,
     cadence: CadenceFile,
+    workweeks: BTreeMap<String, Vec<String>>,
+    holidays: BTreeMap<String, HolidaySource>,
     ranking: Weights,
     pipeline: PipelineConfig,
 }
@@ -85,6 +89,32 @@ impl Default for HoursFile {
 
 #[derive(Deserialize)]
 #[serde(default, deny_unknown_fields)]
+struct ExecutiveFile {
+    days: Vec<String>,
+    start: String,
+    end: String,
+}
+
+impl Default for ExecutiveFile {
+    fn default() -> Self {
+        ExecutiveFile {
+            days: ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map(String::from).to_vec(),
+            start: "07:00".into(),
+            end: "21:00".into(),
+        }
+    }
+}
+
+/// Holidays of a zone or country: the dates, or an iCalendar file of them.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum HolidaySource {
+    Dates(Vec<String>),
+    File(String),
+}
+
+#[derive(Deserialize)]
+#[serde(default, deny_unknown_fields)]
 struct NightFile {
     /// When calls must stop.
     start: String,
@@ -103,12 +133,51 @@ impl Default for NightFile {
 struct CadenceFile {
     open_followup_hours: u32,
     open_followup_channel: Channel,
+    window_margin_minutes: u32,
 }
 
 impl Default for CadenceFile {
     fn default() -> Self {
-        CadenceFile { open_followup_hours: 24, open_followup_channel: Channel::Call }
+        CadenceFile { open_followup_hours: 24, open_followup_channel: Channel::Call, window_margin_minutes: 30 }
     }
+}
+
+/// `[workweeks]` and `[holidays]`: keys are IANA zones, countries (as the
+/// accounts name them) or `*`; an iCalendar path is read relative to the
+/// config file.
+type Calendars = (BTreeMap<String, Weekdays>, BTreeMap<String, BTreeSet<NaiveDate>>);
+
+fn calendars(file: &File, path: &Path) -> Result<Calendars, String> {
+    let key = |k: &str| if k.parse::<Tz>().is_ok() { k.to_string() } else { k.trim().to_lowercase() };
+    let mut workweeks = BTreeMap::new();
+    for (place, days) in &file.workweeks {
+        let days =
+            Weekdays::from_names(days).map_err(|e| format!("[workweeks] {}: {e}", crate::text::quoted(place)))?;
+        if days.is_empty() {
+            return Err(format!("[workweeks] {}: a week needs a working day", crate::text::quoted(place)));
+        }
+        workweeks.insert(key(place), days);
+    }
+    let mut holidays: BTreeMap<String, BTreeSet<NaiveDate>> = BTreeMap::new();
+    for (place, source) in &file.holidays {
+        let dates = match source {
+            HolidaySource::Dates(dates) => dates
+                .iter()
+                .map(|d| {
+                    NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
+                        .map_err(|_| format!("[holidays] {}: {} is not a date", place, crate::text::quoted(d)))
+                        .and_then(limits::date)
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+            HolidaySource::File(file) => {
+                let ics = path.parent().unwrap_or(Path::new(".")).join(file);
+                let text = crate::files::read_text(&ics, limits::FILE_BYTES)?;
+                crate::cadence::calendar::ics_dates(&text)
+            }
+        };
+        holidays.entry(key(place)).or_default().extend(dates);
+    }
+    Ok((workweeks, holidays))
 }
 
 /// Ranking weights in a range where no score can overflow.
@@ -190,6 +259,17 @@ impl Config {
         let followup_hours =
             limits::count("open_followup_hours", file.cadence.open_followup_hours, 1, limits::FOLLOWUP_HOURS)
                 .map_err(|e| invalid(format!("[cadence] {e}")))?;
+        let margin = limits::count("window_margin_minutes", file.cadence.window_margin_minutes, 0, 120)
+            .map_err(|e| invalid(format!("[cadence] {e}")))?;
+        let exec_days =
+            Weekdays::from_names(&file.executive.days).map_err(|e| invalid(format!("[executive] days: {e}")))?;
+        let executive = DailyWindow::new(
+            exec_days,
+            parse_time(&file.executive.start).map_err(|e| invalid(format!("[executive] start: {e}")))?,
+            parse_time(&file.executive.end).map_err(|e| invalid(format!("[executive] end: {e}")))?,
+        )
+        .map_err(|e| invalid(format!("[executive]: {e}")))?;
+        let (workweeks, holidays) = calendars(&file, path).map_err(invalid)?;
         Ok(Config {
             me: match file.me.name.as_deref() {
                 None => None,
@@ -199,9 +279,13 @@ impl Config {
             zone,
             policy: Policy {
                 office,
+                executive,
                 daytime,
                 open_followup_within: Duration::hours(i64::from(followup_hours)),
                 open_followup_channel: file.cadence.open_followup_channel,
+                margin: Duration::minutes(i64::from(margin)),
+                workweeks,
+                holidays,
             },
             weights: file.ranking,
             pipeline: file.pipeline,

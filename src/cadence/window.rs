@@ -4,6 +4,7 @@
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 use std::fmt;
 
 /// A set of weekdays.
@@ -143,6 +144,78 @@ impl DailyWindow {
                 continue;
             }
             let (start, end) = self.bounds_on(zone, date);
+            if at >= start {
+                let candidate = at.min(end);
+                return (candidate >= floor).then_some(candidate);
+            }
+        }
+        None
+    }
+}
+
+/// Where one touch may fall: a daily window in the player's zone, on the
+/// window's weekdays minus days off (holidays), and due no later in a day
+/// than `last_due` (the window's end less a margin, so nothing is due as
+/// the window closes).
+#[derive(Debug, Clone, Copy)]
+pub struct Slot<'a> {
+    pub zone: Tz,
+    pub window: DailyWindow,
+    pub off: Option<&'a BTreeSet<NaiveDate>>,
+    pub last_due: NaiveTime,
+}
+
+/// How far ahead a slot is looked for: past any run of days off a config
+/// could plausibly hold.
+const SEARCH_DAYS: i64 = 400;
+
+impl Slot<'_> {
+    fn allows(&self, date: NaiveDate) -> bool {
+        self.window.days.contains(date.weekday()) && !self.off.is_some_and(|off| off.contains(&date))
+    }
+
+    fn bounds(&self, date: NaiveDate, end: NaiveTime) -> (DateTime<Utc>, DateTime<Utc>) {
+        (resolve_local(self.zone, date.and_time(self.window.start)), resolve_local(self.zone, date.and_time(end)))
+    }
+
+    /// Whether a touch may be due at `at`.
+    pub fn contains(&self, at: DateTime<Utc>) -> bool {
+        let date = at.with_timezone(&self.zone).date_naive();
+        let (start, end) = self.bounds(date, self.last_due);
+        self.allows(date) && at >= start && at <= end
+    }
+
+    /// The earliest instant at or after `at` a touch may be due.
+    pub fn next_allowed(&self, at: DateTime<Utc>) -> DateTime<Utc> {
+        let today = at.with_timezone(&self.zone).date_naive();
+        for offset in 0..SEARCH_DAYS {
+            let Some(date) = today.checked_add_signed(Duration::days(offset)) else { break };
+            if !self.allows(date) {
+                continue;
+            }
+            let (start, end) = self.bounds(date, self.last_due);
+            if at <= end {
+                return at.max(start);
+            }
+        }
+        at // no allowed day in the search: nothing better to offer
+    }
+
+    /// The latest instant at or before `at`, not before `floor`, that is
+    /// inside the window: with `due`, a due time (up to `last_due`); else a
+    /// deadline (up to the window's end).
+    pub fn latest_allowed(&self, at: DateTime<Utc>, floor: DateTime<Utc>, due: bool) -> Option<DateTime<Utc>> {
+        let end_time = if due { self.last_due } else { self.window.end };
+        let today = at.with_timezone(&self.zone).date_naive();
+        for offset in 0..SEARCH_DAYS {
+            let Some(date) = today.checked_sub_signed(Duration::days(offset)) else { break };
+            if !self.allows(date) {
+                continue;
+            }
+            let (start, end) = self.bounds(date, end_time);
+            if end < floor {
+                return None;
+            }
             if at >= start {
                 let candidate = at.min(end);
                 return (candidate >= floor).then_some(candidate);

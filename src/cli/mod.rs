@@ -358,7 +358,10 @@ impl Session {
 
     /// Opens the store; warns on stderr when other users can read it.
     pub fn open(&self) -> Result<Store> {
-        let store = Store::open(&self.db_path)?;
+        let mut store = Store::open(&self.db_path)?;
+        // Timed pauses that have run out end before anything is read; on a
+        // database this user cannot write, reads go on without it.
+        let _ = self.engine().settle_pauses(&mut store);
         if let Some(warning) = self.exposure_warning() {
             eprintln!("playbook: warning: {}", crate::text::one_line(&warning));
         }

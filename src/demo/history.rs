@@ -2,11 +2,10 @@
 //! now, the way a rep would have worked it, using the real cadence engine.
 
 use super::rng::Rng;
-use crate::cadence::{self, Placement, Policy, Prev};
+use crate::cadence::{self, Calendar, Placement, Policy, Prev, Who, Why};
 use crate::domain::{Outcome, Role, Tier, TouchKind, TouchState};
 use crate::play::Play;
 use chrono::{DateTime, Duration, Utc};
-use chrono_tz::Tz;
 
 /// How the simulated rep and prospects behave.
 #[derive(Debug, Clone, Copy)]
@@ -30,7 +29,7 @@ pub struct SimTouch {
     pub state: TouchState,
     pub due_at: DateTime<Utc>,
     pub deadline: Option<DateTime<Utc>>,
-    pub why: String,
+    pub why: Why,
     pub outcome: Option<Outcome>,
     pub done_at: Option<DateTime<Utc>>,
 }
@@ -55,7 +54,7 @@ pub fn simulate(
     play: &Play,
     tier: Tier,
     role: Role,
-    zone: Tz,
+    calendar: &Calendar,
     start: DateTime<Utc>,
     now: DateTime<Utc>,
     how: &Behaviour,
@@ -67,9 +66,11 @@ pub fn simulate(
     let mut ending = None;
     let recent = now - Duration::hours(3);
     let mut open_head = false;
+    let who = Who { tier, calendar, name: "" };
+    let mut busy: Vec<DateTime<Utc>> = Vec::new();
     for (i, step) in steps.iter().enumerate() {
         let placement =
-            Placement { zone, tier, enrolled_at: start, prev, not_before: prev.map_or(start, |p| p.done_at) };
+            Placement { who, enrolled_at: start, prev, not_before: prev.map_or(start, |p| p.done_at), busy: &busy };
         let due = cadence::schedule(policy, play, step, &placement);
         let mut touch = SimTouch {
             step: step.number,
@@ -127,7 +128,8 @@ pub fn simulate(
             touch.outcome = Some(Outcome::Opened);
             let opened_at = done_at + Duration::minutes(rng.range(10, 600));
             if opened_at < now {
-                let f = cadence::open_followup(policy, tier, zone, step.number, opened_at);
+                let f = cadence::open_followup(policy, who, step.number, opened_at, &busy, play.min_spacing);
+                busy.push(f.due_at);
                 let done = f.due_at + Duration::minutes(rng.range(5, 240));
                 let finished = done < recent;
                 touches.push(SimTouch {
@@ -146,6 +148,7 @@ pub fn simulate(
             }
         }
         prev = Some(Prev { step: step.number, done_at, nominal_day: touch.nominal_day });
+        busy.push(done_at);
         touches.push(touch);
     }
     ThreadSim { touches, ending: ending.filter(|(_, at)| *at <= now).or(ending.map(|(e, _)| (e, now))) }

@@ -131,8 +131,13 @@ pub(crate) fn write_history(
     rng: &mut Rng,
     owner_zone: Tz,
 ) -> Result<usize, StoreError> {
-    let sims: Vec<_> =
-        players.iter().map(|p| (p, simulate(policy, play, p.tier, p.role, p.zone, start, now, how, rng))).collect();
+    let sims: Vec<_> = players
+        .iter()
+        .map(|p| {
+            let calendar = policy.calendar(p.zone, None, None);
+            (p, simulate(policy, play, p.tier, p.role, &calendar, start, now, how, rng))
+        })
+        .collect();
     let mut state = EnrollmentState::Active;
     let mut reason = None;
     let mut paused_at = None;
@@ -199,7 +204,8 @@ pub(crate) fn write_history(
                 state: t.state,
                 due_at: t.due_at,
                 deadline: t.deadline,
-                why: t.why.clone(),
+                why: t.why.render(player.zone, t.due_at, t.deadline),
+                why_data: Some(t.why.clone()),
                 outcome: t.outcome,
                 done_at: t.done_at,
                 note: None,

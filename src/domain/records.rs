@@ -76,6 +76,9 @@ pub struct Player {
     pub status: PlayerStatus,
     /// How the tier was decided when imported (`title has "vp" → executive`).
     pub tier_rule: Option<String>,
+    /// The player's own working week (`sun,mon,tue,wed,thu`), when it differs
+    /// from their zone's.
+    pub workdays: Option<String>,
     /// Where an imported zone came from: `column`, `country` or `guess`
     /// (the configured default).
     pub zone_source: Option<String>,

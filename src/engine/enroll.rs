@@ -1,7 +1,7 @@
 //! Starting a play on an account, pausing and resuming it.
 
-use super::{refused, render_content, Engine, Result};
-use crate::cadence;
+use super::{placing, refused, render_content, Engine, Result};
+use crate::cadence::{self, Adjustment};
 use crate::domain::{AccountStatus, EnrollmentState, PlayerStatus, TouchKind, TouchState};
 use crate::play::human_duration;
 use crate::store::{Activity, EnrollmentRow, Store, TouchRow};
@@ -22,6 +22,7 @@ impl Engine {
             tx.players_of(account.id)?.into_iter().filter(|p| p.status == PlayerStatus::Active).collect();
         let mut threads = Vec::new();
         for player in &players {
+            let person = self.person(&tx, player.id)?;
             for step in play.thread(player.tier, player.role) {
                 render_content(step, player, &account, trigger.as_ref()).map_err(|missing| {
                     refused(format!(
@@ -33,7 +34,7 @@ impl Engine {
                     ))
                 })?;
             }
-            let thread = cadence::project_thread(&self.policy, &play, player.tier, player.role, player.zone, self.now);
+            let thread = cadence::project_thread(&self.policy, &play, person.who(), player.role, self.now, &[]);
             if !thread.is_empty() {
                 threads.push((player, thread));
             }
@@ -81,7 +82,8 @@ impl Engine {
                     state: if seq == 0 { TouchState::Due } else { TouchState::Planned },
                     due_at: due.due_at,
                     deadline: due.deadline,
-                    why: due.why.clone(),
+                    why: due.why.render(player.zone, due.due_at, due.deadline),
+                    why_data: Some(due.why.clone()),
                     outcome: None,
                     done_at: None,
                     note: None,
@@ -110,7 +112,8 @@ impl Engine {
     }
 
     /// `pause`: the account's running plays stop producing due touches, until
-    /// `until` when given (they then resume by themselves).
+    /// `until` when given (the start of that day in the rep's zone): their
+    /// touches move past it now, and the pause ends by itself then.
     pub fn pause(&self, store: &mut Store, account_key: &str, until: Option<DateTime<Utc>>) -> Result<String> {
         if until.is_some_and(|u| u <= self.now) {
             return Err(refused("--until must be in the future"));
@@ -119,12 +122,14 @@ impl Engine {
             self.within_horizon(u, "a pause")?;
         }
         let account = store.find_account(account_key)?;
+        let rep_zone = self.rep_zone(store, Some(&account.owner))?;
         let mut tx = store.begin()?;
         let running: Vec<_> =
             tx.running_enrollments(account.id)?.into_iter().filter(|e| e.state == EnrollmentState::Active).collect();
         if running.is_empty() {
             return Err(refused(format!("{} has no active play to pause", account.name)));
         }
+        let until_day = until.map(|u| u.with_timezone(&rep_zone).date_naive());
         for e in &running {
             let mut paused = e.clone();
             paused.state = EnrollmentState::Paused;
@@ -133,12 +138,13 @@ impl Engine {
             paused.reason = Some(format!("paused by {}", self.actor));
             tx.save_enrollment(&paused)?;
             if let Some(until) = until {
-                // Shift now so the touches come back spaced as planned.
-                self.shift_open(&mut tx, e.id, until - self.now, "paused")?;
+                // Move now, so the touches come back spaced as planned the
+                // moment the pause ends, with nothing to do then.
+                self.shift_enrollment(&mut tx, e.id, until - self.now, &Adjustment::Paused { until: until_day })?;
             }
         }
         tx.set_account_status(account.id, AccountStatus::Paused)?;
-        let detail = until.map_or_else(|| "until resumed".to_string(), |u| format!("until {}", u.format("%Y-%m-%d")));
+        let detail = until_day.map_or_else(|| "until resumed".to_string(), |d| format!("until {d}"));
         tx.commit(
             &self.actor,
             self.now,
@@ -183,8 +189,9 @@ impl Engine {
         Ok(format!("{} rated: {detail}", account.name))
     }
 
-    /// `resume`: paused plays run again; their open touches shift by the time
-    /// spent paused, so nothing piles up as overdue.
+    /// `resume`: paused plays run again; their open touches move by the time
+    /// spent paused (earlier, when a timed pause is cut short), each placed
+    /// again, so nothing piles up as overdue.
     pub fn resume(&self, store: &mut Store, account_key: &str) -> Result<String> {
         let account = store.find_account(account_key)?;
         let mut tx = store.begin()?;
@@ -197,7 +204,7 @@ impl Engine {
         for e in &paused {
             let since = e.paused_until.or(e.paused_at).unwrap_or(self.now);
             shifted = self.now - since;
-            self.shift_open(&mut tx, e.id, shifted, "resumed")?;
+            self.shift_enrollment(&mut tx, e.id, shifted, &Adjustment::Resumed)?;
             let mut running = e.clone();
             running.state = EnrollmentState::Active;
             running.paused_at = None;
@@ -214,41 +221,62 @@ impl Engine {
             self.now,
             &Activity { action: "resume".into(), account_id: Some(account.id), ..Activity::default() },
         )?;
-        Ok(format!("{} resumed; open touches shifted {}", account.name, human_duration(shifted.max(Duration::zero()))))
+        let by = if shifted < Duration::zero() {
+            format!("{} earlier", human_duration(-shifted))
+        } else {
+            human_duration(shifted)
+        };
+        Ok(format!("{} resumed; open touches moved {by}", account.name))
     }
 
-    fn shift_open(
+    /// Ends every timed pause whose day has come, as `resume` would (its
+    /// touches were already moved past it when it was set). Runs before a
+    /// command reads or changes anything; not an action of the user's, so
+    /// `undo` does not take it back. Returns how many plays it resumed.
+    pub fn settle_pauses(&self, store: &mut Store) -> Result<usize> {
+        if !store.has_expired_pauses(self.now)? {
+            return Ok(0);
+        }
+        let mut tx = store.begin()?;
+        let expired = tx.expired_pauses(self.now)?;
+        let mut log = Vec::new();
+        for e in &expired {
+            log.push(Activity {
+                action: "resume".into(),
+                account_id: Some(e.account_id),
+                detail: Some("the timed pause ended".into()),
+                ..Activity::default()
+            });
+            let mut running = e.clone();
+            running.state = EnrollmentState::Active;
+            running.paused_at = None;
+            running.paused_until = None;
+            running.reason = None;
+            tx.save_enrollment(&running)?;
+            let paused_still = tx.running_enrollments(e.account_id)?.iter().any(|x| x.state == EnrollmentState::Paused);
+            if !paused_still && tx.account(e.account_id)?.status == AccountStatus::Paused {
+                tx.set_account_status(e.account_id, AccountStatus::Working)?;
+            }
+        }
+        tx.commit_unasked(self.now, &log)?;
+        Ok(expired.len())
+    }
+
+    /// Moves the waiting touches of every player in an enrollment.
+    fn shift_enrollment(
         &self,
         tx: &mut crate::store::ActionTx<'_>,
         enrollment_id: i64,
         by: Duration,
-        what: &str,
+        cause: &Adjustment,
     ) -> Result<()> {
         if by == Duration::zero() {
             return Ok(());
         }
-        for t in tx.open_touches(enrollment_id)? {
-            let player = tx.player(t.player_id)?;
-            let mut moved = t.clone();
-            // Never before now, nor past the planning horizon, however long
-            // the pause (clocks given with --now can be centuries apart).
-            let horizon = self.now + Duration::days(crate::limits::DURATION_DAYS);
-            let target = t.due_at.checked_add_signed(by).unwrap_or(horizon).clamp(self.now, horizon);
-            moved.due_at = cadence::reschedule(&self.policy, player.tier, t.channel, player.zone, target);
-            moved.deadline =
-                t.deadline.and_then(|d| d.checked_add_signed(by)).filter(|d| *d >= moved.due_at && *d <= horizon);
-            let base = t
-                .why
-                .split("; paused")
-                .next()
-                .unwrap_or(&t.why)
-                .split("; resumed")
-                .next()
-                .unwrap_or(&t.why)
-                .to_string();
-            let sign = if by < Duration::zero() { "-" } else { "" };
-            moved.why = format!("{base}; {what}, shifted {sign}{}", human_duration(by.abs()));
-            tx.save_touch(&moved)?;
+        let mut players: Vec<i64> = tx.open_touches(enrollment_id)?.iter().map(|t| t.player_id).collect();
+        players.dedup();
+        for player in players {
+            placing::shift_player(self, tx, enrollment_id, player, by, cause)?;
         }
         Ok(())
     }

@@ -2,19 +2,22 @@
 //! applied to the store, one transaction per action.
 
 mod enroll;
+mod placing;
 mod triage;
 mod views;
+
+use placing::advance_thread;
 
 pub use triage::{local_day, on_time, SnoozeTo};
 pub use views::{parse_filter, AccountDetail, AccountItem, Group, PlayView, QueueItem, StepView, ThreadTouch};
 
 use crate::cadence::window::resolve_local;
-use crate::cadence::{self, Policy, Prev};
+use crate::cadence::Policy;
 use crate::config::Config;
-use crate::domain::{Account, Player, TouchState, Trigger};
+use crate::domain::{Account, Player, Trigger};
 use crate::play::{Context, MissingField, Play, Step};
 use crate::rank::Weights;
-use crate::store::{ActionTx, RankCutoffs, Store, StoreError, TouchRow};
+use crate::store::{ActionTx, RankCutoffs, Store, StoreError};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 
@@ -124,46 +127,6 @@ pub fn render_content(
     };
     let (subject, body) = step.content.for_role(player.role);
     Ok((subject.map(|s| s.render(&ctx)).transpose()?, body.render(&ctx)?))
-}
-
-/// After a touch of a thread is resolved at `done_at`, makes the next planned
-/// touch of the thread due (placed by the cadence engine) and re-plans the
-/// rest behind it.
-fn advance_thread(engine: &Engine, tx: &mut ActionTx<'_>, resolved: &TouchRow, done_at: DateTime<Utc>) -> Result<()> {
-    if resolved.kind != crate::domain::TouchKind::Step {
-        return Ok(());
-    }
-    let enrollment = tx.enrollment(resolved.enrollment_id)?;
-    let play = tx.play(enrollment.play_id)?;
-    let player = tx.player(resolved.player_id)?;
-    let thread = tx.thread(resolved.enrollment_id, resolved.player_id)?;
-    let rest: Vec<TouchRow> =
-        thread.into_iter().filter(|t| t.seq > resolved.seq && t.state == TouchState::Planned).collect();
-    let mut prev = Prev { step: resolved.step as usize, done_at, nominal_day: resolved.nominal_day as u32 };
-    for (i, touch) in rest.into_iter().enumerate() {
-        let Some(step) = play.step(touch.step as usize) else { continue };
-        let placement = cadence::Placement {
-            zone: player.zone,
-            tier: player.tier,
-            enrolled_at: enrollment.started_at,
-            prev: Some(prev),
-            not_before: prev.done_at,
-        };
-        let due = cadence::schedule(&engine.policy, &play, step, &placement);
-        let mut updated = touch.clone();
-        updated.due_at = due.due_at;
-        updated.deadline = due.deadline;
-        updated.why = due.why;
-        updated.nominal_day = i64::from(due.nominal_day);
-        if i == 0 {
-            updated.state = TouchState::Due;
-        }
-        if updated != touch {
-            tx.save_touch(&updated)?;
-        }
-        prev = Prev { step: step.number, done_at: due.due_at, nominal_day: due.nominal_day };
-    }
-    complete_if_finished(tx, resolved.enrollment_id)
 }
 
 /// Marks an enrollment completed once nothing is left to do in it.

@@ -1,8 +1,8 @@
 //! Triage of one touch: done, skip, snooze, opened, replied, meeting,
 //! bounced, opt-out, out-of-office, note; and undo.
 
-use super::{advance_thread, complete_if_finished, refused, user_text, Engine, Result};
-use crate::cadence::{self, window::resolve_local};
+use super::{advance_thread, complete_if_finished, placing, refused, user_text, Engine, Result};
+use crate::cadence::{self, window::resolve_local, Adjustment};
 use crate::domain::{AccountStatus, Channel, EnrollmentState, Outcome, PlayerStatus, TouchKind, TouchState};
 use crate::play::human_duration;
 use crate::store::{ActionTx, Activity, Store, TouchRow, Undone};
@@ -152,7 +152,37 @@ impl Engine {
             return Err(refused("a snooze must move the touch into the future"));
         }
         self.within_horizon(target, "a snooze")?;
-        let due = cadence::reschedule(&self.policy, player.tier, touch.channel, player.zone, target);
+        let enrollment = tx.enrollment(touch.enrollment_id)?;
+        let play = tx.play(enrollment.play_id)?;
+        let person = self.person(&tx, touch.player_id)?;
+        let others: Vec<DateTime<Utc>> = tx
+            .player_touches(touch.enrollment_id, touch.player_id)?
+            .iter()
+            .filter(|t| t.id != touch.id)
+            .filter_map(|t| match t.state {
+                TouchState::Due | TouchState::Snoozed => Some(t.due_at),
+                TouchState::Done => t.done_at,
+                _ => None,
+            })
+            .collect();
+        let step = (touch.kind == TouchKind::Step).then(|| play.step(touch.step as usize)).flatten();
+        let mut why = touch.why_data.clone().unwrap_or_else(|| placing::why_or_rule(&touch, &play));
+        // Past its same-day deadline, the deadline no longer means anything.
+        let past_deadline = touch.deadline.is_some_and(|d| target > d);
+        why.push(if past_deadline { Adjustment::SnoozedPastDeadline } else { Adjustment::Snoozed });
+        let keep = touch.deadline.filter(|_| !past_deadline);
+        let (due, _, why) = cadence::replace(
+            &self.policy,
+            person.who(),
+            touch.channel,
+            step,
+            target,
+            &others,
+            play.min_spacing,
+            None,
+            why,
+        );
+        let deadline = keep.filter(|d| *d >= due);
         let when = due.with_timezone(&player.zone);
         // A snooze into next year says so.
         let format = if when.year() == self.now.with_timezone(&player.zone).year() {
@@ -163,10 +193,9 @@ impl Engine {
         let local = when.format(format);
         let mut snoozed = touch.clone();
         snoozed.state = TouchState::Snoozed;
-        snoozed.due_at = due;
-        let base = touch.why.split("; snoozed").next().unwrap_or(&touch.why).to_string();
-        snoozed.why = format!("{base}; snoozed to {local} {}", player.zone.name());
+        placing::set_due(&mut snoozed, due, deadline, why, player.zone);
         tx.save_touch(&snoozed)?;
+        placing::respace_player(self, &mut tx, touch.enrollment_id, touch.player_id, touch.id)?;
         let detail = format!("to {local} {}", player.zone.name());
         tx.commit(&self.actor, self.now, &Self::activity("snooze", &touch, None, Some(detail.clone())))?;
         Ok(format!("touch {id} snoozed {detail}"))
@@ -188,22 +217,48 @@ impl Engine {
     }
 
     /// `opened`: a follow-up (a call by default) becomes due within 24 hours.
+    /// One per opened touch, and at most one waiting per player; a play that
+    /// had completed runs again for it and completes after it.
     pub fn opened(&self, store: &mut Store, id: i64) -> Result<String> {
         let mut tx = store.begin()?;
         let touch = self.sent_touch(&mut tx, id, Outcome::Opened)?;
-        let player = tx.player(touch.player_id)?;
-        let enrollment = tx.enrollment(touch.enrollment_id)?;
+        let person = self.person(&tx, touch.player_id)?;
+        let player = &person.player;
+        let mut enrollment = tx.enrollment(touch.enrollment_id)?;
+        let all = tx.player_touches(touch.enrollment_id, touch.player_id)?;
+        let followups: Vec<&TouchRow> = all.iter().filter(|t| t.kind == TouchKind::OpenFollowup).collect();
+        let own =
+            followups.iter().find(|f| f.step == touch.step && f.seq == touch.seq && f.state != TouchState::Cancelled);
+        let waiting = followups.iter().find(|f| f.state.is_open());
+        let runs = matches!(enrollment.state, EnrollmentState::Active | EnrollmentState::Completed);
         let mut message = format!("touch {id} opened");
-        if player.status == PlayerStatus::Active && enrollment.state == EnrollmentState::Active {
-            let due = cadence::open_followup(&self.policy, player.tier, player.zone, touch.step as usize, self.now);
-            let followup = TouchRow {
+        if let Some(f) = own {
+            message.push_str(&format!("; it already has its follow-up {}", f.id));
+        } else if let Some(f) = waiting {
+            message.push_str(&format!("; follow-up {} to {} is already waiting", f.id, player.first_name));
+        } else if player.status == PlayerStatus::Active && runs {
+            let play = tx.play(enrollment.play_id)?;
+            let busy: Vec<DateTime<Utc>> = all
+                .iter()
+                .filter_map(|t| match t.state {
+                    TouchState::Due | TouchState::Snoozed => Some(t.due_at),
+                    TouchState::Done => t.done_at,
+                    _ => None,
+                })
+                .collect();
+            let due = cadence::open_followup(
+                &self.policy,
+                person.who(),
+                touch.step as usize,
+                self.now,
+                &busy,
+                play.min_spacing,
+            );
+            let mut followup = TouchRow {
                 id: 0,
                 kind: TouchKind::OpenFollowup,
                 channel: self.policy.open_followup_channel,
                 state: TouchState::Due,
-                due_at: due.due_at,
-                deadline: due.deadline,
-                why: due.why,
                 outcome: None,
                 done_at: None,
                 note: None,
@@ -214,10 +269,18 @@ impl Engine {
                 owner: tx.account(touch.account_id)?.owner,
                 ..touch.clone()
             };
+            placing::set_due(&mut followup, due.due_at, due.deadline, due.why, player.zone);
             let new_id = tx.insert_touch(&followup)?;
+            placing::respace_player(self, &mut tx, touch.enrollment_id, touch.player_id, new_id)?;
+            if enrollment.state == EnrollmentState::Completed {
+                enrollment.state = EnrollmentState::Active;
+                tx.save_enrollment(&enrollment)?;
+            }
             message = format!("{message}; follow-up {} {new_id} due", self.policy.open_followup_channel);
-            if let Some(deadline) = due.deadline {
-                message.push_str(&format!(" by {}", deadline.with_timezone(&player.zone).format("%a %H:%M")));
+            let when = |at: DateTime<Utc>| at.with_timezone(&player.zone).format("%a %H:%M").to_string();
+            match due.deadline {
+                Some(deadline) => message.push_str(&format!(" {}, by {}", when(due.due_at), when(deadline))),
+                None => message.push_str(&format!(" {}", when(due.due_at))),
             }
         }
         tx.commit(&self.actor, self.now, &Self::activity("opened", &touch, Some(Outcome::Opened), None))?;
@@ -239,7 +302,8 @@ impl Engine {
 
     fn pause_for_owner(&self, tx: &mut ActionTx<'_>, enrollment_id: i64, reason: String) -> Result<()> {
         let mut e = tx.enrollment(enrollment_id)?;
-        if e.state == EnrollmentState::Active {
+        // A timed pause becomes the owner's decision too: it must not end by itself.
+        if e.state == EnrollmentState::Active || (e.state == EnrollmentState::Paused && e.paused_until.is_some()) {
             e.state = EnrollmentState::Paused;
             e.paused_at = Some(self.now);
             e.paused_until = None;
@@ -330,21 +394,15 @@ impl Engine {
             tx.open_touches(touch.enrollment_id)?.into_iter().filter(|t| t.player_id == touch.player_id).collect();
         let head = open.iter().map(|t| t.due_at).min();
         let shift = head.map_or(Duration::zero(), |h| (back - h.max(self.now)).max(Duration::zero()));
-        for t in &open {
-            let mut moved = t.clone();
-            let at = cadence::reschedule(&self.policy, player.tier, t.channel, player.zone, t.due_at + shift);
-            moved.due_at = at;
-            moved.deadline = t.deadline.map(|d| d + shift).filter(|d| *d >= at);
-            moved.why = format!("{}; out of office until {until}, shifted {}", t.why, human_duration(shift));
-            tx.save_touch(&moved)?;
-        }
+        let cause = Adjustment::OutOfOffice { player: player.first_name.clone(), back: until };
+        placing::shift_player(self, &mut tx, touch.enrollment_id, touch.player_id, shift, &cause)?;
         tx.commit(
             &self.actor,
             self.now,
             &Self::activity("ooo", &touch, Some(Outcome::OutOfOffice), Some(format!("until {until}"))),
         )?;
         Ok(format!(
-            "touch {id}: {} out of office until {until}; {} touch(es) shifted {}",
+            "touch {id}: {} out of office until {until}; {} touch(es) moved {}",
             player.full_name(),
             open.len(),
             human_duration(shift)

@@ -58,8 +58,8 @@ pub fn check(play: &Play, policy: &Policy) -> Vec<Finding> {
             let mut prev: Option<(usize, u32)> = None;
             for step in play.thread(tier, role) {
                 let t = &step.timing;
-                let after_days =
-                    t.after.map_or(0, |d| u32::try_from((d.num_minutes().max(0) + 1439) / 1440).unwrap_or(u32::MAX));
+                // Whole days count; a delay of hours stays on the same day.
+                let after_days = t.after.map_or(0, |d| u32::try_from(d.num_days().max(0)).unwrap_or(u32::MAX));
                 let day = match (t.day, prev) {
                     (Some(day), _) => day,
                     (None, Some((_, p))) => p.saturating_add(after_days),
@@ -106,10 +106,9 @@ pub fn check(play: &Play, policy: &Policy) -> Vec<Finding> {
         let names: Vec<&str> = tiers.into_iter().map(plural).collect();
         found.insert((Severity::Error, line, message.replace("{tiers}", &names.join(" and "))));
     }
-    let mut error = |line: usize, message: String| found.insert((Severity::Error, line, message));
     for step in &play.steps {
         for tier in step.tiers.iter().copied() {
-            let persona = policy.window_for(tier, step.channel);
+            let (persona, _) = policy.persona(tier, step.channel, policy.office.days);
             if crate::cadence::window_for_step(persona, step).is_none() {
                 let t = &step.timing;
                 let pinned = if tier.keeps_office_hours() && t.weekdays.intersect(persona.days).is_empty() {
@@ -117,7 +116,11 @@ pub fn check(play: &Play, policy: &Policy) -> Vec<Finding> {
                 } else {
                     format!("its days and hours never meet {tier} hours ({persona})")
                 };
-                error(step.line, format!("step {}: {pinned}", step.number));
+                found.insert((Severity::Error, step.line, format!("step {}: {pinned}", step.number)));
+            } else {
+                for message in overridden(play, step, tier, persona, policy) {
+                    found.insert((Severity::Warning, step.line, message));
+                }
             }
         }
     }
@@ -155,6 +158,70 @@ pub fn check(play: &Play, policy: &Policy) -> Vec<Finding> {
     }
 
     found.into_iter().map(|(severity, line, message)| Finding { line, severity, message }).collect()
+}
+
+/// What of a step's own timing the cadence rules will always override for
+/// a tier, each said once: hours outside the persona's window, weekdays it
+/// never works, a delay or a deadline inside the play's minimum spacing.
+fn overridden(
+    play: &Play,
+    step: &super::Step,
+    tier: Tier,
+    persona: crate::cadence::window::DailyWindow,
+    policy: &Policy,
+) -> Vec<String> {
+    let t = &step.timing;
+    let n = step.number;
+    let hm = |time: chrono::NaiveTime| time.format("%H:%M").to_string();
+    let mut out = Vec::new();
+    let last_due = persona.end - policy.margin;
+    if let Some(at) = t.at {
+        if at < persona.start {
+            out.push(format!(
+                "step {n}: at {} is before {tier} hours ({persona}); it is due at {} instead",
+                hm(at),
+                hm(persona.start)
+            ));
+        } else if at > last_due && t.until.is_none() {
+            out.push(format!(
+                "step {n}: at {} is in the last {} of {tier} hours ({persona}); it moves to the next day",
+                hm(at),
+                super::human_duration(policy.margin)
+            ));
+        }
+    }
+    if let Some(until) = t.until {
+        if until > persona.end {
+            out.push(format!(
+                "step {n}: until {} is after {tier} hours end ({persona}); it ends at {}",
+                hm(until),
+                hm(persona.end)
+            ));
+        }
+    }
+    let dropped = Weekdays::ALL.intersect(t.weekdays);
+    if dropped != Weekdays::ALL && dropped.intersect(persona.days) != dropped {
+        out.push(format!(
+            "step {n}: some of its days ({}) are outside {tier} days ({}); those are skipped",
+            t.weekdays, persona.days
+        ));
+    }
+    if let Some(after) = t.after.filter(|a| *a > chrono::Duration::zero() && *a < play.min_spacing) {
+        out.push(format!(
+            "step {n}: after {} is closer than the play's spacing of {}; it is due {} after instead",
+            super::human_duration(after),
+            super::human_duration(play.min_spacing),
+            super::human_duration(play.min_spacing)
+        ));
+    }
+    if let Some(within) = t.within.filter(|w| *w < play.min_spacing) {
+        out.push(format!(
+            "step {n}: within {} is shorter than the play's spacing of {}; its deadline can never be met",
+            super::human_duration(within),
+            super::human_duration(play.min_spacing)
+        ));
+    }
+    out
 }
 
 /// The longest run of consecutive non-working days in a week.

@@ -18,6 +18,8 @@ use std::fmt;
 pub const DEFAULT_MAX_GAP_DAYS: u32 = 5;
 /// The default same-day follow-up limit: "the same day or within 12 hours".
 pub const DEFAULT_FOLLOWUP_HOURS: u32 = 12;
+/// The default minimum spacing between two touches to one player.
+pub const DEFAULT_MIN_SPACING_MINUTES: i64 = 120;
 
 /// A validated play.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,6 +29,8 @@ pub struct Play {
     pub title: String,
     pub description: String,
     pub max_gap_days: u32,
+    /// No two touches to one player closer than this.
+    pub min_spacing: Duration,
     pub steps: Vec<Step>,
 }
 
@@ -142,6 +146,7 @@ struct PlayFile {
     description: String,
     max_gap_days: Option<u32>,
     followup_within_hours: Option<u32>,
+    min_spacing: Option<String>,
     #[serde(rename = "step", default)]
     steps: Vec<StepFile>,
 }
@@ -225,6 +230,13 @@ impl Play {
         let max_gap_days = file.max_gap_days.unwrap_or(DEFAULT_MAX_GAP_DAYS);
         limits::count("`max_gap_days`", max_gap_days, 1, limits::PLAY_DAY).map_err(top)?;
         let followup = Duration::hours(i64::from(hours));
+        let min_spacing = match file.min_spacing.as_deref() {
+            Some(text) => parse_duration(text).map_err(top)?,
+            None => Duration::minutes(DEFAULT_MIN_SPACING_MINUTES),
+        };
+        if min_spacing > Duration::days(1) {
+            return Err(top("`min_spacing` is at most 1 day".into()));
+        }
         let mut steps = Vec::with_capacity(file.steps.len());
         for (i, s) in file.steps.into_iter().enumerate() {
             let line = lines.get(i).copied().unwrap_or(1);
@@ -258,6 +270,7 @@ impl Play {
             title: file.title,
             description: file.description,
             max_gap_days,
+            min_spacing,
             steps,
         })
     }

@@ -128,7 +128,7 @@ fn write_touch(tx: &Transaction<'_>, t: &TouchRow) -> Result<()> {
     tx.execute(
         "UPDATE touches SET step = ?2, seq = ?3, nominal_day = ?4, kind = ?5, channel = ?6, state = ?7,
          due_at = ?8, deadline_at = ?9, why = ?10, outcome = ?11, done_at = ?12, note = ?13, reason = ?14,
-         on_time = ?15, done_day = ?16 WHERE id = ?1",
+         on_time = ?15, done_day = ?16, why_data = ?17 WHERE id = ?1",
         params![
             t.id,
             t.step,
@@ -146,6 +146,7 @@ fn write_touch(tx: &Transaction<'_>, t: &TouchRow) -> Result<()> {
             t.reason,
             t.on_time,
             t.done_day,
+            rows::why_json(t),
         ],
     )?;
     Ok(())
@@ -176,6 +177,29 @@ impl ActionTx<'_> {
             " FROM touches WHERE enrollment_id = ?1 AND player_id = ?2 AND kind = 'step' ORDER BY seq"
         ))?;
         let rows = stmt.query_map([enrollment_id, player_id], rows::touch)?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Every touch to a player in an enrollment, follow-ups included, in
+    /// thread order.
+    pub fn player_touches(&self, enrollment_id: i64, player_id: i64) -> Result<Vec<TouchRow>> {
+        let mut stmt = self.tx.prepare_cached(concat!(
+            "SELECT ",
+            touch_columns!(),
+            " FROM touches WHERE enrollment_id = ?1 AND player_id = ?2 ORDER BY seq, id"
+        ))?;
+        let rows = stmt.query_map([enrollment_id, player_id], rows::touch)?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Enrollments paused until an instant that has come.
+    pub fn expired_pauses(&self, now: DateTime<Utc>) -> Result<Vec<EnrollmentRow>> {
+        let mut stmt = self.tx.prepare_cached(concat!(
+            "SELECT ",
+            enrollment_columns!(),
+            " FROM enrollments WHERE state = 'paused' AND paused_until <= ?1 ORDER BY id"
+        ))?;
+        let rows = stmt.query_map([ts(now)], rows::enrollment)?.collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
 
@@ -346,6 +370,19 @@ impl ActionTx<'_> {
     }
 
     /// Records the action with its undo information and commits.
+    /// Commits what the program did by itself (a timed pause ending): logged,
+    /// but not an action `undo` takes back.
+    pub fn commit_unasked(self, at: DateTime<Utc>, activities: &[Activity]) -> Result<()> {
+        for a in activities {
+            self.tx.execute(
+                "INSERT INTO activity (at, actor, action, account_id, detail) VALUES (?1, 'playbook', ?2, ?3, ?4)",
+                params![ts(at), a.action, a.account_id, a.detail],
+            )?;
+        }
+        self.tx.commit()?;
+        Ok(())
+    }
+
     pub fn commit(self, actor: &str, at: DateTime<Utc>, activity: &Activity) -> Result<i64> {
         let undo = serde_json::to_string(&self.undo).map_err(|e| StoreError::Invalid(e.to_string()))?;
         self.tx.execute(

@@ -126,6 +126,15 @@ impl Store {
         Ok(rows)
     }
 
+    /// Whether a timed pause has run out and is still marked paused.
+    pub fn has_expired_pauses(&self, now: DateTime<Utc>) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM enrollments WHERE state = 'paused' AND paused_until <= ?1)",
+            [super::ts(now)],
+            |r| r.get(0),
+        )?)
+    }
+
     pub fn rep_zone(&self, name: &str) -> Result<Option<Tz>> {
         lookup::rep_zone(&self.conn, name)
     }

@@ -1,6 +1,7 @@
 //! Row types and the mapping between SQLite rows and domain records.
 
 use super::from_ts;
+use crate::cadence::Why;
 use crate::domain::{
     Account, AccountStatus, Bant, Channel, EnrollmentState, Outcome, Player, PlayerStatus, Role, Tier, TouchKind,
     TouchState, Trigger,
@@ -28,7 +29,11 @@ pub struct TouchRow {
     pub state: TouchState,
     pub due_at: DateTime<Utc>,
     pub deadline: Option<DateTime<Utc>>,
+    /// The reason as a sentence, rendered from `why_data` when it was placed.
     pub why: String,
+    /// The reason as data (none for touches placed by builds before 6).
+    #[serde(default)]
+    pub why_data: Option<Why>,
     pub outcome: Option<Outcome>,
     pub done_at: Option<DateTime<Utc>>,
     pub note: Option<String>,
@@ -67,7 +72,7 @@ pub struct PlayRow {
 macro_rules! touch_columns {
     () => {
         "id, enrollment_id, account_id, player_id, owner, step, seq, nominal_day, kind, \
-     channel, state, due_at, deadline_at, why, outcome, done_at, note, reason, on_time, done_day"
+     channel, state, due_at, deadline_at, why, outcome, done_at, note, reason, on_time, done_day, why_data"
     };
 }
 
@@ -132,6 +137,7 @@ pub(super) fn touch(row: &Row<'_>) -> rusqlite::Result<TouchRow> {
         reason: row.get(17)?,
         on_time: row.get(18)?,
         done_day: row.get(19)?,
+        why_data: row.get::<_, Option<String>>(20)?.and_then(|json| serde_json::from_str(&json).ok()),
     })
 }
 
@@ -191,7 +197,7 @@ pub(super) fn account(row: &Row<'_>) -> rusqlite::Result<Account> {
 /// Column list read by the matching row function.
 macro_rules! player_columns {
     () => {
-        "id, account_id, first_name, last_name, title, email, phone, linkedin, zone, tier, role, status, tier_rule, zone_source"
+        "id, account_id, first_name, last_name, title, email, phone, linkedin, zone, tier, role, status, tier_rule, zone_source, workdays"
     };
 }
 
@@ -211,6 +217,7 @@ pub(super) fn player(row: &Row<'_>) -> rusqlite::Result<Player> {
         status: named::<PlayerStatus>(row, 11)?,
         tier_rule: row.get(12)?,
         zone_source: row.get(13)?,
+        workdays: row.get(14)?,
     })
 }
 
@@ -229,12 +236,17 @@ pub(super) fn play(row: &Row<'_>) -> rusqlite::Result<PlayRow> {
     Ok(PlayRow { id: row.get(0)?, name: row.get(1)?, version: row.get(2)?, title: row.get(3)?, source: row.get(4)? })
 }
 
+/// The reason of a touch as stored.
+pub(super) fn why_json(t: &TouchRow) -> Option<String> {
+    t.why_data.as_ref().and_then(|w| serde_json::to_string(w).ok())
+}
+
 /// Adds a touch (its `id` is ignored); the one INSERT for touches.
 pub(super) fn insert_touch(conn: &rusqlite::Connection, t: &TouchRow) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "INSERT INTO touches (enrollment_id, account_id, player_id, owner, step, seq, nominal_day, kind, channel,
-         state, due_at, deadline_at, why, outcome, done_at, note, reason, on_time, done_day)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+         state, due_at, deadline_at, why, outcome, done_at, note, reason, on_time, done_day, why_data)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
     )?
     .execute(rusqlite::params![
         t.enrollment_id,
@@ -256,6 +268,7 @@ pub(super) fn insert_touch(conn: &rusqlite::Connection, t: &TouchRow) -> rusqlit
         t.reason,
         t.on_time,
         t.done_day,
+        why_json(t),
     ])?;
     Ok(())
 }

@@ -25,6 +25,8 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_response_owner.sql"),
     // 5: the file's application id; rollup triggers only recount on a real change.
     include_str!("migrations/0005_identity_and_guarded_rollups.sql"),
+    // 6: reasons as data, a player's own working week, expired pauses indexed.
+    include_str!("migrations/0006_reasons_and_workweeks.sql"),
 ];
 
 /// `PRAGMA application_id` of a playbook database ("play").

@@ -34,6 +34,7 @@ pub fn run(session: &Session) -> Result<()> {
     let fresh = !session.db_path.exists();
     let mut store = Store::open(&session.db_path)?;
     let engine = session.engine();
+    let _ = session.engine().settle_pauses(&mut store);
     let demo = fresh || store.is_empty()?;
     if demo {
         crate::demo::load_shipped(&mut store, &engine.policy, engine.now)?;

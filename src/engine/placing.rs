@@ -1,0 +1,234 @@
+//! Placing a player's touches through the cadence engine, with what the
+//! store knows of them: their calendar, their other touches, the play.
+//! Every due time an action sets comes through here.
+
+use super::{Engine, Result};
+use crate::cadence::{self, Adjustment, Calendar, Prev, Who, Why};
+use crate::domain::{Player, TouchKind, TouchState};
+use crate::play::Play;
+use crate::store::{ActionTx, TouchRow};
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
+
+/// Writes a placement onto a touch: due time, deadline, and the reason as
+/// data and as the sentence rendered from them.
+pub(super) fn set_due(t: &mut TouchRow, due_at: DateTime<Utc>, deadline: Option<DateTime<Utc>>, why: Why, zone: Tz) {
+    t.due_at = due_at;
+    t.deadline = deadline;
+    t.why = why.render(zone, due_at, deadline);
+    t.why_data = Some(why);
+}
+
+/// A touch's reason as data; a touch placed before reasons were data gets
+/// one from its play step (or its follow-up kind).
+pub(super) fn why_or_rule(t: &TouchRow, play: &Play) -> Why {
+    why_of(t, play)
+}
+
+fn why_of(t: &TouchRow, play: &Play) -> Why {
+    t.why_data.clone().unwrap_or_else(|| {
+        let rule = match t.kind {
+            TouchKind::OpenFollowup => cadence::Rule::Open {
+                channel: t.channel,
+                opened_step: t.step as usize,
+                opened_at: t.due_at,
+                minutes: t.deadline.map_or(0, |d| (d - t.due_at).num_minutes().max(0)),
+            },
+            TouchKind::Step => cadence::Rule::Day {
+                step: t.step as usize,
+                steps: play.steps.len(),
+                day: u32::try_from(t.nominal_day).unwrap_or(0),
+                play: play.label(),
+            },
+        };
+        Why::new(rule)
+    })
+}
+
+/// What placing a player's touches needs: who they are and their calendar.
+pub(super) struct Person {
+    pub player: Player,
+    pub calendar: Calendar,
+}
+
+impl Person {
+    pub fn who(&self) -> Who<'_> {
+        Who { tier: self.player.tier, calendar: &self.calendar, name: &self.player.first_name }
+    }
+}
+
+impl Engine {
+    /// A player with their working calendar (their account's country decides
+    /// holidays and, with their zone, the working week).
+    pub(super) fn person(&self, tx: &ActionTx<'_>, player_id: i64) -> Result<Person> {
+        let player = tx.player(player_id)?;
+        let country = tx.account(player.account_id)?.country;
+        let own = player.workdays.as_deref().and_then(|days| {
+            let names: Vec<&str> = days.split(',').collect();
+            cadence::window::Weekdays::from_names(&names).ok().filter(|w| !w.is_empty())
+        });
+        let calendar = self.policy.calendar(player.zone, country.as_deref(), own);
+        Ok(Person { player, calendar })
+    }
+}
+
+/// When the player was last reached, and when their waiting touches are
+/// due: what a newly placed touch keeps its spacing from. `except` are the
+/// touches being placed.
+fn busy(touches: &[TouchRow], except: &[i64]) -> Vec<DateTime<Utc>> {
+    touches
+        .iter()
+        .filter(|t| !except.contains(&t.id))
+        .filter_map(|t| match t.state {
+            TouchState::Due | TouchState::Snoozed => Some(t.due_at),
+            TouchState::Done => t.done_at,
+            _ => None,
+        })
+        .collect()
+}
+
+/// After a step of a thread is resolved at `done_at`, places the planned
+/// steps behind it (the first becomes due), each from the one before, spaced
+/// from the player's other touches.
+pub(super) fn advance_thread(
+    engine: &Engine,
+    tx: &mut ActionTx<'_>,
+    resolved: &TouchRow,
+    done_at: DateTime<Utc>,
+) -> Result<()> {
+    if resolved.kind != TouchKind::Step {
+        return Ok(());
+    }
+    let enrollment = tx.enrollment(resolved.enrollment_id)?;
+    let play = tx.play(enrollment.play_id)?;
+    let person = engine.person(tx, resolved.player_id)?;
+    let all = tx.player_touches(resolved.enrollment_id, resolved.player_id)?;
+    let rest: Vec<TouchRow> = all
+        .iter()
+        .filter(|t| t.kind == TouchKind::Step && t.seq > resolved.seq && t.state == TouchState::Planned)
+        .cloned()
+        .collect();
+    let ids: Vec<i64> = rest.iter().map(|t| t.id).collect();
+    let mut taken = busy(&all, &ids);
+    let mut prev =
+        Prev { step: resolved.step as usize, done_at, nominal_day: u32::try_from(resolved.nominal_day).unwrap_or(0) };
+    for (i, touch) in rest.into_iter().enumerate() {
+        let Some(step) = play.step(touch.step as usize) else { continue };
+        let placement = cadence::Placement {
+            who: person.who(),
+            enrolled_at: enrollment.started_at,
+            prev: Some(prev),
+            not_before: prev.done_at,
+            busy: &taken,
+        };
+        let due = cadence::schedule(&engine.policy, &play, step, &placement);
+        let mut updated = touch.clone();
+        set_due(&mut updated, due.due_at, due.deadline, due.why, person.player.zone);
+        updated.nominal_day = i64::from(due.nominal_day);
+        if i == 0 {
+            updated.state = TouchState::Due;
+        }
+        if updated != touch {
+            tx.save_touch(&updated)?;
+        }
+        taken.push(due.due_at);
+        prev = Prev { step: step.number, done_at: due.due_at, nominal_day: due.nominal_day };
+    }
+    Ok(())
+}
+
+/// Moves a player's waiting touches in an enrollment later by `shift`
+/// (an out-of-office, a pause, a resume), each placed again through the
+/// cadence engine in order, so none lands on another or outside its window;
+/// `cause` says why in each touch's reason. Returns how many moved.
+pub(super) fn shift_player(
+    engine: &Engine,
+    tx: &mut ActionTx<'_>,
+    enrollment_id: i64,
+    player_id: i64,
+    shift: Duration,
+    cause: &Adjustment,
+) -> Result<usize> {
+    let enrollment = tx.enrollment(enrollment_id)?;
+    let play = tx.play(enrollment.play_id)?;
+    let person = engine.person(tx, player_id)?;
+    let all = tx.player_touches(enrollment_id, player_id)?;
+    let mut open: Vec<TouchRow> = all.iter().filter(|t| t.state.is_open()).cloned().collect();
+    open.sort_by_key(|t| (t.due_at, t.seq, t.id));
+    let ids: Vec<i64> = open.iter().map(|t| t.id).collect();
+    let mut taken = busy(&all, &ids);
+    let horizon = engine.now + Duration::days(crate::limits::DURATION_DAYS);
+    for touch in &open {
+        // Never before now, nor past the planning horizon, however long the
+        // shift (clocks given with --now can be centuries apart).
+        let target = touch.due_at.checked_add_signed(shift).unwrap_or(horizon).clamp(engine.now, horizon);
+        let step = (touch.kind == TouchKind::Step).then(|| play.step(touch.step as usize)).flatten();
+        let mut why = why_of(touch, &play);
+        why.push(cause.clone());
+        let length = touch.deadline.map(|d| (d - touch.due_at).max(Duration::zero()));
+        let (due_at, deadline, why) = cadence::replace(
+            &engine.policy,
+            person.who(),
+            touch.channel,
+            step,
+            target,
+            &taken,
+            play.min_spacing,
+            length,
+            why,
+        );
+        let mut moved = touch.clone();
+        set_due(&mut moved, due_at, deadline, why, person.player.zone);
+        if moved != *touch {
+            tx.save_touch(&moved)?;
+        }
+        taken.push(due_at);
+    }
+    Ok(open.len())
+}
+
+/// After one touch of a player was placed by hand (a snooze) or a new one
+/// added (an open's follow-up), moves the player's other waiting touches
+/// that now sit too close to it, keeping their order.
+pub(super) fn respace_player(
+    engine: &Engine,
+    tx: &mut ActionTx<'_>,
+    enrollment_id: i64,
+    player_id: i64,
+    fixed: i64,
+) -> Result<()> {
+    let enrollment = tx.enrollment(enrollment_id)?;
+    let play = tx.play(enrollment.play_id)?;
+    let person = engine.person(tx, player_id)?;
+    let all = tx.player_touches(enrollment_id, player_id)?;
+    let mut open: Vec<TouchRow> =
+        all.iter().filter(|t| t.state.is_open() && t.id != fixed && t.state != TouchState::Planned).cloned().collect();
+    open.sort_by_key(|t| (t.due_at, t.seq, t.id));
+    let ids: Vec<i64> = open.iter().map(|t| t.id).collect();
+    let mut taken = busy(&all, &ids);
+    for touch in &open {
+        let clash = taken.iter().any(|b| (touch.due_at - *b).abs() < play.min_spacing);
+        if clash {
+            let step = (touch.kind == TouchKind::Step).then(|| play.step(touch.step as usize)).flatten();
+            let length = touch.deadline.map(|d| (d - touch.due_at).max(Duration::zero()));
+            let (due_at, deadline, why) = cadence::replace(
+                &engine.policy,
+                person.who(),
+                touch.channel,
+                step,
+                touch.due_at,
+                &taken,
+                play.min_spacing,
+                length,
+                why_of(touch, &play),
+            );
+            let mut moved = touch.clone();
+            set_due(&mut moved, due_at, deadline, why, person.player.zone);
+            tx.save_touch(&moved)?;
+            taken.push(due_at);
+        } else {
+            taken.push(touch.due_at);
+        }
+    }
+    Ok(())
+}
