@@ -97,7 +97,7 @@ pub(super) fn advance_thread(
     done_at: DateTime<Utc>,
 ) -> Result<()> {
     if resolved.kind != TouchKind::Step {
-        return Ok(());
+        return super::complete_if_finished(tx, resolved.enrollment_id);
     }
     let enrollment = tx.enrollment(resolved.enrollment_id)?;
     let play = tx.play(enrollment.play_id)?;
@@ -134,7 +134,7 @@ pub(super) fn advance_thread(
         taken.push(due.due_at);
         prev = Prev { step: step.number, done_at: due.due_at, nominal_day: due.nominal_day };
     }
-    Ok(())
+    super::complete_if_finished(tx, resolved.enrollment_id)
 }
 
 /// Moves a player's waiting touches in an enrollment later by `shift`

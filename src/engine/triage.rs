@@ -90,6 +90,8 @@ impl Engine {
         }
         tx.save_touch(&done)?;
         advance_thread(self, tx, &done, self.now)?;
+        // A touch done late may now sit next to one still waiting: keep them apart.
+        placing::respace_player(self, tx, touch.enrollment_id, touch.player_id, done.id)?;
         let account = tx.account(touch.account_id)?;
         if account.status == AccountStatus::Target {
             tx.set_account_status(account.id, AccountStatus::Working)?;
@@ -170,8 +172,9 @@ impl Engine {
         // Past its same-day deadline, the deadline no longer means anything.
         let past_deadline = touch.deadline.is_some_and(|d| target > d);
         why.push(if past_deadline { Adjustment::SnoozedPastDeadline } else { Adjustment::Snoozed });
-        let keep = touch.deadline.filter(|_| !past_deadline);
-        let (due, _, why) = cadence::replace(
+        // Otherwise it keeps its length after the new time, never later than it was.
+        let length = touch.deadline.filter(|_| !past_deadline).map(|d| (d - touch.due_at).max(Duration::zero()));
+        let (due, deadline, why) = cadence::replace(
             &self.policy,
             person.who(),
             touch.channel,
@@ -179,10 +182,10 @@ impl Engine {
             target,
             &others,
             play.min_spacing,
-            None,
+            length,
             why,
         );
-        let deadline = keep.filter(|d| *d >= due);
+        let deadline = deadline.map(|d| touch.deadline.map_or(d, |old| d.min(old))).filter(|d| *d >= due);
         let when = due.with_timezone(&player.zone);
         // A snooze into next year says so.
         let format = if when.year() == self.now.with_timezone(&player.zone).year() {

@@ -36,6 +36,15 @@ impl Env {
 
     /// A command on another database file than the env's own.
     pub fn cmd_db(&self, db: &std::path::Path, args: &[&str]) -> Command {
+        self.cmd_full(db, &self.now, args)
+    }
+
+    /// A command at another instant than the env's own.
+    pub fn cmd_at(&self, now: &str, args: &[&str]) -> Command {
+        self.cmd_full(&self.db, now, args)
+    }
+
+    fn cmd_full(&self, db: &std::path::Path, now: &str, args: &[&str]) -> Command {
         let mut cmd = Command::cargo_bin("playbook").expect("binary");
         cmd.env_remove("PLAYBOOK_NOW")
             .env_remove("PLAYBOOK_DB")
@@ -43,7 +52,7 @@ impl Env {
             .arg("--db")
             .arg(db)
             .arg("--now")
-            .arg(&self.now)
+            .arg(now)
             .args(args);
         cmd
     }

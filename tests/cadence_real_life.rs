@@ -1,0 +1,279 @@
+//! The cadence in a real week: out-of-office, pauses, late days, double
+//! opens, executives, Gulf weekends. Each test is one of the issue's
+//! repros, on three Berlin players at one account, through the CLI.
+
+mod common;
+
+use chrono::{DateTime, Datelike, Duration, Timelike, Utc, Weekday};
+use common::Env;
+use serde_json::Value;
+
+/// Mini Co with Eva (executive), Dirk (director), Pia (practitioner), all in
+/// Berlin, enrolled in multi-thread on Monday 2 March 2026 at 08:00 Berlin.
+/// Dirk's thread: step 2 = touch 7, step 3 = touch 8, step 5 = touch 9.
+fn mini(zone: &str) -> Env {
+    let env = Env::new();
+    let write = |name: &str, text: &str| {
+        let path = env.dir.path().join(name);
+        std::fs::write(&path, text).expect("write");
+        path.display().to_string()
+    };
+    let accounts = write("a.csv", "name,domain,owner\nMini Co,mini.test,Quinn Tester\n");
+    let players = write(
+        "p.csv",
+        &format!(
+            "first_name,last_name,email,title,account_domain,tier,role,Time Zone\n\
+             Eva,T,eva@mini.test,CEO,mini.test,executive,user,{zone}\n\
+             Dirk,T,dirk@mini.test,Head of Ops,mini.test,director,user,{zone}\n\
+             Pia,T,pia@mini.test,Analyst,mini.test,practitioner,user,{zone}\n"
+        ),
+    );
+    env.ok(&["import", "accounts", &accounts]);
+    env.ok(&["import", "players", &players]);
+    at(&env, "2026-03-02T07:00:00Z", &["enroll", "mini.test", "multi-thread"]);
+    env
+}
+
+fn at(env: &Env, now: &str, args: &[&str]) -> String {
+    let out = env.cmd_at(now, args).output().expect("runs");
+    assert!(out.status.success(), "{args:?} at {now}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+/// Every touch of the account: (id, step, kind, state, due, deadline, why, player).
+#[derive(Debug, Clone)]
+struct T {
+    id: i64,
+    player: String,
+    state: String,
+    due: DateTime<Utc>,
+    deadline: Option<DateTime<Utc>>,
+    why: String,
+    channel: String,
+}
+
+fn touches(env: &Env, now: &str) -> Vec<T> {
+    let db = rusqlite::Connection::open(&env.db).expect("db");
+    let _ = now;
+    let mut stmt = db
+        .prepare(
+            "SELECT t.id, p.first_name, t.state, t.due_at, t.deadline_at, t.why, t.channel FROM touches t
+             JOIN players p ON p.id = t.player_id ORDER BY t.due_at, t.id",
+        )
+        .expect("query");
+    let ts = |s: i64| DateTime::from_timestamp(s, 0).expect("ts");
+    stmt.query_map([], |r| {
+        Ok(T {
+            id: r.get(0)?,
+            player: r.get(1)?,
+            state: r.get(2)?,
+            due: ts(r.get(3)?),
+            deadline: r.get::<_, Option<i64>>(4)?.map(ts),
+            why: r.get(5)?,
+            channel: r.get(6)?,
+        })
+    })
+    .expect("rows")
+    .map(|r| r.expect("row"))
+    .collect()
+}
+
+fn waiting(all: &[T], player: &str) -> Vec<T> {
+    all.iter().filter(|t| t.player == player && (t.state == "due" || t.state == "snoozed")).cloned().collect()
+}
+
+fn berlin(t: DateTime<Utc>) -> DateTime<chrono_tz::Tz> {
+    t.with_timezone(&chrono_tz::Europe::Berlin)
+}
+
+/// Never two touches waiting for one player within two hours.
+fn spaced(list: &[T]) {
+    for (i, a) in list.iter().enumerate() {
+        for b in &list[i + 1..] {
+            assert!((a.due - b.due).abs() >= Duration::hours(2), "{} and {} too close: {a:?} {b:?}", a.id, b.id);
+        }
+    }
+}
+
+#[test]
+fn an_out_of_office_never_bunches_the_calls() {
+    let env = mini("Europe/Berlin");
+    at(&env, "2026-03-02T08:00:00Z", &["done", "7"]);
+    at(&env, "2026-03-02T08:01:00Z", &["opened", "7"]);
+    at(&env, "2026-03-02T10:00:00Z", &["done", "8"]);
+    let second = at(&env, "2026-03-02T10:01:00Z", &["opened", "8"]);
+    assert!(second.contains("already waiting"), "one open follow-up per player: {second}");
+    at(&env, "2026-03-02T10:05:00Z", &["ooo", "8", "--until", "2026-03-07"]);
+    let dirk = waiting(&touches(&env, "2026-03-09T07:30:00Z"), "Dirk");
+    assert_eq!(dirk.len(), 2, "the follow-up and the day-1 call: {dirk:?}");
+    spaced(&dirk);
+    for t in &dirk {
+        let local = berlin(t.due);
+        assert_eq!(local.date_naive().weekday(), Weekday::Mon, "back on Monday: {t:?}");
+        assert!(t.why.contains("out-of-office (back Sat 7 Mar)"), "{}", t.why);
+    }
+    // The call step asks for 10:00: it keeps its own time or later, never 09:00.
+    let call = dirk.iter().find(|t| t.why.starts_with("step 5")).expect("the day-1 call");
+    assert!(berlin(call.due).hour() >= 10, "{call:?}");
+}
+
+#[test]
+fn a_late_day_shifts_the_plan_instead_of_squeezing_it() {
+    let env = mini("Europe/Berlin");
+    at(&env, "2026-03-04T13:00:00Z", &["done", "7"]);
+    at(&env, "2026-03-04T13:30:00Z", &["opened", "7"]);
+    at(&env, "2026-03-04T15:00:00Z", &["done", "8"]);
+    let all = touches(&env, "2026-03-04T15:01:00Z");
+    let dirk = waiting(&all, "Dirk");
+    spaced(&dirk);
+    let call = all.iter().find(|t| t.id == 9).expect("touch 9");
+    // Step 5 is day 1 of the play: one day after the thread really reached day 0.
+    assert_eq!(berlin(call.due).date_naive().day(), 5, "the day after, not the same afternoon: {call:?}");
+    assert!(call.why.contains("later than planned"), "{}", call.why);
+}
+
+#[test]
+fn a_timed_pause_ends_by_itself_at_its_date() {
+    let env = mini("Europe/Berlin");
+    at(&env, "2026-03-02T08:00:00Z", &["done", "7"]);
+    let paused = at(&env, "2026-03-02T09:00:00Z", &["pause", "mini.test", "--until", "2026-03-04"]);
+    assert!(paused.contains("until 2026-03-04"), "{paused}");
+    // On its date the play runs again: an open makes its follow-up, a reply
+    // pauses the play for the owner, pause works, resume has nothing to do.
+    let detail = at(&env, "2026-03-04T09:00:00Z", &["account", "mini.test"]);
+    assert!(detail.contains("\"Multi-threaded account\": active"), "{detail}");
+    let opened = at(&env, "2026-03-04T09:05:00Z", &["opened", "7"]);
+    assert!(opened.contains("follow-up call"), "{opened}");
+    let detail = at(&env, "2026-03-04T09:06:00Z", &["account", "mini.test"]);
+    assert!(!detail.contains("paused"), "{detail}");
+    at(&env, "2026-03-04T09:10:00Z", &["replied", "14"]);
+    let detail = at(&env, "2026-03-04T09:11:00Z", &["account", "mini.test"]);
+    assert!(detail.contains("paused (positive reply from Pia T: owner to decide)"), "{detail}");
+    let queue = at(&env, "2026-03-05T10:00:00Z", &["queue", "--owner", "Quinn Tester", "--format", "json"]);
+    let queue: Value = serde_json::from_str(&queue).expect("json");
+    assert_eq!(queue.as_array().map(Vec::len), Some(0), "a paused play sends nothing: {queue}");
+}
+
+#[test]
+fn a_pause_date_is_the_reps_local_date() {
+    let env = mini("Europe/Berlin");
+    let rep = rusqlite::Connection::open(&env.db).expect("db");
+    rep.execute("UPDATE reps SET zone = 'Europe/Berlin'", []).expect("rep zone");
+    drop(rep);
+    let paused = at(&env, "2026-03-02T09:00:00Z", &["pause", "mini.test", "--until", "2026-10-09"]);
+    assert!(paused.contains("until 2026-10-09"), "not the day before in UTC: {paused}");
+}
+
+#[test]
+fn an_open_on_the_last_touch_earns_its_follow_up_and_each_open_only_one() {
+    let env = Env::new();
+    let path = env.dir.path().join("a.csv");
+    std::fs::write(&path, "name,domain,owner\nMini Co,mini.test,Quinn Tester\n").expect("write");
+    env.ok(&["import", "accounts", &path.display().to_string()]);
+    let players = env.dir.path().join("p.csv");
+    std::fs::write(
+        &players,
+        "first_name,last_name,email,title,account_domain,tier,role,Time Zone\nDirk,T,dirk@mini.test,Head of Ops,mini.test,director,user,Europe/Berlin\n",
+    )
+    .expect("write");
+    env.ok(&["import", "players", &players.display().to_string()]);
+    at(&env, "2026-03-02T07:00:00Z", &["enroll", "mini.test", "re-engage"]);
+    for id in 1..=7 {
+        at(&env, "2026-03-02T09:00:00Z", &["skip", &id.to_string()]);
+    }
+    at(&env, "2026-03-30T08:00:00Z", &["done", "8"]);
+    let detail = at(&env, "2026-03-30T08:01:00Z", &["account", "mini.test"]);
+    assert!(detail.contains(": completed"), "the last step done: {detail}");
+    let opened = at(&env, "2026-03-30T08:30:00Z", &["opened", "8"]);
+    assert!(opened.contains("follow-up call 9"), "{opened}");
+    let again = at(&env, "2026-03-30T08:31:00Z", &["opened", "8"]);
+    assert!(again.contains("already has its follow-up 9"), "{again}");
+    let detail = at(&env, "2026-03-30T08:32:00Z", &["account", "mini.test"]);
+    assert!(detail.contains(": active"), "running again for the follow-up: {detail}");
+    at(&env, "2026-03-30T12:00:00Z", &["done", "9"]);
+    let detail = at(&env, "2026-03-30T12:01:00Z", &["account", "mini.test"]);
+    assert!(detail.contains(": completed"), "completed after it: {detail}");
+}
+
+#[test]
+fn executives_get_nothing_at_night_and_nothing_lands_in_a_windows_last_minutes() {
+    // Enrolled at 23:00 Berlin: the executive's day-0 email waits for morning.
+    let env = Env::new();
+    let path = env.dir.path().join("a.csv");
+    std::fs::write(&path, "name,domain,owner\nMini Co,mini.test,Quinn Tester\n").expect("write");
+    env.ok(&["import", "accounts", &path.display().to_string()]);
+    let players = env.dir.path().join("p.csv");
+    std::fs::write(
+        &players,
+        "first_name,last_name,email,title,account_domain,tier,role,Time Zone\nEva,T,eva@mini.test,CEO,mini.test,executive,user,Europe/Berlin\nDirk,T,dirk@mini.test,Head of Ops,mini.test,director,user,Europe/Berlin\n",
+    )
+    .expect("write");
+    env.ok(&["import", "players", &players.display().to_string()]);
+    at(&env, "2026-03-02T22:00:00Z", &["enroll", "mini.test", "multi-thread"]);
+    for t in touches(&env, "2026-03-02T22:00:00Z") {
+        let local = berlin(t.due).time();
+        let hour = local.hour();
+        assert!((7..21).contains(&hour), "nothing at night: {t:?}");
+        if t.channel == "call" {
+            assert!(
+                local <= chrono::NaiveTime::from_hms_opt(19, 30, 0).expect("t"),
+                "not in the last 30 minutes: {t:?}"
+            );
+        }
+        if let Some(d) = t.deadline {
+            assert!(berlin(d).hour() < 21 || berlin(d).time() == chrono::NaiveTime::from_hms_opt(21, 0, 0).expect("t"));
+        }
+    }
+}
+
+#[test]
+fn riyadh_works_sunday_to_thursday() {
+    let env = mini("Asia/Riyadh");
+    let all = touches(&env, "2026-03-02T07:00:00Z");
+    for t in all.iter().filter(|t| t.player == "Pia" || t.player == "Dirk" || t.channel == "call") {
+        let local = t.due.with_timezone(&chrono_tz::Asia::Riyadh);
+        assert!(
+            !matches!(local.weekday(), Weekday::Fri | Weekday::Sat),
+            "a working-day touch on the Riyadh weekend: {t:?}"
+        );
+    }
+    assert!(
+        all.iter()
+            .any(|t| t.player != "Eva" && t.due.with_timezone(&chrono_tz::Asia::Riyadh).weekday() == Weekday::Sun),
+        "Sunday is a working day there"
+    );
+}
+
+#[test]
+fn holidays_in_the_config_are_days_off() {
+    let env = mini("Europe/Berlin");
+    // Tuesday 3 March off in Berlin: Pia's day-1 LinkedIn moves to Wednesday.
+    std::fs::write(env.dir.path().join("config.toml"), "[holidays]\n\"Europe/Berlin\" = [\"2026-03-03\"]\n")
+        .expect("config");
+    at(&env, "2026-03-02T08:00:00Z", &["done", "7"]);
+    let env2 = mini("Europe/Berlin");
+    std::fs::write(env2.dir.path().join("config.toml"), "[holidays]\n\"Europe/Berlin\" = [\"2026-03-03\"]\n")
+        .expect("config");
+    // Enrolled again under the holiday config.
+    let db = rusqlite::Connection::open(&env2.db).expect("db");
+    db.execute_batch("DELETE FROM touches; DELETE FROM enrollments;").expect("reset");
+    drop(db);
+    at(&env2, "2026-03-02T07:00:00Z", &["enroll", "mini.test", "multi-thread"]);
+    for t in touches(&env2, "2026-03-02T07:00:00Z").iter().filter(|t| t.player != "Eva") {
+        assert_ne!(berlin(t.due).date_naive().day(), 3, "a touch on the holiday: {t:?}");
+    }
+}
+
+#[test]
+fn plays_check_warns_about_timing_the_rules_override() {
+    let env = Env::new();
+    let play = env.dir.path().join("p.toml");
+    std::fs::write(
+        &play,
+        "name = \"odd\"\nversion = 1\ntitle = \"Odd\"\n\n[[step]]\ntitle = \"a\"\nchannel = \"email\"\nday = 0\nbody = \"b\"\n\n[[step]]\ntitle = \"b\"\nchannel = \"call\"\ntiers = [\"director\"]\nday = 1\nat = \"07:00\"\nbody = \"b\"\n\n[[step]]\ntitle = \"c\"\nchannel = \"email\"\nafter = \"30m\"\nbody = \"b\"\n",
+    )
+    .expect("play");
+    let out = env.ok(&["plays", "check", &play.display().to_string()]);
+    assert!(out.contains("line 11: warning: step 2: at 07:00 is before director hours"), "{out}");
+    assert!(out.contains("step 3: after 30m is closer than the play's spacing of 2h"), "{out}");
+}
