@@ -233,6 +233,7 @@ pub(super) fn player(
     });
     let role = parsed(row, Field::Role, &mut problems, word::<Role>);
     let status = parsed(row, Field::PlayerStatus, &mut problems, word::<PlayerStatus>);
+    let workdays = parsed(row, Field::Workdays, &mut problems, values::workdays);
     let account = match &email {
         Some(e) => {
             let key = account_key(row, e);
@@ -321,6 +322,9 @@ pub(super) fn player(
     }
     if let Some(s) = status {
         columns.push(("status", Value::Text(s.as_str().into())));
+    }
+    if let Some(w) = workdays {
+        columns.push(("workdays", Value::Text(w)));
     }
     Ok(Checked { identity: Identity::Player { email }, target, columns })
 }

@@ -75,6 +75,7 @@ fields! {
     Zone => "zone", Players, ["timezone", "tz"];
     PlayerCountry => "country", Players, ["countryregion", "mailingcountry"];
     PlayerStatus => "status", Players, ["contactstatus"];
+    Workdays => "workdays", Players, ["workingdays", "workweek"];
 }
 
 /// `Company Domain Name` → `companydomainname`: case, spaces and punctuation

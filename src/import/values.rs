@@ -89,6 +89,26 @@ pub fn number(text: &str, fraction: bool) -> Option<i64> {
     }
 }
 
+/// A player's own working week, `sun mon tue wed thu` or `Sun,Mon,...`,
+/// stored as `sun,mon,tue,wed,thu`.
+pub fn workdays(text: &str) -> Result<String, String> {
+    let names: Vec<&str> = text.split([',', ' ', ';', '/']).map(str::trim).filter(|n| !n.is_empty()).collect();
+    let days = crate::cadence::window::Weekdays::from_names(&names)?;
+    if days.is_empty() {
+        return Err("a working week needs at least one day".into());
+    }
+    const NAMES: [(chrono::Weekday, &str); 7] = [
+        (chrono::Weekday::Mon, "mon"),
+        (chrono::Weekday::Tue, "tue"),
+        (chrono::Weekday::Wed, "wed"),
+        (chrono::Weekday::Thu, "thu"),
+        (chrono::Weekday::Fri, "fri"),
+        (chrono::Weekday::Sat, "sat"),
+        (chrono::Weekday::Sun, "sun"),
+    ];
+    Ok(NAMES.iter().filter(|(d, _)| days.contains(*d)).map(|(_, n)| *n).collect::<Vec<_>>().join(","))
+}
+
 /// A BANT factor: 1 to 5.
 pub fn factor(text: &str) -> Option<u8> {
     text.trim().parse::<u8>().ok().filter(|n| (1..=5).contains(n))

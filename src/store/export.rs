@@ -18,7 +18,7 @@ macro_rules! account_columns {
 macro_rules! player_export_columns {
     () => {
         "p.first_name, p.last_name, p.email, p.title, p.phone, p.linkedin, a.name, a.domain,
-         p.tier, p.role, p.zone, a.country, p.status, p.id, p.tier_rule, p.zone_source"
+         p.tier, p.role, p.zone, a.country, p.status, p.workdays, p.id, p.tier_rule, p.zone_source"
     };
 }
 
@@ -76,7 +76,7 @@ impl Store {
             " FROM players p JOIN accounts a ON a.id = p.account_id
              WHERE (?1 IS NULL OR a.owner = ?1) ORDER BY p.id"
         );
-        self.raw_rows(sql, owner, 16)
+        self.raw_rows(sql, owner, 17)
     }
 
     fn raw_rows(&self, sql: &str, owner: Option<&str>, width: usize) -> Result<Vec<Vec<Value>>> {
