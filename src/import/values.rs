@@ -92,11 +92,6 @@ pub fn number(text: &str, fraction: bool) -> Option<i64> {
 /// A player's own working week, `sun mon tue wed thu` or `Sun,Mon,...`,
 /// stored as `sun,mon,tue,wed,thu`.
 pub fn workdays(text: &str) -> Result<String, String> {
-    let names: Vec<&str> = text.split([',', ' ', ';', '/']).map(str::trim).filter(|n| !n.is_empty()).collect();
-    let days = crate::cadence::window::Weekdays::from_names(&names)?;
-    if days.is_empty() {
-        return Err("a working week needs at least one day".into());
-    }
     const NAMES: [(chrono::Weekday, &str); 7] = [
         (chrono::Weekday::Mon, "mon"),
         (chrono::Weekday::Tue, "tue"),
@@ -106,6 +101,11 @@ pub fn workdays(text: &str) -> Result<String, String> {
         (chrono::Weekday::Sat, "sat"),
         (chrono::Weekday::Sun, "sun"),
     ];
+    let names: Vec<&str> = text.split([',', ' ', ';', '/']).map(str::trim).filter(|n| !n.is_empty()).collect();
+    let days = crate::cadence::window::Weekdays::from_names(&names)?;
+    if days.is_empty() {
+        return Err("a working week needs at least one day".into());
+    }
     Ok(NAMES.iter().filter(|(d, _)| days.contains(*d)).map(|(_, n)| *n).collect::<Vec<_>>().join(","))
 }
 
