@@ -277,3 +277,29 @@ fn plays_check_warns_about_timing_the_rules_override() {
     assert!(out.contains("line 11: warning: step 2: at 07:00 is before director hours"), "{out}");
     assert!(out.contains("step 3: after 30m is closer than the play's spacing of 2h"), "{out}");
 }
+
+#[test]
+fn a_players_own_working_week_wins_over_their_zones() {
+    let env = Env::new();
+    let write = |name: &str, text: &str| {
+        let path = env.dir.path().join(name);
+        std::fs::write(&path, text).expect("write");
+        path.display().to_string()
+    };
+    env.ok(&["import", "accounts", &write("a.csv", "name,domain,owner\nMini Co,mini.test,Quinn Tester\n")]);
+    let players = write(
+        "p.csv",
+        "first_name,last_name,email,title,account_domain,tier,role,Time Zone,workdays\n\
+         Pia,T,pia@mini.test,Analyst,mini.test,practitioner,user,Europe/Berlin,sun mon tue wed thu\n",
+    );
+    env.ok(&["import", "players", &players]);
+    let exported = env.ok(&["export", "players"]);
+    assert!(exported.contains("\"sun,mon,tue,wed,thu\"") || exported.contains("mon,tue,wed,thu,sun"), "{exported}");
+    at(&env, "2026-03-02T07:00:00Z", &["enroll", "mini.test", "multi-thread"]);
+    let all = touches(&env, "2026-03-02T07:00:00Z");
+    assert!(!all.is_empty());
+    for t in &all {
+        let day = berlin(t.due).weekday();
+        assert!(!matches!(day, Weekday::Fri | Weekday::Sat), "a touch on Pia's weekend: {t:?}");
+    }
+}
