@@ -67,6 +67,8 @@ impl App {
         let text = |e: crate::engine::EngineError| e.to_string();
         match effect {
             Effect::LoadQueue => {
+                // A timed pause that ran out while the screen was open ends now.
+                let _ = engine.settle_pauses(&mut self.store);
                 let today = engine.today(self.model.zone);
                 let items = engine.queue(&self.store, owner.as_deref(), today, true).map_err(text)?;
                 let filter = AccountFilter { owner, ..AccountFilter::default() };
