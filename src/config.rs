@@ -148,7 +148,20 @@ impl Default for CadenceFile {
 type Calendars = (BTreeMap<String, Weekdays>, BTreeMap<String, BTreeSet<NaiveDate>>);
 
 fn calendars(file: &File, path: &Path) -> Result<Calendars, String> {
-    let key = |k: &str| if k.parse::<Tz>().is_ok() { k.to_string() } else { k.trim().to_lowercase() };
+    // A key with a slash means a zone: a typo there would silently match
+    // nobody, so it is refused.
+    let key = |k: &str| -> Result<String, String> {
+        if k.parse::<Tz>().is_ok() {
+            Ok(k.to_string())
+        } else if k.contains('/') {
+            Err(format!(
+                "{} is not an IANA time zone (zones are case-sensitive: Europe/Berlin)",
+                crate::text::quoted(k)
+            ))
+        } else {
+            Ok(k.trim().to_lowercase())
+        }
+    };
     let mut workweeks = BTreeMap::new();
     for (place, days) in &file.workweeks {
         let days =
@@ -156,7 +169,7 @@ fn calendars(file: &File, path: &Path) -> Result<Calendars, String> {
         if days.is_empty() {
             return Err(format!("[workweeks] {}: a week needs a working day", crate::text::quoted(place)));
         }
-        workweeks.insert(key(place), days);
+        workweeks.insert(key(place).map_err(|e| format!("[workweeks] {e}"))?, days);
     }
     let mut holidays: BTreeMap<String, BTreeSet<NaiveDate>> = BTreeMap::new();
     for (place, source) in &file.holidays {
@@ -175,7 +188,7 @@ fn calendars(file: &File, path: &Path) -> Result<Calendars, String> {
                 crate::cadence::calendar::ics_dates(&text)
             }
         };
-        holidays.entry(key(place)).or_default().extend(dates);
+        holidays.entry(key(place).map_err(|e| format!("[holidays] {e}"))?).or_default().extend(dates);
     }
     Ok((workweeks, holidays))
 }

@@ -63,12 +63,20 @@ pub fn append(path: &Path) -> io::Result<File> {
 /// Reads a text file the user named (a play, a config, keys), at most
 /// `max` bytes; the error says which file and why, in words.
 pub fn read_text(path: &Path, max: u64) -> Result<String, String> {
+    use std::io::Read as _;
     let fail = |why: String| format!("cannot read {}: {why}", path.display());
-    let size = std::fs::metadata(path).map_err(|e| fail(describe(&e)))?.len();
-    if size > max {
-        return Err(fail(format!("it is {size} bytes; at most {max} are read")));
+    let meta = std::fs::metadata(path).map_err(|e| fail(describe(&e)))?;
+    if !meta.is_file() {
+        return Err(fail("it is not a regular file".into()));
     }
-    std::fs::read_to_string(path).map_err(|e| fail(describe(&e)))
+    // Read at most one byte past the limit: the size a file claims is not trusted.
+    let mut bytes = Vec::new();
+    let file = File::open(path).map_err(|e| fail(describe(&e)))?;
+    file.take(max + 1).read_to_end(&mut bytes).map_err(|e| fail(describe(&e)))?;
+    if bytes.len() as u64 > max {
+        return Err(fail(format!("it is over {max} bytes; at most that much is read")));
+    }
+    String::from_utf8(bytes).map_err(|_| fail("it is not UTF-8 text".into()))
 }
 
 /// Whether two paths name the same file (both must exist).

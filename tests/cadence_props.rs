@@ -110,7 +110,7 @@ proptest! {
         let cal = calendar(&policy, zone);
         let who = Who { tier, calendar: &cal, name: "Ann" };
         let mut last: Option<DateTime<Utc>> = None;
-        for (number, due) in project_thread(&policy, &play, who, Role::User, start, &[]) {
+        for (number, due) in project_thread(&policy, &play, who, Role::User, start, start, &[]) {
             let step = play.step(number).expect("step");
             let why = due.why.render(zone, due.due_at, due.deadline);
             if let Err(e) = allowed(tier, step.channel, &cal, Some(step), due.due_at) {
@@ -131,7 +131,7 @@ proptest! {
         let policy = Policy::default();
         let cal = calendar(&policy, zone);
         let who = Who { tier, calendar: &cal, name: "Ann" };
-        let thread = project_thread(&policy, &play, who, Role::User, start, &[]);
+        let thread = project_thread(&policy, &play, who, Role::User, start, start, &[]);
         for pair in thread.windows(2) {
             let (prev_no, prev) = &pair[0];
             let (number, _) = &pair[1];
@@ -141,7 +141,7 @@ proptest! {
             let done_at = prev.due_at + Duration::minutes(late);
             let placement = Placement {
                 who, enrolled_at: start,
-                prev: Some(Prev { step: *prev_no, done_at, nominal_day: prev.nominal_day }),
+                prev: Some(Prev { step: *prev_no, done_at, nominal_day: prev.nominal_day, done: true }),
                 not_before: done_at,
                 busy: &[done_at],
             };
@@ -162,7 +162,7 @@ proptest! {
         let policy = Policy::default();
         prop_assume!(check(&play, &policy).iter().all(|f| f.severity != Severity::Error));
         let cal = calendar(&policy, zone);
-        let thread = project_thread(&policy, &play, Who { tier, calendar: &cal, name: "Ann" }, Role::User, start, &[]);
+        let thread = project_thread(&policy, &play, Who { tier, calendar: &cal, name: "Ann" }, Role::User, start, start, &[]);
         for pair in thread.windows(2) {
             let a = pair[0].1.due_at.with_timezone(&zone).date_naive();
             let b = pair[1].1.due_at.with_timezone(&zone).date_naive();
@@ -178,7 +178,7 @@ proptest! {
     fn open_follow_up_is_due_within_24_hours(zone in zone(), opened in instant(), tier in tier()) {
         let policy = Policy::default();
         let cal = calendar(&policy, zone);
-        let due = open_followup(&policy, Who { tier, calendar: &cal, name: "Ann" }, 1, opened, &[], Duration::hours(2));
+        let due = open_followup(&policy, Who { tier, calendar: &cal, name: "Ann" }, 1, opened, opened, &[], Duration::hours(2));
         prop_assert!(due.due_at >= opened);
         if let Err(e) = allowed(tier, policy.open_followup_channel, &cal, None, due.due_at) {
             prop_assert!(false, "{e}");

@@ -247,21 +247,19 @@ fn riyadh_works_sunday_to_thursday() {
 #[test]
 fn holidays_in_the_config_are_days_off() {
     let env = mini("Europe/Berlin");
-    // Tuesday 3 March off in Berlin: Pia's day-1 LinkedIn moves to Wednesday.
+    // Tuesday 3 March off in Berlin: enrolled again under that config, no
+    // working-day touch falls on it.
     std::fs::write(env.dir.path().join("config.toml"), "[holidays]\n\"Europe/Berlin\" = [\"2026-03-03\"]\n")
         .expect("config");
-    at(&env, "2026-03-02T08:00:00Z", &["done", "7"]);
-    let env2 = mini("Europe/Berlin");
-    std::fs::write(env2.dir.path().join("config.toml"), "[holidays]\n\"Europe/Berlin\" = [\"2026-03-03\"]\n")
-        .expect("config");
-    // Enrolled again under the holiday config.
-    let db = rusqlite::Connection::open(&env2.db).expect("db");
+    let db = rusqlite::Connection::open(&env.db).expect("db");
     db.execute_batch("DELETE FROM touches; DELETE FROM enrollments;").expect("reset");
     drop(db);
-    at(&env2, "2026-03-02T07:00:00Z", &["enroll", "mini.test", "multi-thread"]);
-    for t in touches(&env2, "2026-03-02T07:00:00Z").iter().filter(|t| t.player != "Eva") {
+    at(&env, "2026-03-02T07:00:00Z", &["enroll", "mini.test", "multi-thread"]);
+    let all = touches(&env, "2026-03-02T07:00:00Z");
+    for t in all.iter().filter(|t| t.player != "Eva") {
         assert_ne!(berlin(t.due).date_naive().day(), 3, "a touch on the holiday: {t:?}");
     }
+    assert!(all.iter().any(|t| t.why.contains("day off on Tue 3 Mar")), "the reason names the day off");
 }
 
 #[test]
@@ -302,4 +300,101 @@ fn a_players_own_working_week_wins_over_their_zones() {
         let day = berlin(t.due).weekday();
         assert!(!matches!(day, Weekday::Fri | Weekday::Sat), "a touch on Pia's weekend: {t:?}");
     }
+}
+
+#[test]
+fn an_answer_stops_every_play_on_the_account_and_spacing_holds_across_plays() {
+    let env = mini("Europe/Berlin");
+    at(&env, "2026-03-02T07:00:00Z", &["enroll", "mini.test", "re-engage"]);
+    // Two plays, one player: never two touches to Eva within two hours.
+    for who in ["Eva", "Dirk", "Pia"] {
+        spaced(&waiting(&touches(&env, "2026-03-02T07:00:00Z"), who));
+    }
+    at(&env, "2026-03-02T08:00:00Z", &["bounced", "7"]);
+    at(&env, "2026-03-02T08:00:00Z", &["optout", "14"]);
+    let all = touches(&env, "2026-03-02T08:30:00Z");
+    assert!(waiting(&all, "Dirk").is_empty() && waiting(&all, "Pia").is_empty(), "bounced and opted out hear nothing");
+    let eva = waiting(&all, "Eva");
+    let first = eva.first().expect("Eva waits").id.to_string();
+    at(&env, "2026-03-02T09:00:00Z", &["replied", &first]);
+    let all = touches(&env, "2026-03-02T09:30:00Z");
+    assert!(waiting(&all, "Eva").is_empty(), "a reply stops her touches in both plays");
+    let detail = at(&env, "2026-03-02T09:30:00Z", &["account", "mini.test"]);
+    assert!(!detail.contains(": active"), "every play waits for the owner: {detail}");
+}
+
+#[test]
+fn an_open_after_a_reply_makes_no_call() {
+    let env = mini("Europe/Berlin");
+    at(&env, "2026-03-02T08:00:00Z", &["done", "7"]);
+    at(&env, "2026-03-02T10:00:00Z", &["done", "8"]);
+    at(&env, "2026-03-02T12:00:00Z", &["replied", "8"]);
+    at(&env, "2026-03-02T13:00:00Z", &["resume", "mini.test"]);
+    let opened = at(&env, "2026-03-02T14:00:00Z", &["opened", "7"]);
+    assert!(opened.contains("already answered"), "{opened}");
+    assert!(waiting(&touches(&env, "2026-03-02T14:00:00Z"), "Dirk").is_empty());
+}
+
+#[test]
+fn a_reply_during_a_timed_pause_moves_the_touches_once() {
+    let env = mini("Europe/Berlin");
+    at(&env, "2026-03-02T08:00:00Z", &["done", "7"]);
+    at(&env, "2026-03-02T09:00:00Z", &["pause", "mini.test", "--until", "2026-03-09"]);
+    at(&env, "2026-03-03T09:00:00Z", &["replied", "7"]);
+    at(&env, "2026-03-12T09:00:00Z", &["resume", "mini.test"]);
+    let all = touches(&env, "2026-03-12T09:00:00Z");
+    let next =
+        all.iter().filter(|t| t.state == "due" || t.state == "snoozed").map(|t| t.due).min().expect("something waits");
+    assert!(next < DateTime::parse_from_rfc3339("2026-03-14T00:00:00Z").expect("t"), "no 16 days of silence: {next}");
+}
+
+#[test]
+fn nothing_lands_inside_an_absence_or_a_timed_pause() {
+    let env = mini("Europe/Berlin");
+    at(&env, "2026-03-02T08:00:00Z", &["done", "7"]);
+    at(&env, "2026-03-02T10:00:00Z", &["done", "8"]);
+    at(&env, "2026-03-02T10:05:00Z", &["ooo", "8", "--until", "2026-03-09"]);
+    at(&env, "2026-03-03T09:00:00Z", &["opened", "7"]);
+    let back = DateTime::parse_from_rfc3339("2026-03-08T23:00:00Z").expect("t");
+    for t in waiting(&touches(&env, "2026-03-03T09:00:00Z"), "Dirk") {
+        assert!(t.due >= back, "a touch while Dirk is away: {t:?}");
+    }
+    let env = mini("Europe/Berlin");
+    at(&env, "2026-03-02T09:00:00Z", &["pause", "mini.test", "--until", "2026-03-09"]);
+    at(&env, "2026-03-03T09:00:00Z", &["done", "7"]);
+    for t in waiting(&touches(&env, "2026-03-03T09:00:00Z"), "Dirk") {
+        assert!(t.due >= back, "a touch inside the pause: {t:?}");
+    }
+}
+
+#[test]
+fn a_step_brought_forward_for_the_gap_keeps_its_own_time() {
+    let env = Env::new();
+    let play = env.dir.path().join("gap.toml");
+    std::fs::write(
+        &play,
+        "name = \"gap\"\nversion = 1\ntitle = \"Gap\"\n\n[[step]]\ntitle = \"a\"\nchannel = \"email\"\nday = 0\nbody = \"b\"\n\n[[step]]\ntitle = \"b\"\nchannel = \"call\"\nday = 5\nat = \"10:00\"\nbody = \"b\"\n",
+    )
+    .expect("play");
+    let write = |name: &str, text: &str| {
+        let path = env.dir.path().join(name);
+        std::fs::write(&path, text).expect("write");
+        path.display().to_string()
+    };
+    env.ok(&["import", "accounts", &write("a.csv", "name,domain,owner\nMini Co,mini.test,Quinn Tester\n")]);
+    env.ok(&[
+        "import",
+        "players",
+        &write(
+            "p.csv",
+            "first_name,last_name,email,title,account_domain,tier,role,Time Zone\nDirk,T,dirk@mini.test,Head of Ops,mini.test,director,user,Europe/Berlin\n",
+        ),
+    ]);
+    env.ok(&["plays", "install", &play.display().to_string()]);
+    // Enrolled Tuesday: day 5 is Sunday, so the call comes forward to Friday, at 10:00.
+    at(&env, "2026-03-03T07:00:00Z", &["enroll", "mini.test", "gap"]);
+    let call = touches(&env, "2026-03-03T07:00:00Z").into_iter().find(|t| t.channel == "call").expect("call");
+    let local = berlin(call.due);
+    assert_eq!((local.weekday(), local.hour(), local.minute()), (Weekday::Fri, 10, 0), "{call:?}");
+    assert!(call.why.contains("brought forward to keep the gap"), "{}", call.why);
 }

@@ -216,28 +216,64 @@ impl Checker {
                         // No touch due twice.
                         assert!(seen.insert((t.enrollment_id, t.player_id, t.kind, t.step, t.seq)), "twice; {}", ctx());
                     }
-                    // Minimum spacing between what waits and what was sent.
-                    let waiting: Vec<DateTime<Utc>> = mine
-                        .iter()
-                        .filter(|t| matches!(t.state, TouchState::Due | TouchState::Snoozed))
-                        .map(|t| t.due_at)
-                        .collect();
-                    let sent: Vec<DateTime<Utc>> =
-                        mine.iter().filter(|t| t.state == TouchState::Done).filter_map(|t| t.done_at).collect();
-                    for (i, a) in waiting.iter().enumerate() {
-                        for b in waiting.iter().skip(i + 1).chain(sent.iter()) {
+                    // Nothing waits inside a timed pause.
+                    if let (playbook::domain::EnrollmentState::Paused, Some(until)) = (e.state, e.paused_until) {
+                        for t in mine.iter().filter(|t| t.state.is_open()) {
                             assert!(
-                                (*a - *b).abs() >= play.min_spacing,
-                                "after {what}: two touches to {} {} apart: {a} and {b}",
-                                p.first_name,
-                                (*a - *b).abs()
+                                t.due_at >= until,
+                                "after {what}: touch {} due {} inside a pause until {until}: {t:?} in {e:?}",
+                                t.id,
+                                t.due_at
                             );
                         }
                     }
-                    // At most one waiting follow-up per player.
-                    let followups =
-                        mine.iter().filter(|t| t.kind == TouchKind::OpenFollowup && t.state.is_open()).count();
-                    assert!(followups <= 1, "after {what}: {followups} follow-ups waiting for {}", p.first_name);
+                }
+                // Across every play on the account: spacing between what waits
+                // and what was sent, one follow-up at a time, nobody contacted
+                // after a bounce or an opt-out, nobody while away.
+                let mine: Vec<&TouchRow> = touches.iter().filter(|t| t.player_id == p.id).collect();
+                let spacing = enrollments
+                    .iter()
+                    .filter(|e| e.account_id == *a)
+                    .map(|e| self.play(&w.store, e.play_id).min_spacing)
+                    .min()
+                    .unwrap_or_else(|| Duration::hours(2));
+                let waiting: Vec<DateTime<Utc>> = mine
+                    .iter()
+                    .filter(|t| matches!(t.state, TouchState::Due | TouchState::Snoozed))
+                    .map(|t| t.due_at)
+                    .collect();
+                let sent: Vec<DateTime<Utc>> =
+                    mine.iter().filter(|t| t.state == TouchState::Done).filter_map(|t| t.done_at).collect();
+                for (i, x) in waiting.iter().enumerate() {
+                    for y in waiting.iter().skip(i + 1).chain(sent.iter()) {
+                        assert!(
+                            (*x - *y).abs() >= spacing,
+                            "after {what}: two touches to {} {} apart: {x} and {y}",
+                            p.first_name,
+                            (*x - *y).abs()
+                        );
+                    }
+                }
+                let followups = mine.iter().filter(|t| t.kind == TouchKind::OpenFollowup && t.state.is_open()).count();
+                assert!(followups <= 1, "after {what}: {followups} follow-ups waiting for {}", p.first_name);
+                if p.status != PlayerStatus::Active {
+                    assert!(
+                        !mine.iter().any(|t| t.state.is_open()),
+                        "after {what}: {} is {} but still waits",
+                        p.first_name,
+                        p.status
+                    );
+                }
+                if let Some(back) = p.away_until {
+                    for t in mine.iter().filter(|t| t.state.is_open()) {
+                        assert!(
+                            t.due_at >= back,
+                            "after {what}: touch {} to {} due while away until {back}",
+                            t.id,
+                            p.first_name
+                        );
+                    }
                 }
             }
         }
@@ -316,14 +352,18 @@ fn next_within_the_gap(w: &World, done_id: i64) {
     let enrollment = w.store.enrollments_of(done.account_id).expect("enrollments");
     let Some(e) = enrollment.iter().find(|e| e.id == done.enrollment_id) else { return };
     let play = w.store.play(e.play_id).expect("play");
-    let zone = w
+    let player = w
         .store
         .players_of(done.account_id)
         .expect("players")
-        .iter()
+        .into_iter()
         .find(|p| p.id == done.player_id)
-        .expect("player")
-        .zone;
+        .expect("player");
+    let zone = player.zone;
+    // Across an absence or a pause the gap is theirs, not the cadence's.
+    if player.away_until.is_some_and(|back| back > w.now) || e.state == playbook::domain::EnrollmentState::Paused {
+        return;
+    }
     let touches = w.store.touches_of_enrollment(e.id).expect("touches");
     let next =
         touches.iter().find(|t| t.player_id == done.player_id && t.kind == TouchKind::Step && t.seq == done.seq + 1);
@@ -332,11 +372,17 @@ fn next_within_the_gap(w: &World, done_id: i64) {
         let to = next.due_at.with_timezone(&zone).date_naive();
         assert!(
             (to - from).num_days() <= i64::from(play.max_gap_days),
-            "at {}: step {} done, the next is {} days later: {}",
+            "at {}: step {} done, the next is {} days later: {}; {} waits: {:?}",
             w.now,
             done.step,
             (to - from).num_days(),
-            next.why
+            next.why,
+            player.first_name,
+            touches
+                .iter()
+                .filter(|t| t.player_id == done.player_id && t.state.is_open())
+                .map(|t| (t.id, t.due_at, t.state))
+                .collect::<Vec<_>>()
         );
     }
 }

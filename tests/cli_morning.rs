@@ -97,8 +97,7 @@ fn done_brings_the_same_day_follow_up_and_undo_takes_it_back() {
     let why = follow["why"].as_str().expect("why");
     let zone: chrono_tz::Tz = follow["zone"].as_str().expect("zone").parse().expect("IANA zone");
     let done_local = chrono::DateTime::parse_from_rfc3339(common::NOW).expect("now").with_timezone(&zone);
-    let expected =
-        format!("same-day follow-up within 12h of step 1 (done {}) · due ", done_local.format("%a %-d %b %H:%M"));
+    let expected = format!("same-day follow-up to step 1 (done {}) · due ", done_local.format("%a %-d %b %H:%M"));
     assert!(why.contains(&expected), "{why} should contain {expected}");
     let due = chrono::DateTime::parse_from_rfc3339(follow["due_at"].as_str().expect("due")).expect("time");
     let deadline = chrono::DateTime::parse_from_rfc3339(follow["deadline"].as_str().expect("deadline")).expect("time");

@@ -155,7 +155,7 @@ fn done_makes_the_same_day_follow_up_due_and_undo_reverses_it() {
     assert_eq!(next.deadline, Some(at("2026-11-23T18:00:00+01:00")), "director's day ends at 18:00");
     assert_eq!(
         next.why,
-        "step 3 of 12, same-day follow-up within 12h of step 2 (done Mon 23 Nov 10:05) · due Mon 23 Nov 12:05, by Mon 23 Nov 18:00 Europe/Berlin"
+        "step 3 of 12, same-day follow-up to step 2 (done Mon 23 Nov 10:05) · due Mon 23 Nov 12:05, by Mon 23 Nov 18:00 Europe/Berlin"
     );
     let in_queue = queue(&w, &later);
     assert!(in_queue.iter().any(|i| i.row.touch.id == next.id && i.is_pressing()), "deadline-bound comes first");

@@ -21,7 +21,7 @@ const PINNED: [(&str, u64); 6] = [
     ("3: player rules", 0x601f_68d0_7709_b35e),
     ("4: response owner", 0x95b0_5096_8817_b940),
     ("5: application id, guarded rollup triggers", 0x4e92_0167_652f_817d),
-    ("6: reasons as data, own working weeks", 0xd0db_db2f_60a1_a23a),
+    ("6: reasons as data, own working weeks, absences", 0x93f6_fc1f_c186_d39a),
 ];
 
 fn fnv(text: &str) -> u64 {

@@ -31,6 +31,11 @@ const WORKWEEKS: &[(&str, &[&str])] = &[
     ("Africa/Algiers", &["sun", "mon", "tue", "wed", "thu"]),
     ("Asia/Tehran", &["sat", "sun", "mon", "tue", "wed", "thu"]),
     ("Asia/Kabul", &["sat", "sun", "mon", "tue", "wed", "thu"]),
+    // The old names the zone database still accepts for the same places.
+    ("Iran", &["sat", "sun", "mon", "tue", "wed", "thu"]),
+    ("Israel", &["sun", "mon", "tue", "wed", "thu"]),
+    ("Egypt", &["sun", "mon", "tue", "wed", "thu"]),
+    ("Libya", &["sun", "mon", "tue", "wed", "thu"]),
 ];
 
 /// The working days of a zone from the table, if it has its own.
@@ -66,19 +71,38 @@ pub fn ics_dates(text: &str) -> Vec<NaiveDate> {
         NaiveDate::parse_from_str(value.get(..8)?, "%Y%m%d").ok()
     };
     let mut out = Vec::new();
-    let mut start = None;
+    let mut start: Option<NaiveDate> = None;
+    let mut days = 1i64;
+    let mut yearly = false;
+    let flush = |start: Option<NaiveDate>, days: i64, yearly: bool, out: &mut Vec<NaiveDate>| {
+        let Some(first) = start else { return };
+        // A yearly holiday repeats for thirty years; a run of days is at most
+        // a month (a holiday file is not a calendar of absences).
+        let years = if yearly { 30 } else { 1 };
+        for year in 0..years {
+            let Some(from) = first.with_year(first.year() + year) else { continue };
+            out.extend(from.iter_days().take(usize::try_from(days.clamp(1, 31)).unwrap_or(1)));
+        }
+    };
     for line in text.lines() {
-        let upper = line.to_ascii_uppercase();
+        let upper = line.trim().to_ascii_uppercase();
         if upper.starts_with("BEGIN:VEVENT") {
+            start = None;
+            days = 1;
+            yearly = false;
+        } else if upper.starts_with("END:VEVENT") {
+            flush(start, days, yearly, &mut out);
             start = None;
         } else if upper.starts_with("DTSTART") {
             start = date_of(line);
-            out.extend(start);
         } else if upper.starts_with("DTEND") {
             if let (Some(from), Some(to)) = (start, date_of(line)) {
-                // At most a month: a holiday file is not a calendar of absences.
-                out.extend(from.iter_days().skip(1).take_while(|d| *d < to).take(31));
+                days = (to - from).num_days().max(1);
             }
+        } else if let Some(d) = upper.strip_prefix("DURATION:P").and_then(|r| r.strip_suffix('D')) {
+            days = d.parse().unwrap_or(1);
+        } else if upper.starts_with("RRULE:") && upper.contains("FREQ=YEARLY") {
+            yearly = true;
         }
     }
     out
@@ -100,9 +124,11 @@ mod tests {
 
     #[test]
     fn ics_holidays_are_read_by_day() {
-        let ics = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20261225\r\nDTEND;VALUE=DATE:20261227\r\nSUMMARY:Christmas\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nDTSTART:20270101T000000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        let ics = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20261225\r\nDTEND;VALUE=DATE:20261227\r\nSUMMARY:Christmas\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nDTSTART:20270101T000000Z\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20260501\r\nDURATION:P2D\r\nRRULE:FREQ=YEARLY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
         let day = |m, d, y| NaiveDate::from_ymd_opt(y, m, d).expect("date");
-        assert_eq!(ics_dates(ics), vec![day(12, 25, 2026), day(12, 26, 2026), day(1, 1, 2027)]);
+        let dates = ics_dates(ics);
+        assert_eq!(dates[..3], [day(12, 25, 2026), day(12, 26, 2026), day(1, 1, 2027)]);
+        assert!(dates.contains(&day(5, 2, 2026)) && dates.contains(&day(5, 1, 2030)), "yearly, two days each");
     }
 
     #[test]

@@ -110,7 +110,12 @@ impl Policy {
             return (self.executive, false);
         }
         let days = DailyWindow { days: workdays, ..hours };
-        let window = if channel.is_live() { days.intersect(&self.daytime).unwrap_or(days) } else { days };
+        // Hours that never meet the day leave calls to the day alone, never the night.
+        let window = if channel.is_live() {
+            days.intersect(&self.daytime).unwrap_or(DailyWindow { days: workdays, ..self.daytime })
+        } else {
+            days
+        };
         (window, true)
     }
 
@@ -130,11 +135,17 @@ impl Policy {
     pub fn slot<'a>(&self, tier: Tier, channel: Channel, calendar: &'a Calendar, step: Option<&Step>) -> Slot<'a> {
         let (persona, working_days) = self.persona(tier, channel, calendar.workdays);
         let own = step.and_then(|s| window_for_step(persona, s));
+        // A step on a day of the play with no time of its own starts the
+        // working day, for every tier, wherever it is placed or moved to:
+        // an executive reads on a weekend, but not at dawn.
+        let day_start = step
+            .filter(|s| s.timing.day.is_some() && s.timing.at.is_none())
+            .and_then(|_| own.unwrap_or(persona).intersect(&DailyWindow { start: self.office.start, ..anytime() }));
         // A step with its own end time asks for it, to the minute: no margin.
         let asks = step.is_some_and(|s| s.timing.until.is_some()) && own.is_some();
-        let window = own.unwrap_or(persona);
-        let margin_end = window.end - self.margin;
-        let last_due = if asks || margin_end <= window.start { window.end } else { margin_end };
+        let window = day_start.or(own).unwrap_or(persona);
+        let last_due =
+            if asks || window.end - window.start <= self.margin { window.end } else { window.end - self.margin };
         Slot { zone: calendar.zone, window, off: working_days.then_some(&calendar.holidays), last_due }
     }
 }

@@ -11,9 +11,13 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Prev {
     pub step: usize,
+    /// When it was done, or (in a projection) when it is due.
     pub done_at: DateTime<Utc>,
     /// The day of the play the previous step was planned for.
     pub nominal_day: u32,
+    /// Whether it really happened: a projection neither runs late nor says
+    /// "done".
+    pub done: bool,
 }
 
 /// A player as the cadence sees them.
@@ -79,8 +83,11 @@ fn moved(
     (due, spaced): (DateTime<Utc>, bool),
     spacing: Duration,
 ) {
+    let wanted = local_date(who.calendar, target);
     if spaced {
         why.push(Adjustment::Spacing { minutes: spacing.num_minutes(), player: who.name.to_string() });
+    } else if who.calendar.holidays.contains(&wanted) && local_date(who.calendar, due) != wanted {
+        why.push(Adjustment::DayOff { date: wanted });
     } else if due > target + Duration::minutes(1) {
         why.push(Adjustment::Window { window: policy.window_reason(who.tier, channel, who.calendar.workdays) });
     }
@@ -104,7 +111,7 @@ pub fn schedule(policy: &Policy, play: &Play, step: &Step, p: &Placement<'_>) ->
         // The planned day, counted from where the thread really is: a late
         // previous touch shifts the rest instead of squeezing them.
         let mut date = local_date(cal, p.enrolled_at) + Duration::days(i64::from(day));
-        if let Some(prev) = p.prev {
+        if let Some(prev) = p.prev.filter(|prev| prev.done) {
             let spacing = i64::from(day.saturating_sub(prev.nominal_day));
             let from_prev = local_date(cal, prev.done_at) + Duration::days(spacing);
             late = from_prev > date;
@@ -125,14 +132,14 @@ pub fn schedule(policy: &Policy, play: &Play, step: &Step, p: &Placement<'_>) ->
             steps: play.steps.len(),
             minutes: within.num_minutes(),
             prev_step: prev.step,
-            prev_done: prev.done_at,
+            prev_done: prev.done.then_some(prev.done_at),
         },
         (None, Some(prev)) if t.day.is_none() => Rule::After {
             step: step.number,
             steps: play.steps.len(),
             minutes: after.num_minutes(),
             prev_step: prev.step,
-            prev_done: prev.done_at,
+            prev_done: prev.done.then_some(prev.done_at),
         },
         _ => Rule::Day { step: step.number, steps: play.steps.len(), day: nominal_day, play: play.label() },
     });
@@ -146,16 +153,21 @@ pub fn schedule(policy: &Policy, play: &Play, step: &Step, p: &Placement<'_>) ->
     if let Some(prev) = p.prev {
         let gap = (local_date(cal, due_at) - local_date(cal, prev.done_at)).num_days();
         if gap > i64::from(play.max_gap_days) {
-            // Bring it forward instead: the latest allowed moment no later than
-            // the last day the gap allows, if one keeps the spacing.
-            let last_day = local_date(cal, prev.done_at) + Duration::days(i64::from(play.max_gap_days) + 1);
-            let cap = resolve_local(cal.zone, last_day.and_time(chrono::NaiveTime::MIN)) - Duration::seconds(1);
+            // Bring it forward instead: to the latest day the gap allows that
+            // has room, at the step's own time (or its window's start) there,
+            // keeping the spacing.
+            let first = local_date(cal, prev.done_at);
             let floor = (prev.done_at + play.min_spacing).max(p.not_before);
-            let back = slot.latest_allowed(target.min(cap), floor, true);
-            if let Some(back) = back.filter(|b| p.busy.iter().all(|x| (*b - *x).abs() >= play.min_spacing)) {
-                due_at = back;
-                why.replace_notes();
-                why.push(Adjustment::Gap { prev_step: prev.step, days: play.max_gap_days });
+            for back in (0..=play.max_gap_days).rev() {
+                let day = first + Duration::days(i64::from(back));
+                let start = resolve_local(cal.zone, day.and_time(slot.window.start)).max(floor);
+                let (at, _) = place(&slot, start, p.busy, play.min_spacing);
+                if local_date(cal, at) == day && at < due_at {
+                    due_at = at;
+                    why.replace_notes();
+                    why.push(Adjustment::Gap { prev_step: prev.step, days: play.max_gap_days });
+                    break;
+                }
             }
         }
     }
@@ -174,22 +186,24 @@ pub fn schedule(policy: &Policy, play: &Play, step: &Step, p: &Placement<'_>) ->
 }
 
 /// Plans a whole thread from enrollment, assuming each touch is done when
-/// due, keeping spacing from `busy` (the player's touches in other plays).
+/// due, nothing before `not_before` (a player away), keeping spacing from
+/// `busy` (the player's touches in other plays).
 pub fn project_thread(
     policy: &Policy,
     play: &Play,
     who: Who<'_>,
     role: Role,
     enrolled_at: DateTime<Utc>,
+    not_before: DateTime<Utc>,
     busy: &[DateTime<Utc>],
 ) -> Vec<(usize, Due)> {
     let mut prev: Option<Prev> = None;
     let mut out = Vec::new();
     let mut taken = busy.to_vec();
     for step in play.thread(who.tier, role) {
-        let placement = Placement { who, enrolled_at, prev, not_before: enrolled_at, busy: &taken };
+        let placement = Placement { who, enrolled_at, prev, not_before: not_before.max(enrolled_at), busy: &taken };
         let due = schedule(policy, play, step, &placement);
-        prev = Some(Prev { step: step.number, done_at: due.due_at, nominal_day: due.nominal_day });
+        prev = Some(Prev { step: step.number, done_at: due.due_at, nominal_day: due.nominal_day, done: false });
         taken.push(due.due_at);
         out.push((step.number, due));
     }
@@ -204,15 +218,17 @@ pub fn open_followup(
     who: Who<'_>,
     opened_step: usize,
     opened_at: DateTime<Utc>,
+    not_before: DateTime<Utc>,
     busy: &[DateTime<Utc>],
     spacing: Duration,
 ) -> Due {
     let channel = policy.open_followup_channel;
     let slot = policy.slot(who.tier, channel, who.calendar, None);
-    let (due_at, spaced) = place(&slot, opened_at, busy, spacing);
+    let target = opened_at.max(not_before);
+    let (due_at, spaced) = place(&slot, target, busy, spacing);
     let within = policy.open_followup_within;
     let mut why = Why::new(Rule::Open { channel, opened_step, opened_at, minutes: within.num_minutes() });
-    moved(&mut why, policy, &who, channel, opened_at, (due_at, spaced), spacing);
+    moved(&mut why, policy, &who, channel, target, (due_at, spaced), spacing);
     let deadline = slot.latest_allowed(opened_at + within, due_at, false);
     Due { due_at, deadline, nominal_day: 0, why }
 }

@@ -15,10 +15,10 @@ use serde::{Deserialize, Serialize};
 pub enum Rule {
     /// A step on its day of the play.
     Day { step: usize, steps: usize, day: u32, play: String },
-    /// A step some time after the previous one was done.
-    After { step: usize, steps: usize, minutes: i64, prev_step: usize, prev_done: DateTime<Utc> },
+    /// A step some time after the previous one was done (when it was).
+    After { step: usize, steps: usize, minutes: i64, prev_step: usize, prev_done: Option<DateTime<Utc>> },
     /// A same-day follow-up, due within `minutes` of the previous touch.
-    SameDay { step: usize, steps: usize, minutes: i64, prev_step: usize, prev_done: DateTime<Utc> },
+    SameDay { step: usize, steps: usize, minutes: i64, prev_step: usize, prev_done: Option<DateTime<Utc>> },
     /// A follow-up made due by an open.
     Open { channel: Channel, opened_step: usize, opened_at: DateTime<Utc>, minutes: i64 },
 }
@@ -44,6 +44,10 @@ pub enum Adjustment {
     Gap {
         prev_step: usize,
         days: u32,
+    },
+    /// The planned day was a holiday of the player's.
+    DayOff {
+        date: NaiveDate,
     },
     /// No time within the same-day limit fits the window: no deadline.
     NoSameDay {
@@ -88,6 +92,10 @@ fn at(zone: Tz, t: DateTime<Utc>) -> String {
     t.with_timezone(&zone).format("%a %-d %b %H:%M").to_string()
 }
 
+fn done(zone: Tz, prev_done: Option<DateTime<Utc>>) -> String {
+    prev_done.map(|d| format!(" (done {})", at(zone, d))).unwrap_or_default()
+}
+
 fn date(d: NaiveDate) -> String {
     d.format("%a %-d %b").to_string()
 }
@@ -125,18 +133,16 @@ impl Why {
     pub fn render(&self, zone: Tz, due_at: DateTime<Utc>, deadline: Option<DateTime<Utc>>) -> String {
         let rule = match &self.rule {
             Rule::Day { step, steps, day, play } => format!("step {step} of {steps}, day {day} of {play}"),
-            Rule::After { step, steps, minutes: m, prev_step, prev_done } => format!(
-                "step {step} of {steps}, {} after step {prev_step} (done {})",
-                minutes(*m),
-                at(zone, *prev_done)
-            ),
-            Rule::SameDay { step, steps, minutes: m, prev_step, prev_done } => format!(
-                "step {step} of {steps}, same-day follow-up within {} of step {prev_step} (done {})",
-                minutes(*m),
-                at(zone, *prev_done)
-            ),
-            Rule::Open { channel, opened_step, opened_at, minutes: m } => {
-                format!("{channel} within {} of the open of step {opened_step} ({})", minutes(*m), at(zone, *opened_at))
+            Rule::After { step, steps, minutes: m, prev_step, prev_done } => {
+                format!("step {step} of {steps}, {} after step {prev_step}{}", minutes(*m), done(zone, *prev_done))
+            }
+            // The limit shows in the deadline beside it: a move can stretch it,
+            // so the rule does not repeat it.
+            Rule::SameDay { step, steps, prev_step, prev_done, .. } => {
+                format!("step {step} of {steps}, same-day follow-up to step {prev_step}{}", done(zone, *prev_done))
+            }
+            Rule::Open { channel, opened_step, opened_at, .. } => {
+                format!("{channel} after the open of step {opened_step} ({})", at(zone, *opened_at))
             }
         };
         let when = match deadline {
@@ -157,6 +163,7 @@ impl Why {
                 Adjustment::NoSameDay { prev_step, minutes: m } => {
                     format!("no time within {} of step {prev_step} fits the window", minutes(*m))
                 }
+                Adjustment::DayOff { date: d } => format!("moved past the day off on {}", date(*d)),
                 Adjustment::Snoozed => "snoozed".into(),
                 Adjustment::SnoozedPastDeadline => "snoozed past its same-day deadline".into(),
                 Adjustment::Paused { until: Some(d) } => format!("moved past the pause (until {})", date(*d)),

@@ -91,7 +91,7 @@ pub fn simulate(
             continue;
         }
         if open_head {
-            prev = Some(Prev { step: step.number, done_at: touch.due_at, nominal_day: touch.nominal_day });
+            prev = Some(Prev { step: step.number, done_at: touch.due_at, nominal_day: touch.nominal_day, done: false });
             touches.push(touch);
             continue;
         }
@@ -99,7 +99,7 @@ pub fn simulate(
         if !worked {
             touch.state = TouchState::Due;
             open_head = true;
-            prev = Some(Prev { step: step.number, done_at: touch.due_at, nominal_day: touch.nominal_day });
+            prev = Some(Prev { step: step.number, done_at: touch.due_at, nominal_day: touch.nominal_day, done: false });
             touches.push(touch);
             continue;
         }
@@ -128,7 +128,7 @@ pub fn simulate(
             touch.outcome = Some(Outcome::Opened);
             let opened_at = done_at + Duration::minutes(rng.range(10, 600));
             if opened_at < now {
-                let f = cadence::open_followup(policy, who, step.number, opened_at, &busy, play.min_spacing);
+                let f = cadence::open_followup(policy, who, step.number, opened_at, opened_at, &busy, play.min_spacing);
                 busy.push(f.due_at);
                 let done = f.due_at + Duration::minutes(rng.range(5, 240));
                 let finished = done < recent;
@@ -147,7 +147,7 @@ pub fn simulate(
                 });
             }
         }
-        prev = Some(Prev { step: step.number, done_at, nominal_day: touch.nominal_day });
+        prev = Some(Prev { step: step.number, done_at, nominal_day: touch.nominal_day, done: true });
         busy.push(done_at);
         touches.push(touch);
     }

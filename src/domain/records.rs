@@ -79,6 +79,8 @@ pub struct Player {
     /// The player's own working week (`sun,mon,tue,wed,thu`), when it differs
     /// from their zone's.
     pub workdays: Option<String>,
+    /// Back from an out-of-office at this instant: nothing is due before it.
+    pub away_until: Option<chrono::DateTime<chrono::Utc>>,
     /// Where an imported zone came from: `column`, `country` or `guess`
     /// (the configured default).
     pub zone_source: Option<String>,

@@ -34,7 +34,10 @@ impl Engine {
                     ))
                 })?;
             }
-            let thread = cadence::project_thread(&self.policy, &play, person.who(), player.role, self.now, &[]);
+            let busy = placing::busy(&placing::everywhere(&tx, account.id, player.id)?, &[]);
+            let not_before = person.not_before(self.now);
+            let thread =
+                cadence::project_thread(&self.policy, &play, person.who(), player.role, self.now, not_before, &busy);
             if !thread.is_empty() {
                 threads.push((player, thread));
             }
@@ -140,7 +143,8 @@ impl Engine {
             if let Some(until) = until {
                 // Move now, so the touches come back spaced as planned the
                 // moment the pause ends, with nothing to do then.
-                self.shift_enrollment(&mut tx, e.id, until - self.now, &Adjustment::Paused { until: until_day })?;
+                let cause = Adjustment::Paused { until: until_day };
+                self.shift_enrollment(&mut tx, e.id, until - self.now, until, &cause)?;
             }
         }
         tx.set_account_status(account.id, AccountStatus::Paused)?;
@@ -204,13 +208,16 @@ impl Engine {
         for e in &paused {
             let since = e.paused_until.or(e.paused_at).unwrap_or(self.now);
             shifted = self.now - since;
-            self.shift_enrollment(&mut tx, e.id, shifted, &Adjustment::Resumed)?;
+            self.shift_enrollment(&mut tx, e.id, shifted, self.now, &Adjustment::Resumed)?;
             let mut running = e.clone();
             running.state = EnrollmentState::Active;
             running.paused_at = None;
             running.paused_until = None;
             running.reason = None;
             tx.save_enrollment(&running)?;
+            // Every thread may have ended while it was paused (replies,
+            // bounces): then it is done, not running with nothing to do.
+            super::complete_if_finished(&mut tx, e.id)?;
         }
         let account_now = tx.account(account.id)?;
         if account_now.status == AccountStatus::Paused {
@@ -253,6 +260,7 @@ impl Engine {
             running.paused_until = None;
             running.reason = None;
             tx.save_enrollment(&running)?;
+            super::complete_if_finished(&mut tx, e.id)?;
             let paused_still = tx.running_enrollments(e.account_id)?.iter().any(|x| x.state == EnrollmentState::Paused);
             if !paused_still && tx.account(e.account_id)?.status == AccountStatus::Paused {
                 tx.set_account_status(e.account_id, AccountStatus::Working)?;
@@ -263,11 +271,12 @@ impl Engine {
     }
 
     /// Moves the waiting touches of every player in an enrollment.
-    fn shift_enrollment(
+    pub(super) fn shift_enrollment(
         &self,
         tx: &mut crate::store::ActionTx<'_>,
         enrollment_id: i64,
         by: Duration,
+        floor: DateTime<Utc>,
         cause: &Adjustment,
     ) -> Result<()> {
         if by == Duration::zero() {
@@ -276,7 +285,7 @@ impl Engine {
         let mut players: Vec<i64> = tx.open_touches(enrollment_id)?.iter().map(|t| t.player_id).collect();
         players.dedup();
         for player in players {
-            placing::shift_player(self, tx, enrollment_id, player, by, cause)?;
+            placing::shift_player(self, tx, enrollment_id, player, by, floor, cause)?;
         }
         Ok(())
     }

@@ -4,7 +4,7 @@
 
 use super::{Engine, Result};
 use crate::cadence::{self, Adjustment, Calendar, Prev, Who, Why};
-use crate::domain::{Player, TouchKind, TouchState};
+use crate::domain::{EnrollmentState, Player, TouchKind, TouchState};
 use crate::play::Play;
 use crate::store::{ActionTx, TouchRow};
 use chrono::{DateTime, Duration, Utc};
@@ -55,6 +55,12 @@ impl Person {
     pub fn who(&self) -> Who<'_> {
         Who { tier: self.player.tier, calendar: &self.calendar, name: &self.player.first_name }
     }
+
+    /// The earliest a touch may be placed: not before `at`, nor while the
+    /// player is out of office.
+    pub fn not_before(&self, at: DateTime<Utc>) -> DateTime<Utc> {
+        self.player.away_until.map_or(at, |back| at.max(back))
+    }
 }
 
 impl Engine {
@@ -72,10 +78,20 @@ impl Engine {
     }
 }
 
+/// Every touch to a player in every play their account has had: spacing and
+/// "one follow-up at a time" hold across plays.
+pub(super) fn everywhere(tx: &ActionTx<'_>, account_id: i64, player_id: i64) -> Result<Vec<TouchRow>> {
+    let mut all = Vec::new();
+    for e in tx.all_enrollments(account_id)? {
+        all.extend(tx.player_touches(e.id, player_id)?);
+    }
+    Ok(all)
+}
+
 /// When the player was last reached, and when their waiting touches are
 /// due: what a newly placed touch keeps its spacing from. `except` are the
 /// touches being placed.
-fn busy(touches: &[TouchRow], except: &[i64]) -> Vec<DateTime<Utc>> {
+pub(super) fn busy(touches: &[TouchRow], except: &[i64]) -> Vec<DateTime<Utc>> {
     touches
         .iter()
         .filter(|t| !except.contains(&t.id))
@@ -89,7 +105,7 @@ fn busy(touches: &[TouchRow], except: &[i64]) -> Vec<DateTime<Utc>> {
 
 /// After a step of a thread is resolved at `done_at`, places the planned
 /// steps behind it (the first becomes due), each from the one before, spaced
-/// from the player's other touches.
+/// from the player's other touches, never inside a timed pause or an absence.
 pub(super) fn advance_thread(
     engine: &Engine,
     tx: &mut ActionTx<'_>,
@@ -102,26 +118,37 @@ pub(super) fn advance_thread(
     let enrollment = tx.enrollment(resolved.enrollment_id)?;
     let play = tx.play(enrollment.play_id)?;
     let person = engine.person(tx, resolved.player_id)?;
-    let all = tx.player_touches(resolved.enrollment_id, resolved.player_id)?;
+    let all = everywhere(tx, resolved.account_id, resolved.player_id)?;
     let rest: Vec<TouchRow> = all
         .iter()
+        .filter(|t| t.enrollment_id == resolved.enrollment_id)
         .filter(|t| t.kind == TouchKind::Step && t.seq > resolved.seq && t.state == TouchState::Planned)
         .cloned()
         .collect();
     let ids: Vec<i64> = rest.iter().map(|t| t.id).collect();
     let mut taken = busy(&all, &ids);
-    let mut prev =
-        Prev { step: resolved.step as usize, done_at, nominal_day: u32::try_from(resolved.nominal_day).unwrap_or(0) };
+    // A step done while its play is paused until a date waits for that date.
+    let paused_until = enrollment.paused_until.filter(|u| enrollment.state == EnrollmentState::Paused && *u > done_at);
+    let floor = person.not_before(paused_until.map_or(done_at, |u| u.max(done_at)));
+    let mut prev = Prev {
+        step: resolved.step as usize,
+        done_at,
+        nominal_day: u32::try_from(resolved.nominal_day).unwrap_or(0),
+        done: true,
+    };
     for (i, touch) in rest.into_iter().enumerate() {
         let Some(step) = play.step(touch.step as usize) else { continue };
         let placement = cadence::Placement {
             who: person.who(),
             enrolled_at: enrollment.started_at,
             prev: Some(prev),
-            not_before: prev.done_at,
+            not_before: prev.done_at.max(floor),
             busy: &taken,
         };
-        let due = cadence::schedule(&engine.policy, &play, step, &placement);
+        let mut due = cadence::schedule(&engine.policy, &play, step, &placement);
+        if let Some(until) = paused_until.filter(|_| i == 0) {
+            due.why.push(Adjustment::Paused { until: Some(until.with_timezone(&person.player.zone).date_naive()) });
+        }
         let mut updated = touch.clone();
         set_due(&mut updated, due.due_at, due.deadline, due.why, person.player.zone);
         updated.nominal_day = i64::from(due.nominal_day);
@@ -132,36 +159,41 @@ pub(super) fn advance_thread(
             tx.save_touch(&updated)?;
         }
         taken.push(due.due_at);
-        prev = Prev { step: step.number, done_at: due.due_at, nominal_day: due.nominal_day };
+        prev = Prev { step: step.number, done_at: due.due_at, nominal_day: due.nominal_day, done: false };
     }
     super::complete_if_finished(tx, resolved.enrollment_id)
 }
 
-/// Moves a player's waiting touches in an enrollment later by `shift`
-/// (an out-of-office, a pause, a resume), each placed again through the
-/// cadence engine in order, so none lands on another or outside its window;
-/// `cause` says why in each touch's reason. Returns how many moved.
+/// Moves a player's waiting touches in an enrollment by `shift` (an
+/// out-of-office, a pause, a resume), never before `floor` (the pause's end,
+/// the return, now), each placed again through the cadence engine in
+/// order, so none lands on another or outside its window; `cause` says why
+/// in each touch's reason. Returns how many moved.
 pub(super) fn shift_player(
     engine: &Engine,
     tx: &mut ActionTx<'_>,
     enrollment_id: i64,
     player_id: i64,
     shift: Duration,
+    floor: DateTime<Utc>,
     cause: &Adjustment,
 ) -> Result<usize> {
     let enrollment = tx.enrollment(enrollment_id)?;
     let play = tx.play(enrollment.play_id)?;
     let person = engine.person(tx, player_id)?;
-    let all = tx.player_touches(enrollment_id, player_id)?;
-    let mut open: Vec<TouchRow> = all.iter().filter(|t| t.state.is_open()).cloned().collect();
+    let all = everywhere(tx, enrollment.account_id, player_id)?;
+    let mut open: Vec<TouchRow> =
+        all.iter().filter(|t| t.enrollment_id == enrollment_id && t.state.is_open()).cloned().collect();
     open.sort_by_key(|t| (t.due_at, t.seq, t.id));
     let ids: Vec<i64> = open.iter().map(|t| t.id).collect();
     let mut taken = busy(&all, &ids);
     let horizon = engine.now + Duration::days(crate::limits::DURATION_DAYS);
     for touch in &open {
-        // Never before now, nor past the planning horizon, however long the
-        // shift (clocks given with --now can be centuries apart).
-        let target = touch.due_at.checked_add_signed(shift).unwrap_or(horizon).clamp(engine.now, horizon);
+        // Never before now (or the player's return), nor past the planning
+        // horizon, however long the shift (clocks given with --now can be
+        // centuries apart).
+        let shifted = touch.due_at.checked_add_signed(shift).unwrap_or(horizon);
+        let target = person.not_before(shifted.max(floor).max(engine.now)).min(horizon);
         let step = (touch.kind == TouchKind::Step).then(|| play.step(touch.step as usize)).flatten();
         let mut why = why_of(touch, &play);
         why.push(cause.clone());
@@ -187,26 +219,35 @@ pub(super) fn shift_player(
     Ok(open.len())
 }
 
-/// After one touch of a player was placed by hand (a snooze) or a new one
-/// added (an open's follow-up), moves the player's other waiting touches
-/// that now sit too close to it, keeping their order.
+/// After one touch of a player was placed by hand (a snooze), done, or
+/// added (an open's follow-up), moves the player's other waiting touches,
+/// in any play of the account, that now sit too close to another, keeping
+/// their order.
 pub(super) fn respace_player(
     engine: &Engine,
     tx: &mut ActionTx<'_>,
-    enrollment_id: i64,
+    account_id: i64,
     player_id: i64,
     fixed: i64,
 ) -> Result<()> {
-    let enrollment = tx.enrollment(enrollment_id)?;
-    let play = tx.play(enrollment.play_id)?;
     let person = engine.person(tx, player_id)?;
-    let all = tx.player_touches(enrollment_id, player_id)?;
-    let mut open: Vec<TouchRow> =
-        all.iter().filter(|t| t.state.is_open() && t.id != fixed && t.state != TouchState::Planned).cloned().collect();
+    let all = everywhere(tx, account_id, player_id)?;
+    let mut open: Vec<TouchRow> = all
+        .iter()
+        .filter(|t| matches!(t.state, TouchState::Due | TouchState::Snoozed) && t.id != fixed)
+        .cloned()
+        .collect();
     open.sort_by_key(|t| (t.due_at, t.seq, t.id));
     let ids: Vec<i64> = open.iter().map(|t| t.id).collect();
     let mut taken = busy(&all, &ids);
+    let mut plays: std::collections::HashMap<i64, Play> = std::collections::HashMap::new();
     for touch in &open {
+        let play_id = tx.enrollment(touch.enrollment_id)?.play_id;
+        let play = match plays.entry(play_id) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(tx.play(play_id)?),
+        };
+        let play = &*play;
         let clash = taken.iter().any(|b| (touch.due_at - *b).abs() < play.min_spacing);
         if clash {
             let step = (touch.kind == TouchKind::Step).then(|| play.step(touch.step as usize)).flatten();
@@ -216,11 +257,11 @@ pub(super) fn respace_player(
                 person.who(),
                 touch.channel,
                 step,
-                touch.due_at,
+                person.not_before(touch.due_at),
                 &taken,
                 play.min_spacing,
                 length,
-                why_of(touch, &play),
+                why_of(touch, play),
             );
             let mut moved = touch.clone();
             set_due(&mut moved, due_at, deadline, why, person.player.zone);

@@ -91,7 +91,7 @@ impl Engine {
         tx.save_touch(&done)?;
         advance_thread(self, tx, &done, self.now)?;
         // A touch done late may now sit next to one still waiting: keep them apart.
-        placing::respace_player(self, tx, touch.enrollment_id, touch.player_id, done.id)?;
+        placing::respace_player(self, tx, touch.account_id, touch.player_id, done.id)?;
         let account = tx.account(touch.account_id)?;
         if account.status == AccountStatus::Target {
             tx.set_account_status(account.id, AccountStatus::Working)?;
@@ -157,16 +157,7 @@ impl Engine {
         let enrollment = tx.enrollment(touch.enrollment_id)?;
         let play = tx.play(enrollment.play_id)?;
         let person = self.person(&tx, touch.player_id)?;
-        let others: Vec<DateTime<Utc>> = tx
-            .player_touches(touch.enrollment_id, touch.player_id)?
-            .iter()
-            .filter(|t| t.id != touch.id)
-            .filter_map(|t| match t.state {
-                TouchState::Due | TouchState::Snoozed => Some(t.due_at),
-                TouchState::Done => t.done_at,
-                _ => None,
-            })
-            .collect();
+        let others = placing::busy(&placing::everywhere(&tx, touch.account_id, touch.player_id)?, &[touch.id]);
         let step = (touch.kind == TouchKind::Step).then(|| play.step(touch.step as usize)).flatten();
         let mut why = touch.why_data.clone().unwrap_or_else(|| placing::why_or_rule(&touch, &play));
         // Past its same-day deadline, the deadline no longer means anything.
@@ -179,7 +170,13 @@ impl Engine {
             person.who(),
             touch.channel,
             step,
-            target,
+            // Not inside a timed pause of its play, nor while the player is away.
+            person.not_before(
+                enrollment
+                    .paused_until
+                    .filter(|u| enrollment.state == EnrollmentState::Paused && *u > target)
+                    .unwrap_or(target),
+            ),
             &others,
             play.min_spacing,
             length,
@@ -198,7 +195,7 @@ impl Engine {
         snoozed.state = TouchState::Snoozed;
         placing::set_due(&mut snoozed, due, deadline, why, player.zone);
         tx.save_touch(&snoozed)?;
-        placing::respace_player(self, &mut tx, touch.enrollment_id, touch.player_id, touch.id)?;
+        placing::respace_player(self, &mut tx, touch.account_id, touch.player_id, touch.id)?;
         let detail = format!("to {local} {}", player.zone.name());
         tx.commit(&self.actor, self.now, &Self::activity("snooze", &touch, None, Some(detail.clone())))?;
         Ok(format!("touch {id} snoozed {detail}"))
@@ -228,8 +225,12 @@ impl Engine {
         let person = self.person(&tx, touch.player_id)?;
         let player = &person.player;
         let mut enrollment = tx.enrollment(touch.enrollment_id)?;
-        let all = tx.player_touches(touch.enrollment_id, touch.player_id)?;
+        let all = placing::everywhere(&tx, touch.account_id, touch.player_id)?;
         let followups: Vec<&TouchRow> = all.iter().filter(|t| t.kind == TouchKind::OpenFollowup).collect();
+        // Someone who answered is the owner's to decide on, not a call to make.
+        let answered = all.iter().any(|t| {
+            matches!(t.outcome, Some(Outcome::RepliedPositive | Outcome::RepliedNegative | Outcome::MeetingBooked))
+        });
         let own =
             followups.iter().find(|f| f.step == touch.step && f.seq == touch.seq && f.state != TouchState::Cancelled);
         let waiting = followups.iter().find(|f| f.state.is_open());
@@ -237,23 +238,19 @@ impl Engine {
         let mut message = format!("touch {id} opened");
         if let Some(f) = own {
             message.push_str(&format!("; it already has its follow-up {}", f.id));
+        } else if answered {
+            message.push_str(&format!("; {} has already answered, so no follow-up", player.first_name));
         } else if let Some(f) = waiting {
             message.push_str(&format!("; follow-up {} to {} is already waiting", f.id, player.first_name));
         } else if player.status == PlayerStatus::Active && runs {
             let play = tx.play(enrollment.play_id)?;
-            let busy: Vec<DateTime<Utc>> = all
-                .iter()
-                .filter_map(|t| match t.state {
-                    TouchState::Due | TouchState::Snoozed => Some(t.due_at),
-                    TouchState::Done => t.done_at,
-                    _ => None,
-                })
-                .collect();
+            let busy = placing::busy(&all, &[]);
             let due = cadence::open_followup(
                 &self.policy,
                 person.who(),
                 touch.step as usize,
                 self.now,
+                person.not_before(self.now),
                 &busy,
                 play.min_spacing,
             );
@@ -274,7 +271,7 @@ impl Engine {
             };
             placing::set_due(&mut followup, due.due_at, due.deadline, due.why, player.zone);
             let new_id = tx.insert_touch(&followup)?;
-            placing::respace_player(self, &mut tx, touch.enrollment_id, touch.player_id, new_id)?;
+            placing::respace_player(self, &mut tx, touch.account_id, touch.player_id, new_id)?;
             if enrollment.state == EnrollmentState::Completed {
                 enrollment.state = EnrollmentState::Active;
                 tx.save_enrollment(&enrollment)?;
@@ -291,26 +288,42 @@ impl Engine {
     }
 
     /// Cancels every open touch of a player's thread in an enrollment.
+    /// Cancels every waiting touch to the player, in every play on the
+    /// account: someone who answered, bounced or opted out hears nothing more.
     fn end_thread(tx: &mut ActionTx<'_>, touch: &TouchRow, reason: &str) -> Result<usize> {
-        let open: Vec<TouchRow> =
-            tx.open_touches(touch.enrollment_id)?.into_iter().filter(|t| t.player_id == touch.player_id).collect();
+        let open: Vec<TouchRow> = placing::everywhere(tx, touch.account_id, touch.player_id)?
+            .into_iter()
+            .filter(|t| t.state.is_open())
+            .collect();
         for t in &open {
             let mut cancelled = t.clone();
             cancelled.state = TouchState::Cancelled;
             cancelled.reason = Some(reason.to_string());
             tx.save_touch(&cancelled)?;
         }
+        for e in tx.running_enrollments(touch.account_id)? {
+            complete_if_finished(tx, e.id)?;
+        }
         Ok(open.len())
     }
 
-    fn pause_for_owner(&self, tx: &mut ActionTx<'_>, enrollment_id: i64, reason: String) -> Result<()> {
-        let mut e = tx.enrollment(enrollment_id)?;
-        // A timed pause becomes the owner's decision too: it must not end by itself.
-        if e.state == EnrollmentState::Active || (e.state == EnrollmentState::Paused && e.paused_until.is_some()) {
+    /// Pauses every running play on the account for its owner to decide. A
+    /// timed pause becomes the owner's too; its touches, moved past its date
+    /// when it was set, come back to where a pause from now leaves them, so
+    /// `resume` moves them once.
+    fn pause_for_owner(&self, tx: &mut ActionTx<'_>, account_id: i64, reason: &str) -> Result<()> {
+        for mut e in tx.running_enrollments(account_id)? {
+            let timed = e.state == EnrollmentState::Paused && e.paused_until.is_some();
+            if e.state != EnrollmentState::Active && !timed {
+                continue;
+            }
+            if let Some(until) = e.paused_until.filter(|u| timed && *u > self.now) {
+                self.shift_enrollment(tx, e.id, self.now - until, self.now, &Adjustment::Paused { until: None })?;
+            }
             e.state = EnrollmentState::Paused;
             e.paused_at = Some(self.now);
             e.paused_until = None;
-            e.reason = Some(reason);
+            e.reason = Some(reason.to_string());
             tx.save_enrollment(&e)?;
         }
         Ok(())
@@ -332,8 +345,8 @@ impl Engine {
         let tone = if positive { "positive" } else { "negative" };
         self.pause_for_owner(
             &mut tx,
-            touch.enrollment_id,
-            format!("{tone} reply from {}: owner to decide", player.full_name()),
+            touch.account_id,
+            &format!("{tone} reply from {}: owner to decide", player.full_name()),
         )?;
         tx.commit(&self.actor, self.now, &Self::activity("replied", &touch, Some(outcome), note.map(str::to_string)))?;
         Ok(format!(
@@ -355,7 +368,7 @@ impl Engine {
         let player = tx.player(touch.player_id)?;
         Self::end_thread(&mut tx, &touch, "meeting booked")?;
         tx.set_account_status(touch.account_id, AccountStatus::MeetingBooked)?;
-        self.pause_for_owner(&mut tx, touch.enrollment_id, format!("meeting booked with {}", player.full_name()))?;
+        self.pause_for_owner(&mut tx, touch.account_id, &format!("meeting booked with {}", player.full_name()))?;
         tx.commit(
             &self.actor,
             self.now,
@@ -393,12 +406,22 @@ impl Engine {
             return Err(refused(format!("{until} is not in the future")));
         }
         self.within_horizon(back, "an out-of-office date")?;
-        let open: Vec<TouchRow> =
-            tx.open_touches(touch.enrollment_id)?.into_iter().filter(|t| t.player_id == touch.player_id).collect();
+        // Away from every play: nothing is placed for them before `back`,
+        // now or by any later action, and what waits moves past it.
+        tx.set_player_away(touch.player_id, Some(back))?;
+        let open: Vec<TouchRow> = placing::everywhere(&tx, touch.account_id, touch.player_id)?
+            .into_iter()
+            .filter(|t| t.state.is_open())
+            .collect();
         let head = open.iter().map(|t| t.due_at).min();
         let shift = head.map_or(Duration::zero(), |h| (back - h.max(self.now)).max(Duration::zero()));
         let cause = Adjustment::OutOfOffice { player: player.first_name.clone(), back: until };
-        placing::shift_player(self, &mut tx, touch.enrollment_id, touch.player_id, shift, &cause)?;
+        let mut enrollments: Vec<i64> = open.iter().map(|t| t.enrollment_id).collect();
+        enrollments.sort_unstable();
+        enrollments.dedup();
+        for enrollment in enrollments {
+            placing::shift_player(self, &mut tx, enrollment, touch.player_id, shift, back, &cause)?;
+        }
         tx.commit(
             &self.actor,
             self.now,

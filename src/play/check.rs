@@ -125,6 +125,36 @@ pub fn check(play: &Play, policy: &Policy) -> Vec<Finding> {
         }
     }
 
+    // Two steps a player gets on one day of the play, with their own times
+    // closer than the spacing: the later one is always pushed.
+    for tier in Tier::ALL.iter().copied() {
+        let timed: Vec<&super::Step> = play
+            .steps
+            .iter()
+            .filter(|s| s.tiers.contains(&tier) && s.timing.day.is_some() && s.timing.at.is_some())
+            .collect();
+        for (i, a) in timed.iter().enumerate() {
+            for b in &timed[i + 1..] {
+                let (Some(ta), Some(tb)) = (a.timing.at, b.timing.at) else { continue };
+                if a.timing.day == b.timing.day && (tb - ta).abs() < play.min_spacing {
+                    found.insert((
+                        Severity::Warning,
+                        b.line,
+                        format!(
+                            "step {}: at {} on the same day as step {} at {}, closer than the play's spacing of {} for {}; it is pushed later",
+                            b.number,
+                            tb.format("%H:%M"),
+                            a.number,
+                            ta.format("%H:%M"),
+                            super::human_duration(play.min_spacing),
+                            plural(tier)
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+
     let longest_break = longest_break(policy.office.days);
     let office_tiers = play.steps.iter().any(|s| s.tiers.iter().any(|t| t.keeps_office_hours()));
     if office_tiers && i64::from(play.max_gap_days) <= longest_break {
@@ -206,13 +236,22 @@ fn overridden(
             t.weekdays, persona.days
         ));
     }
-    if let Some(after) = t.after.filter(|a| *a > chrono::Duration::zero() && *a < play.min_spacing) {
+    if let Some(after) = t.after.filter(|a| t.day.is_none() && *a > chrono::Duration::zero() && *a < play.min_spacing) {
         out.push(format!(
             "step {n}: after {} is closer than the play's spacing of {}; it is due {} after instead",
             super::human_duration(after),
             super::human_duration(play.min_spacing),
             super::human_duration(play.min_spacing)
         ));
+    }
+    if let (Some(within), Some(after)) = (t.within, t.after) {
+        if after >= within {
+            out.push(format!(
+                "step {n}: due {} after the previous touch but within {} of it; its deadline can never be met",
+                super::human_duration(after),
+                super::human_duration(within)
+            ));
+        }
     }
     if let Some(within) = t.within.filter(|w| *w < play.min_spacing) {
         out.push(format!(

@@ -32,6 +32,9 @@ struct UndoLog {
     /// BANT factors before a rating (budget, authority, need, timing).
     #[serde(default)]
     ratings: Vec<(i64, [Option<i64>; 4])>,
+    /// A player's out-of-office end before an `ooo`.
+    #[serde(default)]
+    away: Vec<(i64, Option<i64>)>,
     inserted_touches: Vec<i64>,
     inserted_enrollments: Vec<i64>,
 }
@@ -97,6 +100,9 @@ impl Store {
         }
         for row in log.enrollments.iter().rev() {
             write_enrollment(&tx, row)?;
+        }
+        for (player, until) in log.away.iter().rev() {
+            tx.execute("UPDATE players SET away_until = ?2 WHERE id = ?1", params![player, until])?;
         }
         for (player, status) in log.players.iter().rev() {
             tx.execute("UPDATE players SET status = ?2 WHERE id = ?1", params![player, status.as_str()])?;
@@ -287,6 +293,28 @@ impl ActionTx<'_> {
 
     pub fn players_of(&self, account_id: i64) -> Result<Vec<Player>> {
         lookup::players_of(&self.tx, account_id)
+    }
+
+    /// Records that a player is away until `until` (an out-of-office).
+    pub fn set_player_away(&mut self, id: i64, until: Option<DateTime<Utc>>) -> Result<()> {
+        let before: Option<i64> =
+            self.tx.query_row("SELECT away_until FROM players WHERE id = ?1", [id], |r| r.get(0))?;
+        if !self.undo.away.iter().any(|(p, _)| *p == id) {
+            self.undo.away.push((id, before));
+        }
+        self.tx.execute("UPDATE players SET away_until = ?2 WHERE id = ?1", params![id, until.map(ts)])?;
+        Ok(())
+    }
+
+    /// Every play an account has had, finished ones too.
+    pub fn all_enrollments(&self, account_id: i64) -> Result<Vec<EnrollmentRow>> {
+        let mut stmt = self.tx.prepare_cached(concat!(
+            "SELECT ",
+            enrollment_columns!(),
+            " FROM enrollments WHERE account_id = ?1 ORDER BY id"
+        ))?;
+        let rows = stmt.query_map([account_id], rows::enrollment)?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
     }
 
     pub fn set_player_status(&mut self, id: i64, status: PlayerStatus) -> Result<()> {

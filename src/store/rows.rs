@@ -197,7 +197,7 @@ pub(super) fn account(row: &Row<'_>) -> rusqlite::Result<Account> {
 /// Column list read by the matching row function.
 macro_rules! player_columns {
     () => {
-        "id, account_id, first_name, last_name, title, email, phone, linkedin, zone, tier, role, status, tier_rule, zone_source, workdays"
+        "id, account_id, first_name, last_name, title, email, phone, linkedin, zone, tier, role, status, tier_rule, zone_source, workdays, away_until"
     };
 }
 
@@ -218,6 +218,7 @@ pub(super) fn player(row: &Row<'_>) -> rusqlite::Result<Player> {
         tier_rule: row.get(12)?,
         zone_source: row.get(13)?,
         workdays: row.get(14)?,
+        away_until: time_opt(row, 15)?,
     })
 }
 
