@@ -150,17 +150,25 @@ type Calendars = (BTreeMap<String, Weekdays>, BTreeMap<String, BTreeSet<NaiveDat
 fn calendars(file: &File, path: &Path) -> Result<Calendars, String> {
     // A key with a slash means a zone: a typo there would silently match
     // nobody, so it is refused.
-    let key = |k: &str| -> Result<String, String> {
-        if k.parse::<Tz>().is_ok() {
-            Ok(k.to_string())
-        } else if k.contains('/') {
-            Err(format!(
-                "{} is not an IANA time zone (zones are case-sensitive: Europe/Berlin)",
-                crate::text::quoted(k)
-            ))
-        } else {
-            Ok(k.trim().to_lowercase())
+    // A name without a slash is a country, and may also be an old zone
+    // name (`Poland`, `Egypt`): it is kept for both.
+    let key = |k: &str| -> Result<Vec<String>, String> {
+        let zone = k.parse::<Tz>().is_ok();
+        if k.contains('/') {
+            return if zone {
+                Ok(vec![k.to_string()])
+            } else {
+                Err(format!(
+                    "{} is not an IANA time zone (zones are case-sensitive: Europe/Berlin)",
+                    crate::text::quoted(k)
+                ))
+            };
         }
+        let mut keys = vec![k.trim().to_lowercase()];
+        if zone {
+            keys.push(k.to_string());
+        }
+        Ok(keys)
     };
     let mut workweeks = BTreeMap::new();
     for (place, days) in &file.workweeks {
@@ -169,7 +177,9 @@ fn calendars(file: &File, path: &Path) -> Result<Calendars, String> {
         if days.is_empty() {
             return Err(format!("[workweeks] {}: a week needs a working day", crate::text::quoted(place)));
         }
-        workweeks.insert(key(place).map_err(|e| format!("[workweeks] {e}"))?, days);
+        for k in key(place).map_err(|e| format!("[workweeks] {e}"))? {
+            workweeks.insert(k, days);
+        }
     }
     let mut holidays: BTreeMap<String, BTreeSet<NaiveDate>> = BTreeMap::new();
     for (place, source) in &file.holidays {
@@ -188,7 +198,9 @@ fn calendars(file: &File, path: &Path) -> Result<Calendars, String> {
                 crate::cadence::calendar::ics_dates(&text)
             }
         };
-        holidays.entry(key(place).map_err(|e| format!("[holidays] {e}"))?).or_default().extend(dates);
+        for k in key(place).map_err(|e| format!("[holidays] {e}"))? {
+            holidays.entry(k).or_default().extend(dates.iter().copied());
+        }
     }
     Ok((workweeks, holidays))
 }

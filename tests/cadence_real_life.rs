@@ -129,7 +129,7 @@ fn a_late_day_shifts_the_plan_instead_of_squeezing_it() {
     let call = all.iter().find(|t| t.id == 9).expect("touch 9");
     // Step 5 is day 1 of the play: one day after the thread really reached day 0.
     assert_eq!(berlin(call.due).date_naive().day(), 5, "the day after, not the same afternoon: {call:?}");
-    assert!(call.why.contains("later than planned"), "{}", call.why);
+    assert!(call.why.contains("later than the plan's day: the thread reached step 3 on Wed 4 Mar"), "{}", call.why);
 }
 
 #[test]
@@ -359,10 +359,17 @@ fn nothing_lands_inside_an_absence_or_a_timed_pause() {
     for t in waiting(&touches(&env, "2026-03-03T09:00:00Z"), "Dirk") {
         assert!(t.due >= back, "a touch while Dirk is away: {t:?}");
     }
+    // A step done during a timed pause: when the pause ends, what waits has
+    // moved past it with the rest, nothing overdue from inside it.
     let env = mini("Europe/Berlin");
     at(&env, "2026-03-02T09:00:00Z", &["pause", "mini.test", "--until", "2026-03-09"]);
     at(&env, "2026-03-03T09:00:00Z", &["done", "7"]);
-    for t in waiting(&touches(&env, "2026-03-03T09:00:00Z"), "Dirk") {
+    let queue = at(&env, "2026-03-09T07:30:00Z", &["queue", "--owner", "Quinn Tester", "--format", "json"]);
+    let queue: Value = serde_json::from_str(&queue).expect("json");
+    for item in queue.as_array().expect("list") {
+        assert_ne!(item["group"], "Overdue", "nothing overdue from inside the pause: {item}");
+    }
+    for t in waiting(&touches(&env, "2026-03-09T07:30:00Z"), "Dirk") {
         assert!(t.due >= back, "a touch inside the pause: {t:?}");
     }
 }
@@ -397,4 +404,33 @@ fn a_step_brought_forward_for_the_gap_keeps_its_own_time() {
     let local = berlin(call.due);
     assert_eq!((local.weekday(), local.hour(), local.minute()), (Weekday::Fri, 10, 0), "{call:?}");
     assert!(call.why.contains("brought forward to keep the gap"), "{}", call.why);
+}
+
+#[test]
+fn a_timed_pause_cut_short_moves_touches_by_the_time_paused_only() {
+    let env = mini("Europe/Berlin");
+    at(&env, "2026-03-02T08:00:00Z", &["done", "7"]);
+    let before = waiting(&touches(&env, "2026-03-02T09:00:00Z"), "Pia");
+    at(&env, "2026-03-02T09:00:00Z", &["pause", "mini.test", "--until", "2026-03-04"]);
+    let resumed = at(&env, "2026-03-02T09:05:00Z", &["resume", "mini.test"]);
+    assert!(resumed.contains("moved 5m"), "{resumed}");
+    let after = waiting(&touches(&env, "2026-03-02T09:05:00Z"), "Pia");
+    assert_eq!(
+        before.iter().map(|t| berlin(t.due).date_naive()).collect::<Vec<_>>(),
+        after.iter().map(|t| berlin(t.due).date_naive()).collect::<Vec<_>>(),
+        "five minutes of pause keep every day"
+    );
+}
+
+#[test]
+fn an_open_never_hides_a_reply() {
+    let env = mini("Europe/Berlin");
+    at(&env, "2026-03-02T08:00:00Z", &["done", "7"]);
+    at(&env, "2026-03-02T09:00:00Z", &["replied", "7"]);
+    at(&env, "2026-03-02T09:05:00Z", &["opened", "7"]);
+    at(&env, "2026-03-02T09:10:00Z", &["resume", "mini.test"]);
+    let opened = at(&env, "2026-03-02T09:15:00Z", &["opened", "7"]);
+    assert!(opened.contains("already answered"), "{opened}");
+    let detail = at(&env, "2026-03-02T09:16:00Z", &["account", "mini.test", "--format", "json"]);
+    assert!(detail.contains("replied_positive"), "the reply stays on the touch: {detail}");
 }

@@ -216,17 +216,6 @@ impl Checker {
                         // No touch due twice.
                         assert!(seen.insert((t.enrollment_id, t.player_id, t.kind, t.step, t.seq)), "twice; {}", ctx());
                     }
-                    // Nothing waits inside a timed pause.
-                    if let (playbook::domain::EnrollmentState::Paused, Some(until)) = (e.state, e.paused_until) {
-                        for t in mine.iter().filter(|t| t.state.is_open()) {
-                            assert!(
-                                t.due_at >= until,
-                                "after {what}: touch {} due {} inside a pause until {until}: {t:?} in {e:?}",
-                                t.id,
-                                t.due_at
-                            );
-                        }
-                    }
                 }
                 // Across every play on the account: spacing between what waits
                 // and what was sent, one follow-up at a time, nobody contacted

@@ -298,6 +298,8 @@ fn pause_until_a_date_brings_touches_back_spaced_as_planned() {
     e.pause(&mut w.store, "Nordwind", Some(until)).expect("pause");
     assert!(queue(&w, &engine("2026-11-25T10:00:00+01:00")).is_empty(), "nothing due while paused");
     let back = engine("2026-12-01T10:00:00+01:00");
+    // As every command does first: the pause's day has come, so it ends.
+    assert_eq!(back.settle_pauses(&mut w.store).expect("settle"), 1);
     let items = queue(&w, &back);
     assert!(!items.is_empty(), "touches come back after the pause");
     assert!(items.iter().all(|i| i.group != Group::Overdue), "no overdue burst after a pause");

@@ -36,6 +36,7 @@ const WORKWEEKS: &[(&str, &[&str])] = &[
     ("Israel", &["sun", "mon", "tue", "wed", "thu"]),
     ("Egypt", &["sun", "mon", "tue", "wed", "thu"]),
     ("Libya", &["sun", "mon", "tue", "wed", "thu"]),
+    ("Asia/Dacca", &["sun", "mon", "tue", "wed", "thu"]),
 ];
 
 /// The working days of a zone from the table, if it has its own.

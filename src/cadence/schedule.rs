@@ -145,7 +145,7 @@ pub fn schedule(policy: &Policy, play: &Play, step: &Step, p: &Placement<'_>) ->
     });
     if late {
         if let Some(prev) = p.prev {
-            why.push(Adjustment::Late { prev_step: prev.step });
+            why.push(Adjustment::Late { prev_step: prev.step, on: local_date(cal, prev.done_at) });
         }
     }
     moved(&mut why, policy, &p.who, step.channel, target, (due_at, spaced), play.min_spacing);

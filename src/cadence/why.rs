@@ -36,9 +36,11 @@ pub enum Adjustment {
         minutes: i64,
         player: String,
     },
-    /// The previous step was done later than planned; the plan moved with it.
+    /// The thread reached the previous step later than the play's day for
+    /// it; the plan moved with it.
     Late {
         prev_step: usize,
+        on: NaiveDate,
     },
     /// Brought forward so the gap after a step stays within the play's limit.
     Gap {
@@ -156,7 +158,9 @@ impl Why {
                 Adjustment::Spacing { minutes: m, player } => {
                     format!("kept {} from the previous touch to {player}", minutes(*m))
                 }
-                Adjustment::Late { prev_step } => format!("later than planned: step {prev_step} was done late"),
+                Adjustment::Late { prev_step, on } => {
+                    format!("later than the plan's day: the thread reached step {prev_step} on {}", date(*on))
+                }
                 Adjustment::Gap { prev_step, days } => {
                     format!("brought forward to keep the gap after step {prev_step} within {days} days")
                 }

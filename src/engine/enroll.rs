@@ -115,8 +115,9 @@ impl Engine {
     }
 
     /// `pause`: the account's running plays stop producing due touches, until
-    /// `until` when given (the start of that day in the rep's zone): their
-    /// touches move past it now, and the pause ends by itself then.
+    /// `until` when given (the start of that day in the rep's zone), when the
+    /// pause ends by itself. Whenever it ends, the waiting touches move by the
+    /// time paused, once, from where they were.
     pub fn pause(&self, store: &mut Store, account_key: &str, until: Option<DateTime<Utc>>) -> Result<String> {
         if until.is_some_and(|u| u <= self.now) {
             return Err(refused("--until must be in the future"));
@@ -140,12 +141,6 @@ impl Engine {
             paused.paused_until = until;
             paused.reason = Some(format!("paused by {}", self.actor));
             tx.save_enrollment(&paused)?;
-            if let Some(until) = until {
-                // Move now, so the touches come back spaced as planned the
-                // moment the pause ends, with nothing to do then.
-                let cause = Adjustment::Paused { until: until_day };
-                self.shift_enrollment(&mut tx, e.id, until - self.now, until, &cause)?;
-            }
         }
         tx.set_account_status(account.id, AccountStatus::Paused)?;
         let detail = until_day.map_or_else(|| "until resumed".to_string(), |d| format!("until {d}"));
@@ -194,8 +189,7 @@ impl Engine {
     }
 
     /// `resume`: paused plays run again; their open touches move by the time
-    /// spent paused (earlier, when a timed pause is cut short), each placed
-    /// again, so nothing piles up as overdue.
+    /// spent paused, each placed again, so nothing piles up as overdue.
     pub fn resume(&self, store: &mut Store, account_key: &str) -> Result<String> {
         let account = store.find_account(account_key)?;
         let mut tx = store.begin()?;
@@ -206,8 +200,7 @@ impl Engine {
         }
         let mut shifted = Duration::zero();
         for e in &paused {
-            let since = e.paused_until.or(e.paused_at).unwrap_or(self.now);
-            shifted = self.now - since;
+            shifted = self.now - e.paused_at.unwrap_or(self.now);
             self.shift_enrollment(&mut tx, e.id, shifted, self.now, &Adjustment::Resumed)?;
             let mut running = e.clone();
             running.state = EnrollmentState::Active;
@@ -228,18 +221,14 @@ impl Engine {
             self.now,
             &Activity { action: "resume".into(), account_id: Some(account.id), ..Activity::default() },
         )?;
-        let by = if shifted < Duration::zero() {
-            format!("{} earlier", human_duration(-shifted))
-        } else {
-            human_duration(shifted)
-        };
-        Ok(format!("{} resumed; open touches moved {by}", account.name))
+        Ok(format!("{} resumed; open touches moved {}", account.name, human_duration(shifted.max(Duration::zero()))))
     }
 
-    /// Ends every timed pause whose day has come, as `resume` would (its
-    /// touches were already moved past it when it was set). Runs before a
-    /// command reads or changes anything; not an action of the user's, so
-    /// `undo` does not take it back. Returns how many plays it resumed.
+    /// Ends every timed pause whose day has come, as `resume` on that day
+    /// would: the waiting touches move by the time paused, none before the
+    /// pause's end. Runs before a command reads or changes anything; not an
+    /// action of the user's, so `undo` does not take it back. Returns how
+    /// many plays it resumed.
     pub fn settle_pauses(&self, store: &mut Store) -> Result<usize> {
         if !store.has_expired_pauses(self.now)? {
             return Ok(0);
@@ -254,6 +243,12 @@ impl Engine {
                 detail: Some("the timed pause ended".into()),
                 ..Activity::default()
             });
+            if let (Some(at), Some(until)) = (e.paused_at, e.paused_until) {
+                let owner = tx.account(e.account_id)?.owner;
+                let zone = tx.rep_zone(&owner)?.unwrap_or(self.zone);
+                let cause = Adjustment::Paused { until: Some(until.with_timezone(&zone).date_naive()) };
+                self.shift_enrollment(&mut tx, e.id, until - at, until, &cause)?;
+            }
             let mut running = e.clone();
             running.state = EnrollmentState::Active;
             running.paused_at = None;

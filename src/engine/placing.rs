@@ -4,7 +4,7 @@
 
 use super::{Engine, Result};
 use crate::cadence::{self, Adjustment, Calendar, Prev, Who, Why};
-use crate::domain::{EnrollmentState, Player, TouchKind, TouchState};
+use crate::domain::{Player, TouchKind, TouchState};
 use crate::play::Play;
 use crate::store::{ActionTx, TouchRow};
 use chrono::{DateTime, Duration, Utc};
@@ -96,11 +96,26 @@ pub(super) fn busy(touches: &[TouchRow], except: &[i64]) -> Vec<DateTime<Utc>> {
         .iter()
         .filter(|t| !except.contains(&t.id))
         .filter_map(|t| match t.state {
-            TouchState::Due | TouchState::Snoozed => Some(t.due_at),
+            // Planned touches too: the plan shown (and exported to a
+            // calendar) keeps the spacing, not just what is due.
+            TouchState::Planned | TouchState::Due | TouchState::Snoozed => Some(t.due_at),
             TouchState::Done => t.done_at,
             _ => None,
         })
         .collect()
+}
+
+/// `busy` for placing one touch of an enrollment by hand (a snooze, an
+/// open's follow-up): that enrollment's planned steps are projections that
+/// move behind it (`respace_player`), so they do not push it.
+pub(super) fn busy_around(touches: &[TouchRow], enrollment_id: i64, except: &[i64]) -> Vec<DateTime<Utc>> {
+    let projections: Vec<i64> = touches
+        .iter()
+        .filter(|t| t.enrollment_id == enrollment_id && t.state == TouchState::Planned)
+        .map(|t| t.id)
+        .chain(except.iter().copied())
+        .collect();
+    busy(touches, &projections)
 }
 
 /// After a step of a thread is resolved at `done_at`, places the planned
@@ -127,9 +142,9 @@ pub(super) fn advance_thread(
         .collect();
     let ids: Vec<i64> = rest.iter().map(|t| t.id).collect();
     let mut taken = busy(&all, &ids);
-    // A step done while its play is paused until a date waits for that date.
-    let paused_until = enrollment.paused_until.filter(|u| enrollment.state == EnrollmentState::Paused && *u > done_at);
-    let floor = person.not_before(paused_until.map_or(done_at, |u| u.max(done_at)));
+    // A step done while its play is paused is placed as if it were running:
+    // when the pause ends, it moves with the rest by the time paused.
+    let floor = person.not_before(done_at);
     let mut prev = Prev {
         step: resolved.step as usize,
         done_at,
@@ -145,10 +160,7 @@ pub(super) fn advance_thread(
             not_before: prev.done_at.max(floor),
             busy: &taken,
         };
-        let mut due = cadence::schedule(&engine.policy, &play, step, &placement);
-        if let Some(until) = paused_until.filter(|_| i == 0) {
-            due.why.push(Adjustment::Paused { until: Some(until.with_timezone(&person.player.zone).date_naive()) });
-        }
+        let due = cadence::schedule(&engine.policy, &play, step, &placement);
         let mut updated = touch.clone();
         set_due(&mut updated, due.due_at, due.deadline, due.why, person.player.zone);
         updated.nominal_day = i64::from(due.nominal_day);
@@ -232,11 +244,7 @@ pub(super) fn respace_player(
 ) -> Result<()> {
     let person = engine.person(tx, player_id)?;
     let all = everywhere(tx, account_id, player_id)?;
-    let mut open: Vec<TouchRow> = all
-        .iter()
-        .filter(|t| matches!(t.state, TouchState::Due | TouchState::Snoozed) && t.id != fixed)
-        .cloned()
-        .collect();
+    let mut open: Vec<TouchRow> = all.iter().filter(|t| t.state.is_open() && t.id != fixed).cloned().collect();
     open.sort_by_key(|t| (t.due_at, t.seq, t.id));
     let ids: Vec<i64> = open.iter().map(|t| t.id).collect();
     let mut taken = busy(&all, &ids);

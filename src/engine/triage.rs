@@ -23,10 +23,19 @@ fn open_touch(tx: &ActionTx<'_>, id: i64) -> Result<TouchRow> {
     let touch = tx.touch(id)?;
     match touch.state {
         TouchState::Due | TouchState::Snoozed => Ok(touch),
-        TouchState::Planned => Err(refused(format!(
-            "touch {id} is not due yet: it waits for an earlier touch to the same player (step {} comes first)",
-            touch.step - 1
-        ))),
+        TouchState::Planned => {
+            let head = tx
+                .thread(touch.enrollment_id, touch.player_id)?
+                .into_iter()
+                .find(|t| matches!(t.state, TouchState::Due | TouchState::Snoozed));
+            Err(refused(match head {
+                Some(h) => format!(
+                    "touch {id} is not due yet: touch {} (step {}) to the same player comes first",
+                    h.id, h.step
+                ),
+                None => format!("touch {id} is not due yet: an earlier touch to the same player comes first"),
+            }))
+        }
         state => Err(refused(format!("touch {id} is already {state}"))),
     }
 }
@@ -47,6 +56,19 @@ pub fn on_time(
 /// A local date as days since 1970-01-01: the key of the daily rollup.
 pub fn local_day(at: DateTime<Utc>, zone: chrono_tz::Tz) -> i64 {
     (at.with_timezone(&zone).date_naive() - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()).num_days()
+}
+
+/// How much a response says: an answer over an absence over an open over
+/// the touch merely going out.
+fn strength(outcome: Outcome) -> u8 {
+    match outcome {
+        Outcome::Sent | Outcome::Connected | Outcome::Voicemail | Outcome::NoAnswer => 1,
+        Outcome::Opened => 2,
+        Outcome::OutOfOffice => 3,
+        Outcome::Bounced | Outcome::OptedOut => 4,
+        Outcome::RepliedNegative | Outcome::RepliedPositive => 5,
+        Outcome::MeetingBooked => 6,
+    }
 }
 
 fn default_outcome(channel: Channel) -> Outcome {
@@ -155,9 +177,15 @@ impl Engine {
         }
         self.within_horizon(target, "a snooze")?;
         let enrollment = tx.enrollment(touch.enrollment_id)?;
+        if enrollment.state == EnrollmentState::Paused {
+            // Its touches move by the time paused when it resumes: a time set
+            // now would move with them.
+            return Err(refused(format!("touch {id}'s play is paused; resume it before moving its touches")));
+        }
         let play = tx.play(enrollment.play_id)?;
         let person = self.person(&tx, touch.player_id)?;
-        let others = placing::busy(&placing::everywhere(&tx, touch.account_id, touch.player_id)?, &[touch.id]);
+        let all = placing::everywhere(&tx, touch.account_id, touch.player_id)?;
+        let others = placing::busy_around(&all, touch.enrollment_id, &[touch.id]);
         let step = (touch.kind == TouchKind::Step).then(|| play.step(touch.step as usize)).flatten();
         let mut why = touch.why_data.clone().unwrap_or_else(|| placing::why_or_rule(&touch, &play));
         // Past its same-day deadline, the deadline no longer means anything.
@@ -170,13 +198,8 @@ impl Engine {
             person.who(),
             touch.channel,
             step,
-            // Not inside a timed pause of its play, nor while the player is away.
-            person.not_before(
-                enrollment
-                    .paused_until
-                    .filter(|u| enrollment.state == EnrollmentState::Paused && *u > target)
-                    .unwrap_or(target),
-            ),
+            // Not while the player is away.
+            person.not_before(target),
             &others,
             play.min_spacing,
             length,
@@ -207,9 +230,13 @@ impl Engine {
         match touch.state {
             TouchState::Due | TouchState::Snoozed => self.finish(tx, &touch, outcome, None),
             TouchState::Done => {
+                // A weaker response never hides a stronger one: an open logged
+                // after a reply keeps the reply on the touch.
                 let mut t = touch.clone();
-                t.outcome = Some(outcome);
-                tx.save_touch(&t)?;
+                if strength(outcome) >= t.outcome.map_or(0, strength) {
+                    t.outcome = Some(outcome);
+                    tx.save_touch(&t)?;
+                }
                 Ok(t)
             }
             state => Err(refused(format!("touch {id} is {state}; an outcome needs a touch that went out"))),
@@ -242,9 +269,11 @@ impl Engine {
             message.push_str(&format!("; {} has already answered, so no follow-up", player.first_name));
         } else if let Some(f) = waiting {
             message.push_str(&format!("; follow-up {} to {} is already waiting", f.id, player.first_name));
+        } else if enrollment.state == EnrollmentState::Paused {
+            message.push_str("; the play is paused, so no follow-up (log the open again once it runs)");
         } else if player.status == PlayerStatus::Active && runs {
             let play = tx.play(enrollment.play_id)?;
-            let busy = placing::busy(&all, &[]);
+            let busy = placing::busy_around(&all, touch.enrollment_id, &[]);
             let due = cadence::open_followup(
                 &self.policy,
                 person.who(),
@@ -308,20 +337,18 @@ impl Engine {
     }
 
     /// Pauses every running play on the account for its owner to decide. A
-    /// timed pause becomes the owner's too; its touches, moved past its date
-    /// when it was set, come back to where a pause from now leaves them, so
-    /// `resume` moves them once.
+    /// timed pause becomes the owner's too, from when it began: `resume`
+    /// then moves the touches once, by the whole time paused.
     fn pause_for_owner(&self, tx: &mut ActionTx<'_>, account_id: i64, reason: &str) -> Result<()> {
         for mut e in tx.running_enrollments(account_id)? {
             let timed = e.state == EnrollmentState::Paused && e.paused_until.is_some();
             if e.state != EnrollmentState::Active && !timed {
                 continue;
             }
-            if let Some(until) = e.paused_until.filter(|u| timed && *u > self.now) {
-                self.shift_enrollment(tx, e.id, self.now - until, self.now, &Adjustment::Paused { until: None })?;
+            if !timed {
+                e.paused_at = Some(self.now);
             }
             e.state = EnrollmentState::Paused;
-            e.paused_at = Some(self.now);
             e.paused_until = None;
             e.reason = Some(reason.to_string());
             tx.save_enrollment(&e)?;
