@@ -12,25 +12,28 @@ use serde_json::Value;
 /// Berlin, enrolled in multi-thread on Monday 2 March 2026 at 08:00 Berlin.
 /// Dirk's thread: step 2 = touch 7, step 3 = touch 8, step 5 = touch 9.
 fn mini(zone: &str) -> Env {
+    let env = company(&format!(
+        "{HEADER}\n\
+         Eva,T,eva@mini.test,CEO,mini.test,executive,user,{zone}\n\
+         Dirk,T,dirk@mini.test,Head of Ops,mini.test,director,user,{zone}\n\
+         Pia,T,pia@mini.test,Analyst,mini.test,practitioner,user,{zone}\n"
+    ));
+    at(&env, "2026-03-02T07:00:00Z", &["enroll", "mini.test", "multi-thread"]);
+    env
+}
+
+const HEADER: &str = "first_name,last_name,email,title,account_domain,tier,role,Time Zone";
+
+/// Mini Co (owner Quinn Tester) with the players of a contacts CSV, not enrolled.
+fn company(players: &str) -> Env {
     let env = Env::new();
     let write = |name: &str, text: &str| {
         let path = env.dir.path().join(name);
         std::fs::write(&path, text).expect("write");
         path.display().to_string()
     };
-    let accounts = write("a.csv", "name,domain,owner\nMini Co,mini.test,Quinn Tester\n");
-    let players = write(
-        "p.csv",
-        &format!(
-            "first_name,last_name,email,title,account_domain,tier,role,Time Zone\n\
-             Eva,T,eva@mini.test,CEO,mini.test,executive,user,{zone}\n\
-             Dirk,T,dirk@mini.test,Head of Ops,mini.test,director,user,{zone}\n\
-             Pia,T,pia@mini.test,Analyst,mini.test,practitioner,user,{zone}\n"
-        ),
-    );
-    env.ok(&["import", "accounts", &accounts]);
-    env.ok(&["import", "players", &players]);
-    at(&env, "2026-03-02T07:00:00Z", &["enroll", "mini.test", "multi-thread"]);
+    env.ok(&["import", "accounts", &write("a.csv", "name,domain,owner\nMini Co,mini.test,Quinn Tester\n")]);
+    env.ok(&["import", "players", &write("p.csv", players)]);
     env
 }
 
@@ -166,17 +169,7 @@ fn a_pause_date_is_the_reps_local_date() {
 
 #[test]
 fn an_open_on_the_last_touch_earns_its_follow_up_and_each_open_only_one() {
-    let env = Env::new();
-    let path = env.dir.path().join("a.csv");
-    std::fs::write(&path, "name,domain,owner\nMini Co,mini.test,Quinn Tester\n").expect("write");
-    env.ok(&["import", "accounts", &path.display().to_string()]);
-    let players = env.dir.path().join("p.csv");
-    std::fs::write(
-        &players,
-        "first_name,last_name,email,title,account_domain,tier,role,Time Zone\nDirk,T,dirk@mini.test,Head of Ops,mini.test,director,user,Europe/Berlin\n",
-    )
-    .expect("write");
-    env.ok(&["import", "players", &players.display().to_string()]);
+    let env = company(&format!("{HEADER}\nDirk,T,dirk@mini.test,Head of Ops,mini.test,director,user,Europe/Berlin\n"));
     at(&env, "2026-03-02T07:00:00Z", &["enroll", "mini.test", "re-engage"]);
     for id in 1..=7 {
         at(&env, "2026-03-02T09:00:00Z", &["skip", &id.to_string()]);
@@ -198,17 +191,7 @@ fn an_open_on_the_last_touch_earns_its_follow_up_and_each_open_only_one() {
 #[test]
 fn executives_get_nothing_at_night_and_nothing_lands_in_a_windows_last_minutes() {
     // Enrolled at 23:00 Berlin: the executive's day-0 email waits for morning.
-    let env = Env::new();
-    let path = env.dir.path().join("a.csv");
-    std::fs::write(&path, "name,domain,owner\nMini Co,mini.test,Quinn Tester\n").expect("write");
-    env.ok(&["import", "accounts", &path.display().to_string()]);
-    let players = env.dir.path().join("p.csv");
-    std::fs::write(
-        &players,
-        "first_name,last_name,email,title,account_domain,tier,role,Time Zone\nEva,T,eva@mini.test,CEO,mini.test,executive,user,Europe/Berlin\nDirk,T,dirk@mini.test,Head of Ops,mini.test,director,user,Europe/Berlin\n",
-    )
-    .expect("write");
-    env.ok(&["import", "players", &players.display().to_string()]);
+    let env = company(&format!("{HEADER}\nEva,T,eva@mini.test,CEO,mini.test,executive,user,Europe/Berlin\nDirk,T,dirk@mini.test,Head of Ops,mini.test,director,user,Europe/Berlin\n"));
     at(&env, "2026-03-02T22:00:00Z", &["enroll", "mini.test", "multi-thread"]);
     for t in touches(&env, "2026-03-02T22:00:00Z") {
         let local = berlin(t.due).time();
@@ -278,19 +261,9 @@ fn plays_check_warns_about_timing_the_rules_override() {
 
 #[test]
 fn a_players_own_working_week_wins_over_their_zones() {
-    let env = Env::new();
-    let write = |name: &str, text: &str| {
-        let path = env.dir.path().join(name);
-        std::fs::write(&path, text).expect("write");
-        path.display().to_string()
-    };
-    env.ok(&["import", "accounts", &write("a.csv", "name,domain,owner\nMini Co,mini.test,Quinn Tester\n")]);
-    let players = write(
-        "p.csv",
-        "first_name,last_name,email,title,account_domain,tier,role,Time Zone,workdays\n\
-         Pia,T,pia@mini.test,Analyst,mini.test,practitioner,user,Europe/Berlin,sun mon tue wed thu\n",
-    );
-    env.ok(&["import", "players", &players]);
+    let env = company(&format!(
+        "{HEADER},workdays\nPia,T,pia@mini.test,Analyst,mini.test,practitioner,user,Europe/Berlin,sun mon tue wed thu\n"
+    ));
     let exported = env.ok(&["export", "players"]);
     assert!(exported.contains("\"sun,mon,tue,wed,thu\"") || exported.contains("mon,tue,wed,thu,sun"), "{exported}");
     at(&env, "2026-03-02T07:00:00Z", &["enroll", "mini.test", "multi-thread"]);
@@ -376,27 +349,13 @@ fn nothing_lands_inside_an_absence_or_a_timed_pause() {
 
 #[test]
 fn a_step_brought_forward_for_the_gap_keeps_its_own_time() {
-    let env = Env::new();
+    let env = company(&format!("{HEADER}\nDirk,T,dirk@mini.test,Head of Ops,mini.test,director,user,Europe/Berlin\n"));
     let play = env.dir.path().join("gap.toml");
     std::fs::write(
         &play,
         "name = \"gap\"\nversion = 1\ntitle = \"Gap\"\n\n[[step]]\ntitle = \"a\"\nchannel = \"email\"\nday = 0\nbody = \"b\"\n\n[[step]]\ntitle = \"b\"\nchannel = \"call\"\nday = 5\nat = \"10:00\"\nbody = \"b\"\n",
     )
     .expect("play");
-    let write = |name: &str, text: &str| {
-        let path = env.dir.path().join(name);
-        std::fs::write(&path, text).expect("write");
-        path.display().to_string()
-    };
-    env.ok(&["import", "accounts", &write("a.csv", "name,domain,owner\nMini Co,mini.test,Quinn Tester\n")]);
-    env.ok(&[
-        "import",
-        "players",
-        &write(
-            "p.csv",
-            "first_name,last_name,email,title,account_domain,tier,role,Time Zone\nDirk,T,dirk@mini.test,Head of Ops,mini.test,director,user,Europe/Berlin\n",
-        ),
-    ]);
     env.ok(&["plays", "install", &play.display().to_string()]);
     // Enrolled Tuesday: day 5 is Sunday, so the call comes forward to Friday, at 10:00.
     at(&env, "2026-03-03T07:00:00Z", &["enroll", "mini.test", "gap"]);

@@ -7,6 +7,11 @@ use crate::play::human_duration;
 use crate::store::{Activity, EnrollmentRow, Store, TouchRow};
 use chrono::{DateTime, Duration, Utc};
 
+/// A paused enrollment running again.
+fn running_again(e: &EnrollmentRow) -> EnrollmentRow {
+    EnrollmentRow { state: EnrollmentState::Active, paused_at: None, paused_until: None, reason: None, ..e.clone() }
+}
+
 impl Engine {
     /// `enroll`: every active player the play targets gets their thread;
     /// the first touch of each thread is due, the rest planned behind it.
@@ -202,12 +207,7 @@ impl Engine {
         for e in &paused {
             shifted = self.now - e.paused_at.unwrap_or(self.now);
             self.shift_enrollment(&mut tx, e.id, shifted, self.now, &Adjustment::Resumed)?;
-            let mut running = e.clone();
-            running.state = EnrollmentState::Active;
-            running.paused_at = None;
-            running.paused_until = None;
-            running.reason = None;
-            tx.save_enrollment(&running)?;
+            tx.save_enrollment(&running_again(e))?;
             // Every thread may have ended while it was paused (replies,
             // bounces): then it is done, not running with nothing to do.
             super::complete_if_finished(&mut tx, e.id)?;
@@ -249,12 +249,7 @@ impl Engine {
                 let cause = Adjustment::Paused { until: Some(until.with_timezone(&zone).date_naive()) };
                 self.shift_enrollment(&mut tx, e.id, until - at, until, &cause)?;
             }
-            let mut running = e.clone();
-            running.state = EnrollmentState::Active;
-            running.paused_at = None;
-            running.paused_until = None;
-            running.reason = None;
-            tx.save_enrollment(&running)?;
+            tx.save_enrollment(&running_again(e))?;
             super::complete_if_finished(&mut tx, e.id)?;
             let paused_still = tx.running_enrollments(e.account_id)?.iter().any(|x| x.state == EnrollmentState::Paused);
             if !paused_still && tx.account(e.account_id)?.status == AccountStatus::Paused {
