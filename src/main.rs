@@ -40,7 +40,14 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("playbook: {}", cli::error_line(&e, db.as_deref()));
-            ExitCode::FAILURE
+            // A request that does not fit (an outcome for another channel)
+            // is a usage error, like a bad argument.
+            let usage = e.chain().any(|c| matches!(c.downcast_ref(), Some(playbook::engine::EngineError::Invalid(_))));
+            if usage {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }

@@ -149,6 +149,7 @@ fn a_timed_pause_ends_by_itself_at_its_date() {
     assert!(opened.contains("follow-up call"), "{opened}");
     let detail = at(&env, "2026-03-04T09:06:00Z", &["account", "mini.test"]);
     assert!(!detail.contains("paused"), "{detail}");
+    at(&env, "2026-03-04T09:08:00Z", &["done", "14"]);
     at(&env, "2026-03-04T09:10:00Z", &["replied", "14"]);
     let detail = at(&env, "2026-03-04T09:11:00Z", &["account", "mini.test"]);
     assert!(detail.contains("paused (positive reply from Pia T: owner to decide)"), "{detail}");
@@ -283,12 +284,15 @@ fn an_answer_stops_every_play_on_the_account_and_spacing_holds_across_plays() {
     for who in ["Eva", "Dirk", "Pia"] {
         spaced(&waiting(&touches(&env, "2026-03-02T07:00:00Z"), who));
     }
+    at(&env, "2026-03-02T07:50:00Z", &["done", "7"]);
+    at(&env, "2026-03-02T07:55:00Z", &["done", "14"]);
     at(&env, "2026-03-02T08:00:00Z", &["bounced", "7"]);
     at(&env, "2026-03-02T08:00:00Z", &["optout", "14"]);
     let all = touches(&env, "2026-03-02T08:30:00Z");
     assert!(waiting(&all, "Dirk").is_empty() && waiting(&all, "Pia").is_empty(), "bounced and opted out hear nothing");
     let eva = waiting(&all, "Eva");
     let first = eva.first().expect("Eva waits").id.to_string();
+    at(&env, "2026-03-02T08:55:00Z", &["done", &first]);
     at(&env, "2026-03-02T09:00:00Z", &["replied", &first]);
     let all = touches(&env, "2026-03-02T09:30:00Z");
     assert!(waiting(&all, "Eva").is_empty(), "a reply stops her touches in both plays");

@@ -12,8 +12,8 @@ use chrono_tz::Tz;
 use playbook::cadence::{Calendar, Why};
 use playbook::config::Config;
 use playbook::demo::Rng;
-use playbook::domain::{AccountStatus, Bant, Channel, Outcome, PlayerStatus, Role, Tier, TouchKind, TouchState};
-use playbook::engine::{Engine, SnoozeTo};
+use playbook::domain::{AccountStatus, Bant, Channel, PlayerStatus, Role, Tier, TouchKind, TouchState};
+use playbook::engine::{Engine, On, Request, Response, SnoozeTo};
 use playbook::play::{Play, Step, BUILTIN};
 use playbook::store::{EnrollmentRow, NewAccount, NewPlayer, Store, TouchRow};
 use std::collections::{BTreeMap, HashSet};
@@ -281,7 +281,7 @@ fn act(w: &mut World) -> String {
     let pick = |rng: &mut Rng, list: &[&TouchRow]| list.get(rng.below(list.len().max(1) as u64) as usize).map(|t| t.id);
     let result = match roll {
         0..=89 => pick(&mut w.rng, &open).map(|id| {
-            let result = e.done(&mut w.store, id, None, None);
+            let result = e.apply(&mut w.store, Request::Done { touch: id, outcome: None, note: None });
             if result.is_ok() {
                 next_within_the_gap(w, id);
             }
@@ -290,38 +290,78 @@ fn act(w: &mut World) -> String {
         90..=99 => {
             let plays = ["exec-trigger", "multi-thread", "re-engage"];
             let play = plays[w.rng.below(3) as usize];
-            Some(("enroll", e.enroll(&mut w.store, &account, play)))
+            Some(("enroll", {
+                let account = w.store.find_account(&account).expect("account").id;
+                e.apply(&mut w.store, Request::Enroll { account, play: play.to_string() })
+            }))
         }
-        100..=114 => pick(&mut w.rng, &open).map(|id| ("skip", e.skip(&mut w.store, id, Some("sim")))),
+        100..=114 => pick(&mut w.rng, &open)
+            .map(|id| ("skip", e.apply(&mut w.store, Request::Skip { touch: id, reason: Some("sim".into()) }))),
         115..=129 => pick(&mut w.rng, &open).map(|id| {
             let to = match w.rng.below(3) {
                 0 => SnoozeTo::For(Duration::minutes(w.rng.range(10, 3000))),
-                1 => SnoozeTo::TomorrowAt(NaiveTime::from_hms_opt(w.rng.range(0, 23) as u32, 0, 0).expect("t")),
+                1 => SnoozeTo::Tomorrow(Some(NaiveTime::from_hms_opt(w.rng.range(0, 23) as u32, 0, 0).expect("t"))),
                 _ => SnoozeTo::Until(w.now + Duration::hours(w.rng.range(1, 200))),
             };
-            ("snooze", e.snooze(&mut w.store, id, to))
+            ("snooze", e.apply(&mut w.store, Request::Snooze { touch: id, to: Some(to) }))
         }),
-        130..=154 => pick(&mut w.rng, &done).map(|id| ("opened", e.opened(&mut w.store, id))),
-        155..=158 => {
-            pick(&mut w.rng, &done).map(|id| ("replied", e.replied(&mut w.store, id, w.rng.chance(0.5), None)))
-        }
-        159 => pick(&mut w.rng, &done).map(|id| ("meeting", e.meeting(&mut w.store, id, None))),
-        160 if w.rng.chance(0.3) => {
-            pick(&mut w.rng, &done).map(|id| ("bounced", e.unreachable(&mut w.store, id, Outcome::Bounced)))
-        }
-        161 if w.rng.chance(0.3) => {
-            pick(&mut w.rng, &done).map(|id| ("optout", e.unreachable(&mut w.store, id, Outcome::OptedOut)))
-        }
+        130..=154 => pick(&mut w.rng, &done).map(|id| {
+            (
+                "opened",
+                e.apply(&mut w.store, Request::Respond { on: On::Touch(id), response: Response::Opened, note: None }),
+            )
+        }),
+        155..=158 => pick(&mut w.rng, &done).map(|id| {
+            (
+                "replied",
+                e.apply(
+                    &mut w.store,
+                    Request::Respond {
+                        on: On::Touch(id),
+                        response: Response::Replied { positive: w.rng.chance(0.5) },
+                        note: None,
+                    },
+                ),
+            )
+        }),
+        159 => pick(&mut w.rng, &done).map(|id| {
+            (
+                "meeting",
+                e.apply(&mut w.store, Request::Respond { on: On::Touch(id), response: Response::Meeting, note: None }),
+            )
+        }),
+        160 if w.rng.chance(0.3) => pick(&mut w.rng, &done).map(|id| {
+            (
+                "bounced",
+                e.apply(&mut w.store, Request::Respond { on: On::Touch(id), response: Response::Bounced, note: None }),
+            )
+        }),
+        161 if w.rng.chance(0.3) => pick(&mut w.rng, &done).map(|id| {
+            (
+                "optout",
+                e.apply(&mut w.store, Request::Respond { on: On::Touch(id), response: Response::OptedOut, note: None }),
+            )
+        }),
         162..=170 => pick(&mut w.rng, &done).map(|id| {
             let until = (w.now + Duration::days(w.rng.range(1, 10))).date_naive();
-            ("ooo", e.out_of_office(&mut w.store, id, until))
+            (
+                "ooo",
+                e.apply(
+                    &mut w.store,
+                    Request::Respond { on: On::Touch(id), response: Response::OutOfOffice { until }, note: None },
+                ),
+            )
         }),
         171..=177 => {
-            let until = w.rng.chance(0.6).then(|| w.now + Duration::days(w.rng.range(1, 8)));
-            Some(("pause", e.pause(&mut w.store, &account, until)))
+            let until = w.rng.chance(0.6).then(|| (w.now + Duration::days(w.rng.range(1, 8))).date_naive());
+            let account = w.store.find_account(&account).expect("account").id;
+            Some(("pause", e.apply(&mut w.store, Request::Pause { account, until })))
         }
-        178..=187 => Some(("resume", e.resume(&mut w.store, &account))),
-        188..=199 => Some(("undo", e.undo(&mut w.store))),
+        178..=187 => Some(("resume", {
+            let account = w.store.find_account(&account).expect("account").id;
+            e.apply(&mut w.store, Request::Resume { account })
+        })),
+        188..=199 => Some(("undo", e.apply(&mut w.store, Request::Undo))),
         _ => None,
     };
     match result {
@@ -394,7 +434,11 @@ fn simulate(seed: u64, actions: usize) {
     for account in w.accounts.clone() {
         let e = engine(&w);
         let play = ["exec-trigger", "multi-thread", "re-engage"][account as usize % 3];
-        e.enroll(&mut w.store, &account.to_string(), play).expect("enroll");
+        {
+            let account = w.store.find_account(&account.to_string()).expect("account").id;
+            e.apply(&mut w.store, Request::Enroll { account, play: play.to_string() })
+        }
+        .expect("enroll");
     }
     checker.check(&w, "enrolling");
     let mut undo_checks = 0;
@@ -408,7 +452,7 @@ fn simulate(seed: u64, actions: usize) {
             let before = snapshot(&w);
             let what = act(&mut w);
             if !what.ends_with("(refused)") && what != "undo" && what != "nothing" {
-                engine(&w).undo(&mut w.store).expect("undo");
+                engine(&w).apply(&mut w.store, Request::Undo).expect("undo");
                 let after = snapshot(&w);
                 let changed: Vec<_> = after.0.iter().filter(|t| !before.0.contains(t)).map(|t| t.id).collect();
                 let gone: Vec<_> = before.0.iter().filter(|t| !after.0.contains(t)).collect();

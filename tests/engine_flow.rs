@@ -6,7 +6,7 @@ use playbook::config::Config;
 use playbook::domain::{
     AccountStatus, Bant, EnrollmentState, Outcome, PlayerStatus, Role, Tier, TouchKind, TouchState,
 };
-use playbook::engine::{Engine, Group, QueueItem, SnoozeTo};
+use playbook::engine::{Engine, Group, On, QueueItem, Request, Response, SnoozeTo};
 use playbook::play::BUILTIN;
 use playbook::store::{NewAccount, NewPlayer, Store, TouchRow};
 
@@ -114,7 +114,11 @@ fn head(w: &World, player: i64) -> TouchRow {
 fn enrolling_starts_one_thread_per_player_with_the_head_due() {
     let mut w = world(true);
     let e = engine(MONDAY);
-    e.enroll(&mut w.store, "Nordwind", "multi-thread").expect("enroll");
+    {
+        let account = w.store.find_account("Nordwind").expect("account").id;
+        e.apply(&mut w.store, Request::Enroll { account, play: "multi-thread".to_string() })
+    }
+    .expect("enroll");
     let all = touches(&w);
     for player in [w.exec, w.director, w.practitioner] {
         let thread: Vec<_> = all.iter().filter(|t| t.player_id == player).collect();
@@ -125,7 +129,11 @@ fn enrolling_starts_one_thread_per_player_with_the_head_due() {
     }
     let account = w.store.account(w.account).expect("account");
     assert_eq!(account.status, AccountStatus::Working);
-    let again = e.enroll(&mut w.store, "Nordwind", "multi-thread").expect_err("twice");
+    let again = {
+        let account = w.store.find_account("Nordwind").expect("account").id;
+        e.apply(&mut w.store, Request::Enroll { account, play: "multi-thread".to_string() })
+    }
+    .expect_err("twice");
     assert!(again.to_string().contains("already running"), "{again}");
 }
 
@@ -133,7 +141,11 @@ fn enrolling_starts_one_thread_per_player_with_the_head_due() {
 fn enrolling_without_a_value_for_a_placeholder_is_refused_and_writes_nothing() {
     let mut w = world(false);
     let e = engine(MONDAY);
-    let err = e.enroll(&mut w.store, "Nordwind", "exec-trigger").expect_err("no trigger");
+    let err = {
+        let account = w.store.find_account("Nordwind").expect("account").id;
+        e.apply(&mut w.store, Request::Enroll { account, play: "exec-trigger".to_string() })
+    }
+    .expect_err("no trigger");
     assert!(err.to_string().contains("{trigger}"), "{err}");
     assert!(w.store.enrollments_of(w.account).expect("enrollments").is_empty());
 }
@@ -142,13 +154,19 @@ fn enrolling_without_a_value_for_a_placeholder_is_refused_and_writes_nothing() {
 fn done_makes_the_same_day_follow_up_due_and_undo_reverses_it() {
     let mut w = world(true);
     let e = engine(MONDAY);
-    e.enroll(&mut w.store, "Nordwind", "multi-thread").expect("enroll");
+    {
+        let account = w.store.find_account("Nordwind").expect("account").id;
+        e.apply(&mut w.store, Request::Enroll { account, play: "multi-thread".to_string() })
+    }
+    .expect("enroll");
     let first = head(&w, w.director);
     assert_eq!(first.step, 2);
     let before = touches(&w);
 
     let later = engine("2026-11-23T10:05:00+01:00");
-    later.done(&mut w.store, first.id, None, Some("sent intro")).expect("done");
+    later
+        .apply(&mut w.store, Request::Done { touch: first.id, outcome: None, note: Some("sent intro".into()) })
+        .expect("done");
     let next = head(&w, w.director);
     assert_eq!(next.step, 3, "the same-day add-on is next");
     assert_eq!(next.due_at, at("2026-11-23T12:05:00+01:00"));
@@ -160,7 +178,7 @@ fn done_makes_the_same_day_follow_up_due_and_undo_reverses_it() {
     let in_queue = queue(&w, &later);
     assert!(in_queue.iter().any(|i| i.row.touch.id == next.id && i.is_pressing()), "deadline-bound comes first");
 
-    later.undo(&mut w.store).expect("undo");
+    later.apply(&mut w.store, Request::Undo).expect("undo");
     assert_eq!(touches(&w), before, "undo restores every touch it changed");
 }
 
@@ -168,19 +186,25 @@ fn done_makes_the_same_day_follow_up_due_and_undo_reverses_it() {
 fn opened_makes_a_call_due_within_24_hours_and_undo_removes_it() {
     let mut w = world(true);
     let e = engine(MONDAY);
-    e.enroll(&mut w.store, "Nordwind", "multi-thread").expect("enroll");
+    {
+        let account = w.store.find_account("Nordwind").expect("account").id;
+        e.apply(&mut w.store, Request::Enroll { account, play: "multi-thread".to_string() })
+    }
+    .expect("enroll");
     let first = head(&w, w.exec);
-    e.done(&mut w.store, first.id, None, None).expect("done");
+    e.apply(&mut w.store, Request::Done { touch: first.id, outcome: None, note: None }).expect("done");
     let before = touches(&w);
     let opened = engine("2026-11-23T15:00:00+01:00");
-    opened.opened(&mut w.store, first.id).expect("opened");
+    opened
+        .apply(&mut w.store, Request::Respond { on: On::Touch(first.id), response: Response::Opened, note: None })
+        .expect("opened");
     let follow = touches(&w).into_iter().find(|t| t.kind == TouchKind::OpenFollowup).expect("follow-up");
     assert_eq!(follow.channel, playbook::domain::Channel::Call);
     assert_eq!(follow.state, TouchState::Due);
     let deadline = follow.deadline.expect("deadline");
     assert!(deadline <= at("2026-11-24T15:00:00+01:00"));
     assert_eq!(w.store.touch(first.id).expect("touch").outcome, Some(Outcome::Opened));
-    opened.undo(&mut w.store).expect("undo");
+    opened.apply(&mut w.store, Request::Undo).expect("undo");
     assert_eq!(touches(&w), before);
 }
 
@@ -188,11 +212,24 @@ fn opened_makes_a_call_due_within_24_hours_and_undo_removes_it() {
 fn reply_ends_the_thread_and_pauses_the_play_until_resumed() {
     let mut w = world(true);
     let e = engine(MONDAY);
-    e.enroll(&mut w.store, "Nordwind", "multi-thread").expect("enroll");
+    {
+        let account = w.store.find_account("Nordwind").expect("account").id;
+        e.apply(&mut w.store, Request::Enroll { account, play: "multi-thread".to_string() })
+    }
+    .expect("enroll");
     let first = head(&w, w.exec);
-    e.done(&mut w.store, first.id, None, None).expect("done");
+    e.apply(&mut w.store, Request::Done { touch: first.id, outcome: None, note: None }).expect("done");
     let reply = engine("2026-11-23T11:00:00+01:00");
-    reply.replied(&mut w.store, first.id, true, Some("call me next week")).expect("replied");
+    reply
+        .apply(
+            &mut w.store,
+            Request::Respond {
+                on: On::Touch(first.id),
+                response: Response::Replied { positive: true },
+                note: Some("call me next week".into()),
+            },
+        )
+        .expect("replied");
 
     let all = touches(&w);
     assert!(all.iter().filter(|t| t.player_id == w.exec).all(|t| !t.state.is_open()), "exec thread ended");
@@ -203,7 +240,11 @@ fn reply_ends_the_thread_and_pauses_the_play_until_resumed() {
     // Three days later the owner resumes: the others' touches shift by the pause.
     let resume = engine("2026-11-26T11:00:00+01:00");
     let director_before = head(&w, w.director).due_at;
-    resume.resume(&mut w.store, "Nordwind").expect("resume");
+    {
+        let account = w.store.find_account("Nordwind").expect("account").id;
+        resume.apply(&mut w.store, Request::Resume { account })
+    }
+    .expect("resume");
     let director_after = head(&w, w.director).due_at;
     assert!(
         director_after >= director_before + Duration::days(3) - Duration::hours(1),
@@ -221,9 +262,19 @@ fn reply_ends_the_thread_and_pauses_the_play_until_resumed() {
 fn bounce_ends_only_that_players_thread() {
     let mut w = world(true);
     let e = engine(MONDAY);
-    e.enroll(&mut w.store, "Nordwind", "multi-thread").expect("enroll");
+    {
+        let account = w.store.find_account("Nordwind").expect("account").id;
+        e.apply(&mut w.store, Request::Enroll { account, play: "multi-thread".to_string() })
+    }
+    .expect("enroll");
     let first = head(&w, w.director);
-    e.unreachable(&mut w.store, first.id, Outcome::Bounced).expect("bounced");
+    let unsent =
+        e.apply(&mut w.store, Request::Respond { on: On::Touch(first.id), response: Response::Bounced, note: None });
+    assert!(unsent.expect_err("nothing went out").to_string().contains("nothing has gone out"));
+    assert_eq!(w.store.touch(first.id).expect("touch").state, TouchState::Due, "a response never marks a touch done");
+    e.apply(&mut w.store, Request::Done { touch: first.id, outcome: None, note: None }).expect("done");
+    e.apply(&mut w.store, Request::Respond { on: On::Touch(first.id), response: Response::Bounced, note: None })
+        .expect("bounced");
     assert_eq!(w.store.player(w.director).expect("player").status, PlayerStatus::Bounced);
     let all = touches(&w);
     assert!(all.iter().filter(|t| t.player_id == w.director).all(|t| !t.state.is_open()));
@@ -235,14 +286,23 @@ fn bounce_ends_only_that_players_thread() {
 fn out_of_office_shifts_the_thread_past_the_return_date_without_a_burst() {
     let mut w = world(true);
     let e = engine(MONDAY);
-    e.enroll(&mut w.store, "Nordwind", "multi-thread").expect("enroll");
+    {
+        let account = w.store.find_account("Nordwind").expect("account").id;
+        e.apply(&mut w.store, Request::Enroll { account, play: "multi-thread".to_string() })
+    }
+    .expect("enroll");
     let first = head(&w, w.practitioner);
     let open_before: Vec<_> =
         touches(&w).into_iter().filter(|t| t.player_id == w.practitioner && t.state.is_open()).collect();
     let later = engine("2026-11-24T10:00:00+01:00");
-    later.done(&mut w.store, first.id, None, None).expect("done");
+    later.apply(&mut w.store, Request::Done { touch: first.id, outcome: None, note: None }).expect("done");
     let back = NaiveDate::from_ymd_opt(2026, 12, 7).expect("date");
-    later.out_of_office(&mut w.store, first.id, back).expect("ooo");
+    later
+        .apply(
+            &mut w.store,
+            Request::Respond { on: On::Touch(first.id), response: Response::OutOfOffice { until: back }, note: None },
+        )
+        .expect("ooo");
     let open_after: Vec<_> =
         touches(&w).into_iter().filter(|t| t.player_id == w.practitioner && t.state.is_open()).collect();
     assert_eq!(open_after.len(), open_before.len() - 1);
@@ -259,9 +319,14 @@ fn out_of_office_shifts_the_thread_past_the_return_date_without_a_burst() {
 fn snooze_stays_inside_the_players_hours() {
     let mut w = world(true);
     let e = engine("2026-11-23T17:30:00+01:00");
-    e.enroll(&mut w.store, "Nordwind", "multi-thread").expect("enroll");
+    {
+        let account = w.store.find_account("Nordwind").expect("account").id;
+        e.apply(&mut w.store, Request::Enroll { account, play: "multi-thread".to_string() })
+    }
+    .expect("enroll");
     let first = head(&w, w.director);
-    e.snooze(&mut w.store, first.id, SnoozeTo::For(Duration::hours(1))).expect("snooze");
+    e.apply(&mut w.store, Request::Snooze { touch: first.id, to: Some(SnoozeTo::For(Duration::hours(1))) })
+        .expect("snooze");
     let snoozed = w.store.touch(first.id).expect("touch");
     assert_eq!(snoozed.state, TouchState::Snoozed);
     assert_eq!(snoozed.due_at, at("2026-11-24T09:00:00+01:00"), "18:30 is after hours: next morning");
@@ -271,21 +336,26 @@ fn snooze_stays_inside_the_players_hours() {
 fn refused_actions_change_nothing() {
     let mut w = world(true);
     let e = engine(MONDAY);
-    e.enroll(&mut w.store, "Nordwind", "multi-thread").expect("enroll");
+    {
+        let account = w.store.find_account("Nordwind").expect("account").id;
+        e.apply(&mut w.store, Request::Enroll { account, play: "multi-thread".to_string() })
+    }
+    .expect("enroll");
     let planned = touches(&w).into_iter().find(|t| t.state == TouchState::Planned).expect("planned");
     let before = touches(&w);
-    let err = e.done(&mut w.store, planned.id, None, None).expect_err("not due");
+    let err =
+        e.apply(&mut w.store, Request::Done { touch: planned.id, outcome: None, note: None }).expect_err("not due");
     assert!(err.to_string().contains("not due yet"), "{err}");
     let first = head(&w, w.exec);
-    e.done(&mut w.store, first.id, None, None).expect("done");
-    let err = e.done(&mut w.store, first.id, None, None).expect_err("twice");
+    e.apply(&mut w.store, Request::Done { touch: first.id, outcome: None, note: None }).expect("done");
+    let err = e.apply(&mut w.store, Request::Done { touch: first.id, outcome: None, note: None }).expect_err("twice");
     assert!(err.to_string().contains("already done"), "{err}");
-    e.undo(&mut w.store).expect("undo");
+    e.apply(&mut w.store, Request::Undo).expect("undo");
     assert_eq!(touches(&w), before);
-    let undone = e.undo(&mut w.store).expect("undo the enrollment too");
+    let undone = e.apply(&mut w.store, Request::Undo).expect("undo the enrollment too");
     assert!(undone.contains("enroll"), "{undone}");
     assert!(touches(&w).is_empty() && w.store.enrollments_of(w.account).expect("e").is_empty());
-    let err = e.undo(&mut w.store).expect_err("nothing left");
+    let err = e.apply(&mut w.store, Request::Undo).expect_err("nothing left");
     assert!(err.to_string().contains("nothing to undo"), "{err}");
 }
 
@@ -293,9 +363,14 @@ fn refused_actions_change_nothing() {
 fn pause_until_a_date_brings_touches_back_spaced_as_planned() {
     let mut w = world(true);
     let e = engine(MONDAY);
-    e.enroll(&mut w.store, "Nordwind", "multi-thread").expect("enroll");
-    let until = at("2026-12-01T00:00:00+01:00");
-    e.pause(&mut w.store, "Nordwind", Some(until)).expect("pause");
+    {
+        let account = w.store.find_account("Nordwind").expect("account").id;
+        e.apply(&mut w.store, Request::Enroll { account, play: "multi-thread".to_string() })
+    }
+    .expect("enroll");
+    let until = chrono::NaiveDate::from_ymd_opt(2026, 12, 1);
+    let account = w.store.find_account("Nordwind").expect("account").id;
+    e.apply(&mut w.store, Request::Pause { account, until }).expect("pause");
     assert!(queue(&w, &engine("2026-11-25T10:00:00+01:00")).is_empty(), "nothing due while paused");
     let back = engine("2026-12-01T10:00:00+01:00");
     // As every command does first: the pause's day has come, so it ends.

@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use playbook::config::Config;
 use playbook::domain::{AccountStatus, Bant, PlayerStatus, Role, Tier, TouchKind, TouchState};
-use playbook::engine::Engine;
+use playbook::engine::{Engine, On, Request, Response};
 use playbook::play::BUILTIN;
 use playbook::report::{build, Period, PipelineConfig};
 use playbook::store::{NewAccount, NewPlayer, Store, TouchRow};
@@ -87,17 +87,35 @@ fn morning() -> (Store, i64) {
     let practitioner = player("Ram", Tier::Practitioner, Role::User, chrono_tz::Asia::Kathmandu);
     loader.commit().expect("commit");
 
-    engine("2026-11-23T09:00:00+01:00").enroll(&mut store, "Nordwind", "multi-thread").expect("enroll");
+    {
+        let account = store.find_account("Nordwind").expect("account").id;
+        engine("2026-11-23T09:00:00+01:00")
+            .apply(&mut store, Request::Enroll { account, play: "multi-thread".to_string() })
+    }
+    .expect("enroll");
     let exec_first = head(&store, account, exec).id;
-    engine("2026-11-23T10:00:00+01:00").done(&mut store, exec_first, None, None).expect("exec done");
+    engine("2026-11-23T10:00:00+01:00")
+        .apply(&mut store, Request::Done { touch: exec_first, outcome: None, note: None })
+        .expect("exec done");
     let t = head(&store, account, director).id;
-    engine("2026-11-23T10:05:00+01:00").done(&mut store, t, None, None).expect("director step 2");
+    engine("2026-11-23T10:05:00+01:00")
+        .apply(&mut store, Request::Done { touch: t, outcome: None, note: None })
+        .expect("director step 2");
     let t = head(&store, account, director);
     assert_eq!(t.step, 3);
-    engine("2026-11-23T17:00:00+01:00").done(&mut store, t.id, None, None).expect("director step 3");
-    engine("2026-11-23T19:00:00+01:00").replied(&mut store, exec_first, true, None).expect("reply");
+    engine("2026-11-23T17:00:00+01:00")
+        .apply(&mut store, Request::Done { touch: t.id, outcome: None, note: None })
+        .expect("director step 3");
+    engine("2026-11-23T19:00:00+01:00")
+        .apply(
+            &mut store,
+            Request::Respond { on: On::Touch(exec_first), response: Response::Replied { positive: true }, note: None },
+        )
+        .expect("reply");
     let t = head(&store, account, practitioner).id;
-    engine("2026-11-24T10:00:00+01:00").skip(&mut store, t, Some("no LinkedIn profile")).expect("skip");
+    engine("2026-11-24T10:00:00+01:00")
+        .apply(&mut store, Request::Skip { touch: t, reason: Some("no LinkedIn profile".into()) })
+        .expect("skip");
     (store, account)
 }
 
@@ -155,7 +173,7 @@ fn figures_match_the_hand_count() {
 #[test]
 fn undo_takes_a_done_touch_out_of_the_figures() {
     let (mut store, _) = morning();
-    engine("2026-11-24T10:01:00+01:00").undo(&mut store).expect("undo the skip");
+    engine("2026-11-24T10:01:00+01:00").apply(&mut store, Request::Undo).expect("undo the skip");
     let zone = chrono_tz::Europe::Berlin;
     let period = Period::parse("today", NaiveDate::from_ymd_opt(2026, 11, 24).expect("d"), zone).expect("p");
     let r =
@@ -171,7 +189,11 @@ fn undo_takes_a_done_touch_out_of_the_figures() {
 #[test]
 fn stalled_play_is_flagged_after_its_maximum_gap() {
     let mut store = morning().0;
-    engine("2026-11-24T11:00:00+01:00").resume(&mut store, "Nordwind").expect("resume");
+    {
+        let account = store.find_account("Nordwind").expect("account").id;
+        engine("2026-11-24T11:00:00+01:00").apply(&mut store, Request::Resume { account })
+    }
+    .expect("resume");
     let zone = chrono_tz::Europe::Berlin;
     // Nothing happens for 8 days: the play's max gap is 5.
     let later = at("2026-12-02T11:00:00+01:00");
@@ -189,8 +211,12 @@ fn rollups_kept_by_triggers_match_a_rebuild_from_the_touches() {
     // Done, skip, reply (which cancels and pauses), undo, resume (which moves
     // open touches): every path that changes a touch's state or owner.
     let (mut store, _) = morning();
-    engine("2026-11-24T10:01:00+01:00").undo(&mut store).expect("undo the skip");
-    engine("2026-11-24T11:00:00+01:00").resume(&mut store, "Nordwind").expect("resume");
+    engine("2026-11-24T10:01:00+01:00").apply(&mut store, Request::Undo).expect("undo the skip");
+    {
+        let account = store.find_account("Nordwind").expect("account").id;
+        engine("2026-11-24T11:00:00+01:00").apply(&mut store, Request::Resume { account })
+    }
+    .expect("resume");
     let zone = chrono_tz::Europe::Berlin;
     let now = at("2026-11-24T12:00:00+01:00");
     let period = Period::parse("30d", NaiveDate::from_ymd_opt(2026, 11, 24).expect("d"), zone).expect("p");

@@ -90,6 +90,10 @@ fn help_screen() {
 fn outcome_popup() {
     let mut app = app();
     press(&mut app, KeyCode::Char('d'));
+    // The first touch is an email: it went out, so "sent" is the only outcome.
+    let text = screen(&app, 100, 30);
+    assert!(text.contains("Done: outcome") && text.contains("1. sent"), "{text}");
+    assert!(!text.contains("voicemail"), "a call's outcomes are not offered for an email: {text}");
     both_sizes(&app, "done_popup");
 }
 

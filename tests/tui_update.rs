@@ -5,11 +5,11 @@ use chrono::{DateTime, Duration, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use playbook::config::Config;
 use playbook::domain::{Channel, Outcome};
-use playbook::engine::Engine;
+use playbook::engine::{done_outcomes, Engine, Request};
 use playbook::store::Store;
 use playbook::tui::keymap::Keymap;
 use playbook::tui::model::{Model, Popup, Screen, Status};
-use playbook::tui::update::{update, Action, Effect, Msg};
+use playbook::tui::update::{update, Effect, Msg};
 use std::collections::HashMap;
 
 fn now() -> DateTime<Utc> {
@@ -43,21 +43,27 @@ fn done_asks_for_an_outcome_and_enter_takes_the_default() {
     let touch = model.queue.current().expect("a touch").row.touch.clone();
     assert!(ch(&mut model, 'd').is_empty(), "nothing happens before the outcome is chosen");
     let default = if touch.channel == Channel::Call { Outcome::Connected } else { Outcome::Sent };
-    assert!(matches!(model.popup, Some(Popup::Outcome { .. })));
+    assert!(
+        matches!(&model.popup, Some(Popup::Outcome { choices, .. }) if choices == done_outcomes(touch.channel)),
+        "only the outcomes that fit a {} are offered",
+        touch.channel
+    );
     let effects = key(&mut model, KeyCode::Enter);
-    assert_eq!(effects, vec![Effect::Act(Action::Done { touch: touch.id, outcome: default })]);
+    assert_eq!(effects, vec![Effect::Act(Request::Done { touch: touch.id, outcome: Some(default), note: None })]);
     assert!(model.popup.is_none());
 }
 
 #[test]
 fn outcome_can_be_picked_and_escape_cancels() {
     let mut model = loaded();
+    model.queue.selected =
+        model.queue.items.iter().position(|i| i.row.touch.channel == Channel::Call).expect("a call in the queue");
     let id = model.queue.current().expect("touch").row.touch.id;
     ch(&mut model, 'd');
-    ch(&mut model, '3');
+    ch(&mut model, '2');
     assert_eq!(
         key(&mut model, KeyCode::Enter),
-        vec![Effect::Act(Action::Done { touch: id, outcome: Outcome::Voicemail })]
+        vec![Effect::Act(Request::Done { touch: id, outcome: Some(Outcome::Voicemail), note: None })]
     );
     ch(&mut model, 'd');
     assert!(key(&mut model, KeyCode::Esc).is_empty());
@@ -140,7 +146,10 @@ fn snooze_with_a_typed_time_in_the_reps_zone() {
     }
     let effects = key(&mut model, KeyCode::Enter);
     let at = DateTime::parse_from_rfc3339("2026-11-24T17:45:00Z").expect("t").with_timezone(&Utc);
-    assert_eq!(effects, vec![Effect::Act(Action::Snooze { touch: id, to: playbook::engine::SnoozeTo::Until(at) })]);
+    assert_eq!(
+        effects,
+        vec![Effect::Act(Request::Snooze { touch: id, to: Some(playbook::engine::SnoozeTo::Until(at)) })]
+    );
 
     ch(&mut model, 'z');
     ch(&mut model, '3');
@@ -265,6 +274,6 @@ fn rate_takes_four_digits_from_the_account_list() {
         ch(&mut model, c);
     }
     let factors = [Some(4), Some(3), Some(5), Some(2)];
-    assert_eq!(key(&mut model, KeyCode::Enter), vec![Effect::Act(Action::Rate { account, factors })]);
+    assert_eq!(key(&mut model, KeyCode::Enter), vec![Effect::Act(Request::Rate { account, factors })]);
     assert!(model.popup.is_none());
 }

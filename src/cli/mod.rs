@@ -8,7 +8,7 @@ mod transfer;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::domain::Outcome;
-use crate::engine::{Engine, SnoozeTo};
+use crate::engine::{Engine, On, Request, Response, SnoozeTo};
 use crate::play::{self, Play, Severity};
 use crate::store::Store;
 use anyhow::{bail, Context as _, Result};
@@ -95,29 +95,41 @@ pub enum Command {
     /// Push a touch later (kept inside the player's hours)
     Snooze(SnoozeArgs),
     /// Log an open: a follow-up call becomes due within 24 hours
-    Opened { touch: i64 },
+    Opened {
+        #[command(flatten)]
+        on: Whom,
+    },
     /// Log a reply: the player's thread ends, the play pauses for you to decide
     Replied {
-        touch: i64,
+        #[command(flatten)]
+        on: Whom,
         /// The reply was a no
         #[arg(long)]
         negative: bool,
         #[arg(long, value_parser = note_text)]
         note: Option<String>,
     },
-    /// Log a booked meeting
+    /// Log a booked meeting: the player's thread ends, the play pauses for you to decide
     Meeting {
-        touch: i64,
+        #[command(flatten)]
+        on: Whom,
         #[arg(long, value_parser = note_text)]
         note: Option<String>,
     },
     /// Log a bounce: the player's thread ends
-    Bounced { touch: i64 },
+    Bounced {
+        #[command(flatten)]
+        on: Whom,
+    },
     /// Log an opt-out: the player's thread ends
-    Optout { touch: i64 },
+    Optout {
+        #[command(flatten)]
+        on: Whom,
+    },
     /// Log an out-of-office reply: the thread resumes after DATE, spacing kept
     Ooo {
-        touch: i64,
+        #[command(flatten)]
+        on: Whom,
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         until: NaiveDate,
     },
@@ -169,6 +181,28 @@ pub enum Command {
     /// Export the touches ahead (ics), the activity log, accounts or players
     #[command(subcommand)]
     Export(transfer::ExportCommand),
+}
+
+/// What a response answers: a touch, or a player's last sent touch.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct Whom {
+    /// The touch it answers; one not sent yet stands for the player's last sent touch in its play
+    touch: Option<i64>,
+    /// Or the player who answered (id or email): their last sent touch
+    #[arg(long, value_name = "ID|EMAIL")]
+    player: Option<String>,
+}
+
+impl Whom {
+    /// Resolved to ids: a player's email is looked up here.
+    fn on(&self, store: &Store) -> Result<On> {
+        Ok(match (&self.player, self.touch) {
+            (Some(key), _) => On::Player(store.find_player(key)?.id),
+            (None, Some(touch)) => On::Touch(touch),
+            (None, None) => bail!("name a touch or --player"),
+        })
+    }
 }
 
 #[derive(Debug, Args)]
@@ -391,6 +425,18 @@ fn said(message: String) -> String {
     }
 }
 
+/// Applies one user action: the store opened, names resolved to ids by
+/// `build`, the engine's one path; returns what it did, on one line.
+fn act(session: &Session, build: impl FnOnce(&Store) -> Result<Request>) -> Result<String> {
+    let mut store = session.open()?;
+    let request = build(&store)?;
+    Ok(said(session.engine().apply(&mut store, request)?))
+}
+
+fn respond(session: &Session, on: &Whom, response: Response, note: Option<String>) -> Result<String> {
+    act(session, |store| Ok(Request::Respond { on: on.on(store)?, response, note }))
+}
+
 /// Runs a non-interactive command; returns what to print.
 pub fn run(session: &Session, command: Command) -> Result<String> {
     let engine = session.engine();
@@ -445,47 +491,40 @@ pub fn run(session: &Session, command: Command) -> Result<String> {
                 DoneOutcome::Voicemail => Outcome::Voicemail,
                 DoneOutcome::NoAnswer => Outcome::NoAnswer,
             });
-            Ok(said(engine.done(&mut session.open()?, touch, outcome, note.as_deref())?))
+            act(session, |_| Ok(Request::Done { touch, outcome, note }))
         }
-        Command::Skip { touch, reason } => Ok(said(engine.skip(&mut session.open()?, touch, reason.as_deref())?)),
+        Command::Skip { touch, reason } => act(session, |_| Ok(Request::Skip { touch, reason })),
         Command::Snooze(a) => {
             let to = match (a.for_, a.tomorrow, a.until) {
-                (Some(d), _, _) => SnoozeTo::For(d),
-                (_, true, _) => SnoozeTo::TomorrowAt(
-                    a.at.unwrap_or_else(|| NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN)),
-                ),
-                (_, _, Some(at)) => SnoozeTo::Until(at),
-                _ => SnoozeTo::For(chrono::Duration::hours(1)),
+                (Some(d), _, _) => Some(SnoozeTo::For(d)),
+                (_, true, _) => Some(SnoozeTo::Tomorrow(a.at)),
+                (_, _, Some(at)) => Some(SnoozeTo::Until(at)),
+                _ => None,
             };
-            Ok(said(engine.snooze(&mut session.open()?, a.touch, to)?))
+            act(session, |_| Ok(Request::Snooze { touch: a.touch, to }))
         }
-        Command::Opened { touch } => Ok(said(engine.opened(&mut session.open()?, touch)?)),
-        Command::Replied { touch, negative, note } => {
-            Ok(said(engine.replied(&mut session.open()?, touch, !negative, note.as_deref())?))
+        Command::Opened { on } => respond(session, &on, Response::Opened, None),
+        Command::Replied { on, negative, note } => {
+            respond(session, &on, Response::Replied { positive: !negative }, note)
         }
-        Command::Meeting { touch, note } => Ok(said(engine.meeting(&mut session.open()?, touch, note.as_deref())?)),
-        Command::Bounced { touch } => Ok(said(engine.unreachable(&mut session.open()?, touch, Outcome::Bounced)?)),
-        Command::Optout { touch } => Ok(said(engine.unreachable(&mut session.open()?, touch, Outcome::OptedOut)?)),
-        Command::Ooo { touch, until } => Ok(said(engine.out_of_office(&mut session.open()?, touch, until)?)),
-        Command::Note { touch, text } => Ok(said(engine.note(&mut session.open()?, touch, &text)?)),
-        Command::Undo => Ok(said(engine.undo(&mut session.open()?)?)),
-        Command::Enroll { account, play } => Ok(said(engine.enroll(&mut session.open()?, &account, &play)?)),
+        Command::Meeting { on, note } => respond(session, &on, Response::Meeting, note),
+        Command::Bounced { on } => respond(session, &on, Response::Bounced, None),
+        Command::Optout { on } => respond(session, &on, Response::OptedOut, None),
+        Command::Ooo { on, until } => respond(session, &on, Response::OutOfOffice { until }, None),
+        Command::Note { touch, text } => act(session, |_| Ok(Request::Note { touch, text })),
+        Command::Undo => act(session, |_| Ok(Request::Undo)),
+        Command::Enroll { account, play } => {
+            act(session, |store| Ok(Request::Enroll { account: store.find_account(&account)?.id, play }))
+        }
         Command::Pause { account, until } => {
-            let mut store = session.open()?;
-            let until = match until {
-                Some(date) => {
-                    let found = store.find_account(&account)?;
-                    let zone = engine.rep_zone(&store, Some(&found.owner))?;
-                    Some(engine.day_bounds(zone, date).0)
-                }
-                None => None,
-            };
-            Ok(said(engine.pause(&mut store, &account, until)?))
+            act(session, |store| Ok(Request::Pause { account: store.find_account(&account)?.id, until }))
         }
-        Command::Resume { account } => Ok(said(engine.resume(&mut session.open()?, &account)?)),
-        Command::Rate { account, budget, authority, need, timing } => {
-            Ok(said(engine.rate(&mut session.open()?, &account, [budget, authority, need, timing])?))
+        Command::Resume { account } => {
+            act(session, |store| Ok(Request::Resume { account: store.find_account(&account)?.id }))
         }
+        Command::Rate { account, budget, authority, need, timing } => act(session, |store| {
+            Ok(Request::Rate { account: store.find_account(&account)?.id, factors: [budget, authority, need, timing] })
+        }),
         Command::Plays(cmd) => plays(session, &engine, cmd),
         Command::Report { period, owner, format } => {
             let store = session.open()?;

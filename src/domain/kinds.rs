@@ -27,6 +27,11 @@ macro_rules! named_enum {
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text),+ }
             }
+
+            /// As a person reads it: words, not the stored value.
+            pub fn label(self) -> String {
+                self.as_str().replace('_', " ")
+            }
         }
 
         impl fmt::Display for $name {

@@ -5,7 +5,7 @@ use crate::cadence::{self, Adjustment};
 use crate::domain::{AccountStatus, EnrollmentState, PlayerStatus, TouchKind, TouchState};
 use crate::play::human_duration;
 use crate::store::{Activity, EnrollmentRow, Store, TouchRow};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 /// A paused enrollment running again.
 fn running_again(e: &EnrollmentRow) -> EnrollmentRow {
@@ -15,8 +15,8 @@ fn running_again(e: &EnrollmentRow) -> EnrollmentRow {
 impl Engine {
     /// `enroll`: every active player the play targets gets their thread;
     /// the first touch of each thread is due, the rest planned behind it.
-    pub fn enroll(&self, store: &mut Store, account_key: &str, play_name: &str) -> Result<String> {
-        let account = store.find_account(account_key)?;
+    pub(super) fn enroll(&self, store: &mut Store, account_id: i64, play_name: &str) -> Result<String> {
+        let account = store.account(account_id)?;
         let mut tx = store.begin()?;
         let (play_id, play) = tx.play_by_name(play_name)?;
         if tx.running_enrollments(account.id)?.iter().any(|e| e.play_id == play_id) {
@@ -123,15 +123,17 @@ impl Engine {
     /// `until` when given (the start of that day in the rep's zone), when the
     /// pause ends by itself. Whenever it ends, the waiting touches move by the
     /// time paused, once, from where they were.
-    pub fn pause(&self, store: &mut Store, account_key: &str, until: Option<DateTime<Utc>>) -> Result<String> {
+    pub(super) fn pause(&self, store: &mut Store, account_id: i64, until: Option<NaiveDate>) -> Result<String> {
+        let account = store.account(account_id)?;
+        let rep_zone = self.rep_zone(store, Some(&account.owner))?;
+        // A date is the rep's: the pause ends as their day starts.
+        let until = until.map(|date| self.day_bounds(rep_zone, date).0);
         if until.is_some_and(|u| u <= self.now) {
             return Err(refused("--until must be in the future"));
         }
         if let Some(u) = until {
             self.within_horizon(u, "a pause")?;
         }
-        let account = store.find_account(account_key)?;
-        let rep_zone = self.rep_zone(store, Some(&account.owner))?;
         let mut tx = store.begin()?;
         let running: Vec<_> =
             tx.running_enrollments(account.id)?.into_iter().filter(|e| e.state == EnrollmentState::Active).collect();
@@ -164,14 +166,14 @@ impl Engine {
 
     /// `rate`: sets BANT factors (1-5) of an account; the ones not given stay.
     /// An account is ranked as scored once all four are rated.
-    pub fn rate(&self, store: &mut Store, account_key: &str, factors: [Option<u8>; 4]) -> Result<String> {
+    pub(super) fn rate(&self, store: &mut Store, account_id: i64, factors: [Option<u8>; 4]) -> Result<String> {
         if factors.iter().all(Option::is_none) {
             return Err(refused("give at least one factor: --budget, --authority, --need, --timing (1-5)"));
         }
         if factors.iter().flatten().any(|f| !(1..=5).contains(f)) {
             return Err(refused("BANT factors are 1 to 5"));
         }
-        let account = store.find_account(account_key)?;
+        let account = store.account(account_id)?;
         let mut tx = store.begin()?;
         let after = tx.rate_account(account.id, factors)?;
         let show = |f: Option<i64>| f.map_or_else(|| "?".to_string(), |n| n.to_string());
@@ -195,8 +197,8 @@ impl Engine {
 
     /// `resume`: paused plays run again; their open touches move by the time
     /// spent paused, each placed again, so nothing piles up as overdue.
-    pub fn resume(&self, store: &mut Store, account_key: &str) -> Result<String> {
-        let account = store.find_account(account_key)?;
+    pub(super) fn resume(&self, store: &mut Store, account_id: i64) -> Result<String> {
+        let account = store.account(account_id)?;
         let mut tx = store.begin()?;
         let paused: Vec<_> =
             tx.running_enrollments(account.id)?.into_iter().filter(|e| e.state == EnrollmentState::Paused).collect();

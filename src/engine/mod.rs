@@ -3,12 +3,14 @@
 
 mod enroll;
 mod placing;
+mod request;
 mod triage;
 mod views;
 
 use placing::advance_thread;
 
-pub use triage::{local_day, on_time, SnoozeTo};
+pub use request::{done_outcomes, On, Request, Response, SnoozeTo};
+pub use triage::{local_day, on_time};
 pub use views::{parse_filter, AccountDetail, AccountItem, Group, PlayView, QueueItem, StepView, ThreadTouch};
 
 use crate::cadence::window::resolve_local;
@@ -28,12 +30,20 @@ pub enum EngineError {
     // Refusals quote names and notes: always one line.
     #[error("{}", crate::text::one_line(.0))]
     Refused(String),
+    /// The request itself does not fit (an outcome for another channel):
+    /// a usage error, exit 2 from the CLI.
+    #[error("{}", crate::text::one_line(.0))]
+    Invalid(String),
 }
 
 pub type Result<T> = std::result::Result<T, EngineError>;
 
 fn refused(message: impl Into<String>) -> EngineError {
     EngineError::Refused(message.into())
+}
+
+fn invalid(message: impl Into<String>) -> EngineError {
+    EngineError::Invalid(message.into())
 }
 
 /// A note or a reason as the user typed it, as it is stored: at most

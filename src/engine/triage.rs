@@ -1,23 +1,13 @@
 //! Triage of one touch: done, skip, snooze, opened, replied, meeting,
 //! bounced, opt-out, out-of-office, note; and undo.
 
-use super::{advance_thread, complete_if_finished, placing, refused, user_text, Engine, Result};
+use super::request::{done_outcomes, On, SnoozeTo};
+use super::{advance_thread, complete_if_finished, invalid, placing, refused, user_text, Engine, Result};
 use crate::cadence::{self, window::resolve_local, Adjustment};
-use crate::domain::{AccountStatus, Channel, EnrollmentState, Outcome, PlayerStatus, TouchKind, TouchState};
+use crate::domain::{AccountStatus, EnrollmentState, Outcome, PlayerStatus, TouchKind, TouchState};
 use crate::play::human_duration;
 use crate::store::{ActionTx, Activity, Store, TouchRow, Undone};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
-
-/// Where a snooze moves a touch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SnoozeTo {
-    /// This long from now.
-    For(Duration),
-    /// The next day at this local time in the player's zone.
-    TomorrowAt(NaiveTime),
-    /// An exact instant.
-    Until(DateTime<Utc>),
-}
 
 fn open_touch(tx: &ActionTx<'_>, id: i64) -> Result<TouchRow> {
     let touch = tx.touch(id)?;
@@ -71,14 +61,6 @@ fn strength(outcome: Outcome) -> u8 {
     }
 }
 
-fn default_outcome(channel: Channel) -> Outcome {
-    if channel.is_live() {
-        Outcome::Connected
-    } else {
-        Outcome::Sent
-    }
-}
-
 impl Engine {
     fn activity(action: &str, touch: &TouchRow, outcome: Option<Outcome>, detail: Option<String>) -> Activity {
         Activity {
@@ -123,24 +105,35 @@ impl Engine {
 
     /// `done`: the touch happened, with an outcome (sent by default; connected
     /// for live channels).
-    pub fn done(&self, store: &mut Store, id: i64, outcome: Option<Outcome>, note: Option<&str>) -> Result<String> {
+    pub(super) fn done(
+        &self,
+        store: &mut Store,
+        id: i64,
+        outcome: Option<Outcome>,
+        note: Option<&str>,
+    ) -> Result<String> {
         let note = note.map(user_text).transpose()?;
         let note = note.as_deref();
         let mut tx = store.begin()?;
         let touch = open_touch(&tx, id)?;
-        let outcome = outcome.unwrap_or_else(|| default_outcome(touch.channel));
-        if !matches!(outcome, Outcome::Sent | Outcome::Connected | Outcome::Voicemail | Outcome::NoAnswer) {
-            return Err(refused(format!(
-                "`done` takes sent, connected, voicemail or no_answer; use its own command for {outcome}"
+        let fits = done_outcomes(touch.channel);
+        let outcome = outcome.unwrap_or(fits[0]);
+        if !fits.contains(&outcome) {
+            let choices: Vec<String> = fits.iter().map(|o| o.label()).collect();
+            return Err(invalid(format!(
+                "{} does not fit touch {id}, a {}: choose {}",
+                outcome.label(),
+                touch.channel,
+                choices.join(", ")
             )));
         }
         self.finish(&mut tx, &touch, outcome, note)?;
         tx.commit(&self.actor, self.now, &Self::activity("done", &touch, Some(outcome), note.map(str::to_string)))?;
-        Ok(format!("touch {id} done ({outcome})"))
+        Ok(format!("touch {id} done ({})", outcome.label()))
     }
 
     /// `skip`: the touch will not happen; the thread moves on.
-    pub fn skip(&self, store: &mut Store, id: i64, reason: Option<&str>) -> Result<String> {
+    pub(super) fn skip(&self, store: &mut Store, id: i64, reason: Option<&str>) -> Result<String> {
         let reason = reason.map(user_text).transpose()?;
         let reason = reason.as_deref();
         let mut tx = store.begin()?;
@@ -158,7 +151,7 @@ impl Engine {
     }
 
     /// `snooze`: later, but still inside the player's window.
-    pub fn snooze(&self, store: &mut Store, id: i64, to: SnoozeTo) -> Result<String> {
+    pub(super) fn snooze(&self, store: &mut Store, id: i64, to: SnoozeTo) -> Result<String> {
         let mut tx = store.begin()?;
         let touch = open_touch(&tx, id)?;
         let player = tx.player(touch.player_id)?;
@@ -166,7 +159,8 @@ impl Engine {
             SnoozeTo::For(d) => {
                 self.now.checked_add_signed(d).ok_or_else(|| refused("a snooze that long is out of range"))?
             }
-            SnoozeTo::TomorrowAt(t) => {
+            SnoozeTo::Tomorrow(t) => {
+                let t = t.unwrap_or_else(SnoozeTo::default_tomorrow);
                 let tomorrow = self.now.with_timezone(&player.zone).date_naive() + Duration::days(1);
                 resolve_local(player.zone, tomorrow.and_time(t))
             }
@@ -224,31 +218,74 @@ impl Engine {
         Ok(format!("touch {id} snoozed {detail}"))
     }
 
-    /// A touch that was sent (or is marked done now), for outcome commands.
-    fn sent_touch(&self, tx: &mut ActionTx<'_>, id: i64, outcome: Outcome) -> Result<TouchRow> {
-        let touch = tx.touch(id)?;
-        match touch.state {
-            TouchState::Due | TouchState::Snoozed => self.finish(tx, &touch, outcome, None),
-            TouchState::Done => {
-                // A weaker response never hides a stronger one: an open logged
-                // after a reply keeps the reply on the touch.
-                let mut t = touch.clone();
-                if strength(outcome) >= t.outcome.map_or(0, strength) {
-                    t.outcome = Some(outcome);
-                    tx.save_touch(&t)?;
+    /// The touch a response is logged on: one that went out. A touch not
+    /// sent yet stands for its player's last sent touch in the same play (a
+    /// player, for their last sent touch in any play); nothing sent is a
+    /// refusal, and no touch is ever marked done by a response. Returns the
+    /// touch, with its outcome raised, and what to say when it is not the
+    /// one named.
+    fn sent_touch(tx: &mut ActionTx<'_>, on: On, outcome: Outcome) -> Result<(TouchRow, String)> {
+        let last_sent = |touches: Vec<TouchRow>| {
+            touches.into_iter().filter(|t| t.state == TouchState::Done).max_by_key(|t| (t.done_at, t.id))
+        };
+        let (touch, said) = match on {
+            On::Touch(id) => {
+                let touch = tx.touch(id)?;
+                if touch.state == TouchState::Done {
+                    (touch, String::new())
+                } else {
+                    let player = tx.player(touch.player_id)?;
+                    match last_sent(tx.player_touches(touch.enrollment_id, touch.player_id)?) {
+                        Some(sent) => {
+                            let said = format!(
+                                "touch {id} has not gone out ({}): logged on touch {}, the last sent to {}; ",
+                                touch.state, sent.id, player.first_name
+                            );
+                            (sent, said)
+                        }
+                        None => {
+                            return Err(refused(format!(
+                            "nothing has gone out to {} in this play yet (touch {id} is {}): mark a touch done first",
+                            player.full_name(),
+                            touch.state
+                        )))
+                        }
+                    }
                 }
-                Ok(t)
             }
-            state => Err(refused(format!("touch {id} is {state}; an outcome needs a touch that went out"))),
+            On::Player(player_id) => {
+                let player = tx.player(player_id)?;
+                match last_sent(placing::everywhere(tx, player.account_id, player_id)?) {
+                    Some(sent) => {
+                        let said = format!("logged on touch {}, the last sent to {}; ", sent.id, player.first_name);
+                        (sent, said)
+                    }
+                    None => {
+                        return Err(refused(format!(
+                            "nothing has gone out to {} yet: mark a touch done first",
+                            player.full_name()
+                        )))
+                    }
+                }
+            }
+        };
+        // A weaker response never hides a stronger one: an open logged after
+        // a reply keeps the reply on the touch.
+        let mut t = touch;
+        if strength(outcome) >= t.outcome.map_or(0, strength) {
+            t.outcome = Some(outcome);
+            tx.save_touch(&t)?;
         }
+        Ok((t, said))
     }
 
     /// `opened`: a follow-up (a call by default) becomes due within 24 hours.
     /// One per opened touch, and at most one waiting per player; a play that
     /// had completed runs again for it and completes after it.
-    pub fn opened(&self, store: &mut Store, id: i64) -> Result<String> {
+    pub(super) fn opened(&self, store: &mut Store, on: On) -> Result<String> {
         let mut tx = store.begin()?;
-        let touch = self.sent_touch(&mut tx, id, Outcome::Opened)?;
+        let (touch, said) = Self::sent_touch(&mut tx, on, Outcome::Opened)?;
+        let id = touch.id;
         let person = self.person(&tx, touch.player_id)?;
         let player = &person.player;
         let mut enrollment = tx.enrollment(touch.enrollment_id)?;
@@ -262,7 +299,7 @@ impl Engine {
             followups.iter().find(|f| f.step == touch.step && f.seq == touch.seq && f.state != TouchState::Cancelled);
         let waiting = followups.iter().find(|f| f.state.is_open());
         let runs = matches!(enrollment.state, EnrollmentState::Active | EnrollmentState::Completed);
-        let mut message = format!("touch {id} opened");
+        let mut message = format!("{said}touch {id} opened");
         if let Some(f) = own {
             message.push_str(&format!("; it already has its follow-up {}", f.id));
         } else if answered {
@@ -357,12 +394,13 @@ impl Engine {
     }
 
     /// `replied`: ends the player's thread and pauses the play for the owner.
-    pub fn replied(&self, store: &mut Store, id: i64, positive: bool, note: Option<&str>) -> Result<String> {
+    pub(super) fn replied(&self, store: &mut Store, on: On, positive: bool, note: Option<&str>) -> Result<String> {
         let outcome = if positive { Outcome::RepliedPositive } else { Outcome::RepliedNegative };
         let note = note.map(user_text).transpose()?;
         let note = note.as_deref();
         let mut tx = store.begin()?;
-        let mut touch = self.sent_touch(&mut tx, id, outcome)?;
+        let (mut touch, said) = Self::sent_touch(&mut tx, on, outcome)?;
+        let id = touch.id;
         if let Some(note) = note {
             touch.note = Some(note.to_string());
             tx.save_touch(&touch)?;
@@ -377,17 +415,19 @@ impl Engine {
         )?;
         tx.commit(&self.actor, self.now, &Self::activity("replied", &touch, Some(outcome), note.map(str::to_string)))?;
         Ok(format!(
-            "touch {id}: {tone} reply logged; {ended} touch(es) to {} stopped; play paused for you to decide",
+            "{said}touch {id}: {tone} reply logged; {} to {} stopped; play paused for you to decide",
+            crate::text::count(ended, "touch", "touches"),
             player.full_name()
         ))
     }
 
     /// `meeting`: a meeting is booked; the thread ends, the play pauses.
-    pub fn meeting(&self, store: &mut Store, id: i64, note: Option<&str>) -> Result<String> {
+    pub(super) fn meeting(&self, store: &mut Store, on: On, note: Option<&str>) -> Result<String> {
         let note = note.map(user_text).transpose()?;
         let note = note.as_deref();
         let mut tx = store.begin()?;
-        let mut touch = self.sent_touch(&mut tx, id, Outcome::MeetingBooked)?;
+        let (mut touch, said) = Self::sent_touch(&mut tx, on, Outcome::MeetingBooked)?;
+        let id = touch.id;
         if let Some(note) = note {
             touch.note = Some(note.to_string());
             tx.save_touch(&touch)?;
@@ -401,32 +441,39 @@ impl Engine {
             self.now,
             &Self::activity("meeting", &touch, Some(Outcome::MeetingBooked), note.map(str::to_string)),
         )?;
-        Ok(format!("touch {id}: meeting booked with {}; play paused", player.full_name()))
+        Ok(format!("{said}touch {id}: meeting booked with {}; play paused", player.full_name()))
     }
 
     /// `bounced` / `optout`: the player cannot be reached; their thread ends.
-    pub fn unreachable(&self, store: &mut Store, id: i64, outcome: Outcome) -> Result<String> {
+    pub(super) fn unreachable(&self, store: &mut Store, on: On, outcome: Outcome) -> Result<String> {
         let status = match outcome {
             Outcome::Bounced => PlayerStatus::Bounced,
             Outcome::OptedOut => PlayerStatus::OptedOut,
             other => return Err(refused(format!("{other} does not end a thread"))),
         };
         let mut tx = store.begin()?;
-        let touch = self.sent_touch(&mut tx, id, outcome)?;
+        let (touch, said) = Self::sent_touch(&mut tx, on, outcome)?;
+        let id = touch.id;
         let player = tx.player(touch.player_id)?;
         tx.set_player_status(player.id, status)?;
         let ended = Self::end_thread(&mut tx, &touch, outcome.as_str())?;
         complete_if_finished(&mut tx, touch.enrollment_id)?;
         let action = if outcome == Outcome::Bounced { "bounced" } else { "optout" };
         tx.commit(&self.actor, self.now, &Self::activity(action, &touch, Some(outcome), None))?;
-        Ok(format!("touch {id}: {} {status}; {ended} touch(es) to them stopped", player.full_name()))
+        Ok(format!(
+            "{said}touch {id}: {} {}; {} to them stopped",
+            player.full_name(),
+            status.label(),
+            crate::text::count(ended, "touch", "touches")
+        ))
     }
 
     /// `ooo`: out of office until a date; the player's thread resumes then,
     /// its spacing kept, with no burst of catch-up touches.
-    pub fn out_of_office(&self, store: &mut Store, id: i64, until: NaiveDate) -> Result<String> {
+    pub(super) fn out_of_office(&self, store: &mut Store, on: On, until: NaiveDate) -> Result<String> {
         let mut tx = store.begin()?;
-        let touch = self.sent_touch(&mut tx, id, Outcome::OutOfOffice)?;
+        let (touch, said) = Self::sent_touch(&mut tx, on, Outcome::OutOfOffice)?;
+        let id = touch.id;
         let player = tx.player(touch.player_id)?;
         let back = resolve_local(player.zone, until.and_time(NaiveTime::MIN));
         if back <= self.now {
@@ -455,15 +502,15 @@ impl Engine {
             &Self::activity("ooo", &touch, Some(Outcome::OutOfOffice), Some(format!("until {until}"))),
         )?;
         Ok(format!(
-            "touch {id}: {} out of office until {until}; {} touch(es) moved {}",
+            "{said}touch {id}: {} out of office until {until}; {} moved {}",
             player.full_name(),
-            open.len(),
+            crate::text::count(open.len(), "touch", "touches"),
             human_duration(shift)
         ))
     }
 
     /// `note`: adds a note to a touch; nothing else changes.
-    pub fn note(&self, store: &mut Store, id: i64, text: &str) -> Result<String> {
+    pub(super) fn note(&self, store: &mut Store, id: i64, text: &str) -> Result<String> {
         if text.trim().is_empty() {
             return Err(refused("the note is empty"));
         }
@@ -481,7 +528,7 @@ impl Engine {
     }
 
     /// `undo`: reverses the latest action, including what it rescheduled.
-    pub fn undo(&self, store: &mut Store) -> Result<String> {
+    pub(super) fn undo(&self, store: &mut Store) -> Result<String> {
         match store.undo(&self.actor, self.now)? {
             Some(Undone { action, touch_id, activity_id, .. }) => Ok(match touch_id {
                 Some(t) => format!("undid {action} of touch {t} (action #{activity_id})"),

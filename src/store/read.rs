@@ -177,6 +177,30 @@ impl Store {
         lookup::player(&self.conn, id)
     }
 
+    /// A player by id or email (any case); an email on several accounts is
+    /// refused with each of them named.
+    pub fn find_player(&self, key: &str) -> Result<Player> {
+        let key = key.trim();
+        if let Ok(id) = key.parse::<i64>() {
+            return self.player(id);
+        }
+        let mut stmt = self.conn.prepare_cached(concat!(
+            "SELECT ",
+            player_columns!(),
+            " FROM players WHERE email = ?1 COLLATE NOCASE ORDER BY id LIMIT 6"
+        ))?;
+        let found: Vec<Player> = stmt.query_map([key], rows::player)?.collect::<rusqlite::Result<_>>()?;
+        match found.as_slice() {
+            [] => Err(StoreError::NotFound { what: "player", key: format!("with email {}", crate::text::quoted(key)) }),
+            [only] => Ok(only.clone()),
+            many => Err(StoreError::Invalid(format!(
+                "{} is the email of several players: {}; give the player's id",
+                crate::text::quoted(key),
+                many.iter().map(|p| format!("{} (id {})", p.full_name(), p.id)).collect::<Vec<_>>().join(", ")
+            ))),
+        }
+    }
+
     /// Trigger events of an account, freshest first.
     pub fn triggers_of(&self, account_id: i64) -> Result<Vec<Trigger>> {
         let mut stmt = self.conn.prepare_cached(

@@ -132,6 +132,11 @@ pub fn quoted(text: &str) -> String {
     format!("\"{}\"", fit(text, 60))
 }
 
+/// A count with its noun, singular or plural: "1 touch", "3 touches".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@
 
 use super::keymap::Keymap;
 use super::model::Model;
-use super::update::{update, Action, Effect, Msg, ACCOUNTS_PAGE};
+use super::update::{update, Effect, Msg, ACCOUNTS_PAGE};
 use super::view;
 use crate::clock::Clock;
 use crate::config::Config;
@@ -109,33 +109,7 @@ impl App {
                     engine.review(&self.store, &self.config.pipeline, &period, owner.as_deref()).map_err(text)?;
                 Ok(Msg::ReportLoaded(Box::new(report)))
             }
-            Effect::Act(action) => self.act(&engine, action).map(Msg::ActionDone).map_err(text),
-        }
-    }
-
-    fn act(&mut self, engine: &Engine, action: Action) -> Result<String, crate::engine::EngineError> {
-        let store = &mut self.store;
-        match action {
-            Action::Done { touch, outcome } => engine.done(store, touch, Some(outcome), None),
-            Action::Skip { touch, reason } => engine.skip(store, touch, reason.as_deref()),
-            Action::Snooze { touch, to } => engine.snooze(store, touch, to),
-            Action::Opened(touch) => engine.opened(store, touch),
-            Action::Replied { touch, positive } => engine.replied(store, touch, positive, None),
-            Action::Meeting(touch) => engine.meeting(store, touch, None),
-            Action::Bounced(touch) => engine.unreachable(store, touch, crate::domain::Outcome::Bounced),
-            Action::Note { touch, text } => engine.note(store, touch, &text),
-            Action::Undo => engine.undo(store),
-            Action::Enroll { account, play } => engine.enroll(store, &account.to_string(), &play),
-            Action::Rate { account, factors } => engine.rate(store, &account.to_string(), factors),
-            Action::PauseResume(account) => {
-                let paused =
-                    store.enrollments_of(account)?.iter().any(|e| e.state == crate::domain::EnrollmentState::Paused);
-                if paused {
-                    engine.resume(store, &account.to_string())
-                } else {
-                    engine.pause(store, &account.to_string(), None)
-                }
-            }
+            Effect::Act(request) => engine.apply(&mut self.store, request).map(Msg::ActionDone).map_err(text),
         }
     }
 

@@ -1,7 +1,8 @@
 //! UI state. Plain data: what each screen shows and where the cursor is.
 
 use super::keymap::{Keymap, Scope};
-use crate::engine::{AccountDetail, AccountItem, QueueItem};
+use crate::domain::Outcome;
+use crate::engine::{AccountDetail, AccountItem, On, QueueItem, Request};
 use crate::report::Report;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -160,14 +161,16 @@ pub struct ManagerModel {
 /// A small modal asking for one more thing before an action.
 #[derive(Debug)]
 pub enum Popup {
-    /// `d`: which outcome; Enter takes the highlighted one.
-    Outcome { touch: i64, choice: usize },
+    /// `d`: which outcome, of those that fit the channel; Enter takes the highlighted one.
+    Outcome { touch: i64, choices: Vec<Outcome>, choice: usize },
     /// `s`: why skip (optional).
     SkipReason { touch: i64, text: String },
     /// `z`: 1 h, tomorrow 09:00, or a typed time.
     Snooze { touch: i64, choice: usize, custom: String },
     /// `r`: positive or negative.
-    Reply { touch: i64, choice: usize },
+    Reply { on: On, choice: usize },
+    /// A response that stops a thread: `y` or Enter sends it, any other key cancels.
+    Confirm { question: String, request: Request },
     /// `n`: a multi-line note.
     Note { touch: i64, editor: Box<TextArea<'static>> },
     /// `e`: which play.

@@ -3,8 +3,7 @@
 
 use super::keymap::{Command, Key};
 use super::model::{Model, PeriodChoice, Popup, Screen, Sort, Status};
-use crate::domain::{Channel, Outcome};
-use crate::engine::{AccountDetail, AccountItem, QueueItem, SnoozeTo};
+use crate::engine::{done_outcomes, AccountDetail, AccountItem, On, QueueItem, Request, Response, SnoozeTo};
 use crate::report::{Period, Report};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Timelike, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -16,9 +15,8 @@ pub const PAGE: usize = 10;
 /// Accounts loaded per page of the list.
 pub const ACCOUNTS_PAGE: usize = 200;
 
-/// Outcomes offered after `done`.
-pub const OUTCOMES: [Outcome; 4] = [Outcome::Sent, Outcome::Connected, Outcome::Voicemail, Outcome::NoAnswer];
-pub const SNOOZES: [&str; 3] = ["1 hour", "tomorrow 09:00 their time", "at a time you type"];
+/// The snooze popup's last choice, after the engine's presets.
+pub const SNOOZE_TYPED: &str = "at a time you type";
 pub const REPLIES: [&str; 2] = ["positive", "negative"];
 
 /// Something that happened.
@@ -51,23 +49,6 @@ pub enum Msg {
     Failed(String),
 }
 
-/// A change to make in the store.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Action {
-    Done { touch: i64, outcome: Outcome },
-    Skip { touch: i64, reason: Option<String> },
-    Snooze { touch: i64, to: SnoozeTo },
-    Opened(i64),
-    Replied { touch: i64, positive: bool },
-    Meeting(i64),
-    Bounced(i64),
-    Note { touch: i64, text: String },
-    Undo,
-    Enroll { account: i64, play: String },
-    PauseResume(i64),
-    Rate { account: i64, factors: [Option<u8>; 4] },
-}
-
 /// What the app should do next.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
@@ -86,7 +67,8 @@ pub enum Effect {
         period: String,
         owner: Option<String>,
     },
-    Act(Action),
+    /// A user action, applied by the engine's one path.
+    Act(Request),
 }
 
 /// Applies one message.
@@ -381,7 +363,7 @@ fn on_command(model: &mut Model, command: Command) -> Vec<Effect> {
             }
             vec![]
         }
-        Command::Undo => vec![Effect::Act(Action::Undo)],
+        Command::Undo => vec![Effect::Act(Request::Undo)],
         Command::Refresh => {
             let mut effects = vec![Effect::LoadQueue];
             if model.accounts.loaded {
@@ -398,9 +380,10 @@ fn on_command(model: &mut Model, command: Command) -> Vec<Effect> {
             effects
         }
         Command::Enroll => model.focused_account().map(|a| vec![Effect::LoadPlays(a)]).unwrap_or_default(),
-        Command::PauseResume => {
-            model.focused_account().map(|a| vec![Effect::Act(Action::PauseResume(a))]).unwrap_or_default()
-        }
+        Command::PauseResume => model
+            .focused_account()
+            .map(|a| vec![Effect::Act(Request::PauseOrResume { account: a })])
+            .unwrap_or_default(),
         Command::Filter => {
             model.accounts.editing = Some(model.accounts.filter.clone());
             vec![]
@@ -426,8 +409,7 @@ fn on_command(model: &mut Model, command: Command) -> Vec<Effect> {
                 vec![]
             }
             (Command::Done, Some((id, channel))) => {
-                let choice = usize::from(channel == Channel::Call);
-                model.popup = Some(Popup::Outcome { touch: id, choice });
+                model.popup = Some(Popup::Outcome { touch: id, choices: done_outcomes(channel).to_vec(), choice: 0 });
                 vec![]
             }
             (Command::Skip, Some((id, _))) => {
@@ -439,7 +421,7 @@ fn on_command(model: &mut Model, command: Command) -> Vec<Effect> {
                 vec![]
             }
             (Command::Replied, Some((id, _))) => {
-                model.popup = Some(Popup::Reply { touch: id, choice: 0 });
+                model.popup = Some(Popup::Reply { on: On::Touch(id), choice: 0 });
                 vec![]
             }
             (Command::Note, Some((id, _))) => {
@@ -448,13 +430,30 @@ fn on_command(model: &mut Model, command: Command) -> Vec<Effect> {
                 model.popup = Some(Popup::Note { touch: id, editor: Box::new(editor) });
                 vec![]
             }
-            (Command::Opened, Some((id, _))) => vec![Effect::Act(Action::Opened(id))],
-            (Command::Meeting, Some((id, _))) => vec![Effect::Act(Action::Meeting(id))],
-            (Command::Bounced, Some((id, _))) => vec![Effect::Act(Action::Bounced(id))],
+            (Command::Opened, Some((id, _))) => vec![respond(On::Touch(id), Response::Opened)],
+            (Command::Meeting, Some((id, _))) => confirm(model, On::Touch(id), Response::Meeting),
+            (Command::Bounced, Some((id, _))) => confirm(model, On::Touch(id), Response::Bounced),
             _ => vec![],
         },
         _ => vec![],
     }
+}
+
+fn respond(on: On, response: Response) -> Effect {
+    Effect::Act(Request::Respond { on, response, note: None })
+}
+
+/// A response that stops a whole thread asks first: one key confirms.
+fn confirm(model: &mut Model, on: On, response: Response) -> Vec<Effect> {
+    let question = match &response {
+        Response::Meeting => "Meeting booked? The player's thread ends and the play pauses for you to decide.",
+        Response::Bounced => "Bounced? Nothing more goes to this player.",
+        Response::OptedOut => "Opted out? Nothing more goes to this player.",
+        _ => "Log this response?",
+    };
+    model.popup =
+        Some(Popup::Confirm { question: question.into(), request: Request::Respond { on, response, note: None } });
+    vec![]
 }
 
 fn pick(choice: &mut usize, len: usize, key: &KeyEvent) {
@@ -479,21 +478,34 @@ fn on_popup_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
     let enter = key.code == KeyCode::Enter;
     let Some(popup) = model.popup.as_mut() else { return vec![] };
     let action = match popup {
-        Popup::Outcome { touch, choice } => {
-            pick(choice, OUTCOMES.len(), &key);
-            enter.then(|| Action::Done { touch: *touch, outcome: OUTCOMES[*choice] })
+        Popup::Outcome { touch, choices, choice } => {
+            pick(choice, choices.len(), &key);
+            enter.then(|| Request::Done { touch: *touch, outcome: choices.get(*choice).copied(), note: None })
         }
-        Popup::Reply { touch, choice } => {
+        Popup::Reply { on, choice } => {
             pick(choice, REPLIES.len(), &key);
-            enter.then_some(Action::Replied { touch: *touch, positive: *choice == 0 })
+            enter.then_some(Request::Respond {
+                on: *on,
+                response: Response::Replied { positive: *choice == 0 },
+                note: None,
+            })
+        }
+        Popup::Confirm { request, .. } => {
+            if matches!(key.code, KeyCode::Enter | KeyCode::Char('y' | 'Y')) {
+                Some(request.clone())
+            } else {
+                model.popup = None;
+                model.status = Status::Info("cancelled".into());
+                return vec![];
+            }
         }
         Popup::Enroll { account, plays, choice } => {
             pick(choice, plays.len(), &key);
-            enter.then(|| Action::Enroll { account: *account, play: plays[*choice].clone() })
+            enter.then(|| Request::Enroll { account: *account, play: plays[*choice].clone() })
         }
         Popup::SkipReason { touch, text } => {
             edit_line(text, &key);
-            enter.then(|| Action::Skip {
+            enter.then(|| Request::Skip {
                 touch: *touch,
                 reason: Some(text.trim().to_string()).filter(|t| !t.is_empty()),
             })
@@ -501,19 +513,19 @@ fn on_popup_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
         Popup::Snooze { touch, choice, custom } => {
             let typing = matches!(key.code, KeyCode::Char(c) if c.is_ascii_digit() || c == ':' || c == '-' || c == ' ')
                 || key.code == KeyCode::Backspace;
-            if *choice == 2 && typing {
+            let presets = SnoozeTo::presets();
+            if *choice == presets.len() && typing {
                 edit_line(custom, &key);
             } else {
-                pick(choice, SNOOZES.len(), &key);
+                pick(choice, presets.len() + 1, &key);
             }
             if enter {
-                let to = match *choice {
-                    0 => Ok(SnoozeTo::For(Duration::hours(1))),
-                    1 => Ok(SnoozeTo::TomorrowAt(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN))),
-                    _ => parse_when(custom, model.now, model.zone).map(SnoozeTo::Until),
+                let to = match presets.get(*choice) {
+                    Some((_, to)) => Ok(*to),
+                    None => parse_when(custom, model.now, model.zone).map(SnoozeTo::Until),
                 };
                 match to {
-                    Ok(to) => Some(Action::Snooze { touch: *touch, to }),
+                    Ok(to) => Some(Request::Snooze { touch: *touch, to: Some(to) }),
                     Err(e) => {
                         model.status = Status::Error(e);
                         return vec![];
@@ -537,7 +549,7 @@ fn on_popup_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
                     for (f, c) in factors.iter_mut().zip(digits.chars()) {
                         *f = c.to_digit(10).and_then(|d| u8::try_from(d).ok());
                     }
-                    Some(Action::Rate { account: *account, factors })
+                    Some(Request::Rate { account: *account, factors })
                 } else {
                     model.status = Status::Error("type four digits 1-5: budget, authority, need, timing".into());
                     return vec![];
@@ -549,7 +561,7 @@ fn on_popup_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
         Popup::Note { touch, editor } => {
             let save = key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('s');
             if save {
-                Some(Action::Note { touch: *touch, text: editor.lines().join("\n") })
+                Some(Request::Note { touch: *touch, text: editor.lines().join("\n") })
             } else {
                 editor.input(key);
                 None

@@ -9,7 +9,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use playbook::cli::{self, Cli, Session};
 use playbook::clock::Clock;
 use playbook::config::Config;
-use playbook::engine::Engine;
+use playbook::engine::{Engine, On, Request, Response};
 use playbook::import::{self, Kind, Options};
 use playbook::store::Store;
 use playbook::text;
@@ -289,8 +289,8 @@ fn play_file(store: &mut Store, source: &str) {
     }
     loader.commit().expect("commit");
     let engine = Engine::new(&Config::default(), now());
-    let account = 1 + source.len() % 40;
-    if engine.enroll(store, &account.to_string(), &play.name).is_err() {
+    let account = 1 + (source.len() % 40) as i64;
+    if engine.apply(store, Request::Enroll { account, play: play.name.clone() }).is_err() {
         return;
     }
     let detail = engine.account_detail(store, &account.to_string()).expect("detail");
@@ -313,10 +313,11 @@ fn config(store: &mut Store, text: &str) {
     engine.review(store, &config.pipeline, "30d", None).expect("review");
     if let Some(first) = items.first() {
         let id = first.row.touch.id;
-        if engine.done(store, id, None, None).is_ok() {
-            let _ = engine.opened(store, id);
-            let _ = engine.snooze(store, id + 1, playbook::engine::SnoozeTo::For(chrono::Duration::hours(2)));
-            let _ = engine.undo(store);
+        if engine.apply(store, Request::Done { touch: id, outcome: None, note: None }).is_ok() {
+            let _ = engine.apply(store, Request::Respond { on: On::Touch(id), response: Response::Opened, note: None });
+            let to = Some(playbook::engine::SnoozeTo::For(chrono::Duration::hours(2)));
+            let _ = engine.apply(store, Request::Snooze { touch: id + 1, to });
+            let _ = engine.apply(store, Request::Undo);
         }
     }
 }

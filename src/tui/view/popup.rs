@@ -1,8 +1,9 @@
 //! Modal questions before an action: outcome, reason, snooze time, note.
 
 use super::centered;
+use crate::engine::SnoozeTo;
 use crate::tui::model::{Model, Popup};
-use crate::tui::update::{OUTCOMES, REPLIES, SNOOZES};
+use crate::tui::update::{REPLIES, SNOOZE_TYPED};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph};
@@ -31,21 +32,26 @@ fn choices<'a>(options: &[String], choice: usize, footer: &'a str) -> Vec<Line<'
 pub fn render(_model: &Model, popup: &Popup, frame: &mut Frame<'_>) {
     let pick = "enter: confirm · j/k or 1-9: choose · esc: cancel";
     let (lines, title): (Vec<Line<'_>>, &str) = match popup {
-        Popup::Outcome { choice, .. } => {
-            let options: Vec<String> = OUTCOMES.iter().map(|o| o.as_str().replace('_', " ")).collect();
+        Popup::Outcome { choices: outcomes, choice, .. } => {
+            let options: Vec<String> = outcomes.iter().map(|o| o.label()).collect();
             (choices(&options, *choice, pick), " Done: outcome ")
         }
+        Popup::Confirm { question, .. } => (
+            vec![
+                Line::raw(question.clone()),
+                Line::raw(""),
+                Line::styled("y or enter: yes · any other key: cancel", Style::new().fg(Color::Gray)),
+            ],
+            " Confirm ",
+        ),
         Popup::Reply { choice, .. } => {
             let options: Vec<String> = REPLIES.iter().map(|s| (*s).to_string()).collect();
             (choices(&options, *choice, pick), " Reply ")
         }
         Popup::Enroll { plays, choice, .. } => (choices(plays, *choice, pick), " Enroll in play "),
         Popup::Snooze { choice, custom, .. } => {
-            let options: Vec<String> = SNOOZES
-                .iter()
-                .enumerate()
-                .map(|(i, s)| if i == 2 { format!("{s}: {custom}_") } else { (*s).to_string() })
-                .collect();
+            let mut options: Vec<String> = SnoozeTo::presets().iter().map(|(label, _)| (*label).to_string()).collect();
+            options.push(format!("{SNOOZE_TYPED}: {custom}_"));
             (choices(&options, *choice, "HH:MM or YYYY-MM-DD HH:MM, your zone · enter · esc"), " Snooze ")
         }
         Popup::Rate { name, digits, .. } => {

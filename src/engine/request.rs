@@ -1,0 +1,193 @@
+//! Every change a user can make, as one request type, and the one function
+//! that applies it. The CLI and the TUI only build requests (resolving the
+//! names a user typed to ids); defaults live here, once.
+
+use super::{refused, Engine, Result};
+use crate::domain::{Channel, EnrollmentState, Outcome};
+use crate::store::Store;
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+
+/// Where a snooze moves a touch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SnoozeTo {
+    /// This long from now.
+    For(Duration),
+    /// The next day at this local time in the player's zone (09:00 when not given).
+    Tomorrow(Option<NaiveTime>),
+    /// An exact instant.
+    Until(DateTime<Utc>),
+}
+
+impl SnoozeTo {
+    /// A snooze with nothing said: an hour.
+    pub fn default_length() -> Duration {
+        Duration::hours(1)
+    }
+
+    /// "Tomorrow" with no time: the start of a working morning.
+    pub fn default_tomorrow() -> NaiveTime {
+        NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN)
+    }
+
+    /// The choices offered with one key, in order, with their labels.
+    pub fn presets() -> [(&'static str, SnoozeTo); 2] {
+        [("1 hour", SnoozeTo::For(Self::default_length())), ("tomorrow 09:00 their time", SnoozeTo::Tomorrow(None))]
+    }
+}
+
+/// A response from a player: what it says, and what it carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Response {
+    Opened,
+    Replied {
+        positive: bool,
+    },
+    Meeting,
+    Bounced,
+    OptedOut,
+    /// Out of office until this date (in the player's zone).
+    OutOfOffice {
+        until: NaiveDate,
+    },
+}
+
+impl Response {
+    pub fn outcome(&self) -> Outcome {
+        match self {
+            Response::Opened => Outcome::Opened,
+            Response::Replied { positive: true } => Outcome::RepliedPositive,
+            Response::Replied { positive: false } => Outcome::RepliedNegative,
+            Response::Meeting => Outcome::MeetingBooked,
+            Response::Bounced => Outcome::Bounced,
+            Response::OptedOut => Outcome::OptedOut,
+            Response::OutOfOffice { .. } => Outcome::OutOfOffice,
+        }
+    }
+
+    /// Stops a whole thread (and for answers pauses the play): worth a
+    /// confirmation before it is sent from a single key.
+    pub fn stops_thread(&self) -> bool {
+        matches!(self, Response::Replied { .. } | Response::Meeting | Response::Bounced | Response::OptedOut)
+    }
+}
+
+/// What a response is logged against: a touch, or a player's last sent touch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum On {
+    /// This touch if it went out; otherwise the same player's last sent
+    /// touch in its play.
+    Touch(i64),
+    /// The player's last sent touch in any play.
+    Player(i64),
+}
+
+/// One user action.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    /// The touch happened; the outcome defaults by channel.
+    Done {
+        touch: i64,
+        outcome: Option<Outcome>,
+        note: Option<String>,
+    },
+    Skip {
+        touch: i64,
+        reason: Option<String>,
+    },
+    /// Later; an hour when `to` is not given.
+    Snooze {
+        touch: i64,
+        to: Option<SnoozeTo>,
+    },
+    Respond {
+        on: On,
+        response: Response,
+        note: Option<String>,
+    },
+    Note {
+        touch: i64,
+        text: String,
+    },
+    Enroll {
+        account: i64,
+        play: String,
+    },
+    /// Until the start of that day in the rep's zone, or until resumed.
+    Pause {
+        account: i64,
+        until: Option<NaiveDate>,
+    },
+    Resume {
+        account: i64,
+    },
+    /// Resume when a play is paused, else pause: one key in the UI.
+    PauseOrResume {
+        account: i64,
+    },
+    Rate {
+        account: i64,
+        factors: [Option<u8>; 4],
+    },
+    Undo,
+}
+
+/// What `done` can record for a touch on a channel; the first is what a
+/// plain `done` records.
+pub fn done_outcomes(channel: Channel) -> &'static [Outcome] {
+    match channel {
+        Channel::Call => &[Outcome::Connected, Outcome::Voicemail, Outcome::NoAnswer],
+        // A meeting is held, or they do not show.
+        Channel::Meeting => &[Outcome::Connected, Outcome::NoAnswer],
+        Channel::Email | Channel::Linkedin | Channel::Social | Channel::Ad | Channel::Video | Channel::Sms => {
+            &[Outcome::Sent]
+        }
+    }
+}
+
+impl Engine {
+    /// Applies one user action in one transaction; says what it did.
+    pub fn apply(&self, store: &mut Store, request: Request) -> Result<String> {
+        match request {
+            Request::Done { touch, outcome, note } => self.done(store, touch, outcome, note.as_deref()),
+            Request::Skip { touch, reason } => self.skip(store, touch, reason.as_deref()),
+            Request::Snooze { touch, to } => {
+                let to = match to.unwrap_or(SnoozeTo::For(SnoozeTo::default_length())) {
+                    SnoozeTo::Tomorrow(None) => SnoozeTo::Tomorrow(Some(SnoozeTo::default_tomorrow())),
+                    to => to,
+                };
+                self.snooze(store, touch, to)
+            }
+            Request::Respond { on, response, note } => self.respond(store, on, &response, note.as_deref()),
+            Request::Note { touch, text } => self.note(store, touch, &text),
+            Request::Enroll { account, play } => self.enroll(store, account, &play),
+            Request::Pause { account, until } => self.pause(store, account, until),
+            Request::Resume { account } => self.resume(store, account),
+            Request::PauseOrResume { account } => {
+                let paused = store.enrollments_of(account)?.iter().any(|e| e.state == EnrollmentState::Paused);
+                if paused {
+                    self.resume(store, account)
+                } else {
+                    self.pause(store, account, None)
+                }
+            }
+            Request::Rate { account, factors } => self.rate(store, account, factors),
+            Request::Undo => self.undo(store),
+        }
+    }
+
+    fn respond(&self, store: &mut Store, on: On, response: &Response, note: Option<&str>) -> Result<String> {
+        match response {
+            Response::Opened => {
+                if note.is_some() {
+                    return Err(refused("an open carries no note; add one with `note`"));
+                }
+                self.opened(store, on)
+            }
+            Response::Replied { positive } => self.replied(store, on, *positive, note),
+            Response::Meeting => self.meeting(store, on, note),
+            Response::Bounced => self.unreachable(store, on, Outcome::Bounced),
+            Response::OptedOut => self.unreachable(store, on, Outcome::OptedOut),
+            Response::OutOfOffice { until } => self.out_of_office(store, on, *until),
+        }
+    }
+}
