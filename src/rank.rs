@@ -146,11 +146,19 @@ pub fn score(inputs: &RankInputs, weights: &Weights, today: NaiveDate) -> Score 
         terms.push(Term {
             name: "engagement",
             points: engagement,
-            detail: format!("{} engagement(s) in {}d", inputs.engagements, weights.engagement_days),
+            detail: format!(
+                "{} in {}d",
+                crate::text::count(inputs.engagements as usize, "engagement", "engagements"),
+                weights.engagement_days
+            ),
         });
     }
     if overdue != 0 {
-        terms.push(Term { name: "overdue", points: overdue, detail: format!("{} overdue touch(es)", inputs.overdue) });
+        terms.push(Term {
+            name: "overdue",
+            points: overdue,
+            detail: format!("{} overdue", crate::text::count(inputs.overdue as usize, "touch", "touches")),
+        });
     }
     Score { total: terms.iter().map(|t| t.points).sum(), scored: inputs.bant.is_some(), terms }
 }
@@ -219,7 +227,7 @@ mod tests {
         assert_eq!(s.total, 120 + 100 + 3 * 40 + 25);
         assert_eq!(
             s.explain(),
-            "120 BANT 4x3x5x2 + 100 fresh trigger (Series B, 13d ago) + 120 5 engagement(s) in 14d + 25 1 overdue touch(es)"
+            "120 BANT 4x3x5x2 + 100 fresh trigger (Series B, 13d ago) + 120 5 engagements in 14d + 25 1 touch overdue"
         );
     }
 

@@ -279,7 +279,7 @@ fn a_players_own_working_week_wins_over_their_zones() {
 #[test]
 fn an_answer_stops_every_play_on_the_account_and_spacing_holds_across_plays() {
     let env = mini("Europe/Berlin");
-    at(&env, "2026-03-02T07:00:00Z", &["enroll", "mini.test", "re-engage"]);
+    at(&env, "2026-03-02T07:00:00Z", &["enroll", "mini.test", "re-engage", "--also"]);
     // Two plays, one player: never two touches to Eva within two hours.
     for who in ["Eva", "Dirk", "Pia"] {
         spaced(&waiting(&touches(&env, "2026-03-02T07:00:00Z"), who));

@@ -292,7 +292,9 @@ fn act(w: &mut World) -> String {
             let play = plays[w.rng.below(3) as usize];
             Some(("enroll", {
                 let account = w.store.find_account(&account).expect("account").id;
-                e.apply(&mut w.store, Request::Enroll { account, play: play.to_string() })
+                // Mostly accepting the overlap, so spacing across plays is tried too.
+                let also = w.rng.chance(0.7);
+                e.apply(&mut w.store, Request::Enroll { account, play: play.to_string(), players: vec![], also })
             }))
         }
         100..=114 => pick(&mut w.rng, &open)
@@ -436,7 +438,7 @@ fn simulate(seed: u64, actions: usize) {
         let play = ["exec-trigger", "multi-thread", "re-engage"][account as usize % 3];
         {
             let account = w.store.find_account(&account.to_string()).expect("account").id;
-            e.apply(&mut w.store, Request::Enroll { account, play: play.to_string() })
+            e.apply(&mut w.store, Request::Enroll { account, play: play.to_string(), players: vec![], also: false })
         }
         .expect("enroll");
     }

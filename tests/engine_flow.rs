@@ -116,7 +116,10 @@ fn enrolling_starts_one_thread_per_player_with_the_head_due() {
     let e = engine(MONDAY);
     {
         let account = w.store.find_account("Nordwind").expect("account").id;
-        e.apply(&mut w.store, Request::Enroll { account, play: "multi-thread".to_string() })
+        e.apply(
+            &mut w.store,
+            Request::Enroll { account, play: "multi-thread".to_string(), players: vec![], also: false },
+        )
     }
     .expect("enroll");
     let all = touches(&w);
@@ -131,7 +134,10 @@ fn enrolling_starts_one_thread_per_player_with_the_head_due() {
     assert_eq!(account.status, AccountStatus::Working);
     let again = {
         let account = w.store.find_account("Nordwind").expect("account").id;
-        e.apply(&mut w.store, Request::Enroll { account, play: "multi-thread".to_string() })
+        e.apply(
+            &mut w.store,
+            Request::Enroll { account, play: "multi-thread".to_string(), players: vec![], also: false },
+        )
     }
     .expect_err("twice");
     assert!(again.to_string().contains("already running"), "{again}");
@@ -143,7 +149,10 @@ fn enrolling_without_a_value_for_a_placeholder_is_refused_and_writes_nothing() {
     let e = engine(MONDAY);
     let err = {
         let account = w.store.find_account("Nordwind").expect("account").id;
-        e.apply(&mut w.store, Request::Enroll { account, play: "exec-trigger".to_string() })
+        e.apply(
+            &mut w.store,
+            Request::Enroll { account, play: "exec-trigger".to_string(), players: vec![], also: false },
+        )
     }
     .expect_err("no trigger");
     assert!(err.to_string().contains("{trigger}"), "{err}");
@@ -156,7 +165,10 @@ fn done_makes_the_same_day_follow_up_due_and_undo_reverses_it() {
     let e = engine(MONDAY);
     {
         let account = w.store.find_account("Nordwind").expect("account").id;
-        e.apply(&mut w.store, Request::Enroll { account, play: "multi-thread".to_string() })
+        e.apply(
+            &mut w.store,
+            Request::Enroll { account, play: "multi-thread".to_string(), players: vec![], also: false },
+        )
     }
     .expect("enroll");
     let first = head(&w, w.director);
@@ -188,7 +200,10 @@ fn opened_makes_a_call_due_within_24_hours_and_undo_removes_it() {
     let e = engine(MONDAY);
     {
         let account = w.store.find_account("Nordwind").expect("account").id;
-        e.apply(&mut w.store, Request::Enroll { account, play: "multi-thread".to_string() })
+        e.apply(
+            &mut w.store,
+            Request::Enroll { account, play: "multi-thread".to_string(), players: vec![], also: false },
+        )
     }
     .expect("enroll");
     let first = head(&w, w.exec);
@@ -214,7 +229,10 @@ fn reply_ends_the_thread_and_pauses_the_play_until_resumed() {
     let e = engine(MONDAY);
     {
         let account = w.store.find_account("Nordwind").expect("account").id;
-        e.apply(&mut w.store, Request::Enroll { account, play: "multi-thread".to_string() })
+        e.apply(
+            &mut w.store,
+            Request::Enroll { account, play: "multi-thread".to_string(), players: vec![], also: false },
+        )
     }
     .expect("enroll");
     let first = head(&w, w.exec);
@@ -264,7 +282,10 @@ fn bounce_ends_only_that_players_thread() {
     let e = engine(MONDAY);
     {
         let account = w.store.find_account("Nordwind").expect("account").id;
-        e.apply(&mut w.store, Request::Enroll { account, play: "multi-thread".to_string() })
+        e.apply(
+            &mut w.store,
+            Request::Enroll { account, play: "multi-thread".to_string(), players: vec![], also: false },
+        )
     }
     .expect("enroll");
     let first = head(&w, w.director);
@@ -288,7 +309,10 @@ fn out_of_office_shifts_the_thread_past_the_return_date_without_a_burst() {
     let e = engine(MONDAY);
     {
         let account = w.store.find_account("Nordwind").expect("account").id;
-        e.apply(&mut w.store, Request::Enroll { account, play: "multi-thread".to_string() })
+        e.apply(
+            &mut w.store,
+            Request::Enroll { account, play: "multi-thread".to_string(), players: vec![], also: false },
+        )
     }
     .expect("enroll");
     let first = head(&w, w.practitioner);
@@ -321,7 +345,10 @@ fn snooze_stays_inside_the_players_hours() {
     let e = engine("2026-11-23T17:30:00+01:00");
     {
         let account = w.store.find_account("Nordwind").expect("account").id;
-        e.apply(&mut w.store, Request::Enroll { account, play: "multi-thread".to_string() })
+        e.apply(
+            &mut w.store,
+            Request::Enroll { account, play: "multi-thread".to_string(), players: vec![], also: false },
+        )
     }
     .expect("enroll");
     let first = head(&w, w.director);
@@ -338,7 +365,10 @@ fn refused_actions_change_nothing() {
     let e = engine(MONDAY);
     {
         let account = w.store.find_account("Nordwind").expect("account").id;
-        e.apply(&mut w.store, Request::Enroll { account, play: "multi-thread".to_string() })
+        e.apply(
+            &mut w.store,
+            Request::Enroll { account, play: "multi-thread".to_string(), players: vec![], also: false },
+        )
     }
     .expect("enroll");
     let planned = touches(&w).into_iter().find(|t| t.state == TouchState::Planned).expect("planned");
@@ -365,7 +395,10 @@ fn pause_until_a_date_brings_touches_back_spaced_as_planned() {
     let e = engine(MONDAY);
     {
         let account = w.store.find_account("Nordwind").expect("account").id;
-        e.apply(&mut w.store, Request::Enroll { account, play: "multi-thread".to_string() })
+        e.apply(
+            &mut w.store,
+            Request::Enroll { account, play: "multi-thread".to_string(), players: vec![], also: false },
+        )
     }
     .expect("enroll");
     let until = chrono::NaiveDate::from_ymd_opt(2026, 12, 1);

@@ -89,8 +89,10 @@ fn morning() -> (Store, i64) {
 
     {
         let account = store.find_account("Nordwind").expect("account").id;
-        engine("2026-11-23T09:00:00+01:00")
-            .apply(&mut store, Request::Enroll { account, play: "multi-thread".to_string() })
+        engine("2026-11-23T09:00:00+01:00").apply(
+            &mut store,
+            Request::Enroll { account, play: "multi-thread".to_string(), players: vec![], also: false },
+        )
     }
     .expect("enroll");
     let exec_first = head(&store, account, exec).id;

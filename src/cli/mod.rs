@@ -142,7 +142,16 @@ pub enum Command {
     /// Reverse the last action, including what it rescheduled
     Undo,
     /// Start a play on an account
-    Enroll { account: String, play: String },
+    Enroll {
+        account: String,
+        play: String,
+        /// Only these players (ids or emails, comma-separated)
+        #[arg(long, value_name = "ID|EMAIL,...", value_delimiter = ',')]
+        players: Vec<String>,
+        /// Enroll players already in another running play (spacing still holds across plays)
+        #[arg(long)]
+        also: bool,
+    },
     /// Pause an account's plays
     Pause {
         account: String,
@@ -513,9 +522,10 @@ pub fn run(session: &Session, command: Command) -> Result<String> {
         Command::Ooo { on, until } => respond(session, &on, Response::OutOfOffice { until }, None),
         Command::Note { touch, text } => act(session, |_| Ok(Request::Note { touch, text })),
         Command::Undo => act(session, |_| Ok(Request::Undo)),
-        Command::Enroll { account, play } => {
-            act(session, |store| Ok(Request::Enroll { account: store.find_account(&account)?.id, play }))
-        }
+        Command::Enroll { account, play, players, also } => act(session, |store| {
+            let players = players.iter().map(|key| Ok(store.find_player(key)?.id)).collect::<Result<Vec<i64>>>()?;
+            Ok(Request::Enroll { account: store.find_account(&account)?.id, play, players, also })
+        }),
         Command::Pause { account, until } => {
             act(session, |store| Ok(Request::Pause { account: store.find_account(&account)?.id, until }))
         }
@@ -561,7 +571,7 @@ fn plays(session: &Session, engine: &Engine, cmd: PlaysCommand) -> Result<String
                 }
             }
             if errors > 0 {
-                bail!("{}\n{errors} error(s)", out.join("\n"));
+                bail!("{}\n{}", out.join("\n"), crate::text::count(errors, "error", "errors"));
             }
             Ok(out.join("\n"))
         }

@@ -88,7 +88,12 @@ pub fn queue(items: &[QueueItem], format: Format, zone: Tz, engine: &Engine) -> 
             if rows.is_empty() {
                 return Ok(format!("nothing due ({})", zone.name()));
             }
-            Ok(format!("{}\n{} touch(es), times in {}", table(&headers, &rows), rows.len(), zone.name()))
+            Ok(format!(
+                "{}\n{}, times in {}",
+                table(&headers, &rows),
+                crate::text::count(rows.len(), "touch", "touches"),
+                zone.name()
+            ))
         }
     }
 }

@@ -15,16 +15,57 @@ fn running_again(e: &EnrollmentRow) -> EnrollmentRow {
 impl Engine {
     /// `enroll`: every active player the play targets gets their thread;
     /// the first touch of each thread is due, the rest planned behind it.
-    pub(super) fn enroll(&self, store: &mut Store, account_id: i64, play_name: &str) -> Result<String> {
+    pub(super) fn enroll(
+        &self,
+        store: &mut Store,
+        account_id: i64,
+        play_name: &str,
+        picked: &[i64],
+        also: bool,
+    ) -> Result<String> {
         let account = store.account(account_id)?;
         let mut tx = store.begin()?;
         let (play_id, play) = tx.play_by_name(play_name)?;
-        if tx.running_enrollments(account.id)?.iter().any(|e| e.play_id == play_id) {
+        let running = tx.running_enrollments(account.id)?;
+        if running.iter().any(|e| e.play_id == play_id) {
             return Err(refused(format!("{} is already running {}", account.name, play.label())));
         }
         let trigger = tx.freshest_trigger(account.id)?;
-        let players: Vec<_> =
-            tx.players_of(account.id)?.into_iter().filter(|p| p.status == PlayerStatus::Active).collect();
+        let everyone = tx.players_of(account.id)?;
+        for id in picked {
+            let Some(p) = everyone.iter().find(|p| p.id == *id) else {
+                return Err(refused(format!("player {id} is not at {}", account.name)));
+            };
+            if p.status != PlayerStatus::Active {
+                return Err(refused(format!("{} is {}: nothing can go to them", p.full_name(), p.status.label())));
+            }
+        }
+        let players: Vec<_> = everyone
+            .into_iter()
+            .filter(|p| p.status == PlayerStatus::Active && (picked.is_empty() || picked.contains(&p.id)))
+            .collect();
+        // One play at a time per person: two would each send the morning email.
+        if !also {
+            for e in &running {
+                let mut busy = Vec::new();
+                for p in &players {
+                    if tx.player_touches(e.id, p.id)?.iter().any(|t| t.state.is_open()) {
+                        busy.push(p.full_name());
+                    }
+                }
+                if !busy.is_empty() {
+                    let other = tx.play(e.play_id)?;
+                    return Err(refused(format!(
+                        "{} {} already in {} ({}) on {}: pick others with --players, or accept the overlap with --also",
+                        busy.join(", "),
+                        if busy.len() == 1 { "is" } else { "are" },
+                        other.label(),
+                        e.state.label(),
+                        account.name
+                    )));
+                }
+            }
+        }
         let mut threads = Vec::new();
         for player in &players {
             let person = self.person(&tx, player.id)?;
@@ -105,7 +146,12 @@ impl Engine {
         if account.status == AccountStatus::Target {
             tx.set_account_status(account.id, AccountStatus::Working)?;
         }
-        let detail = format!("{}: {count} touches for {} players", play.label(), threads.len());
+        let detail = format!(
+            "{}: {} for {}",
+            play.label(),
+            crate::text::count(count, "touch", "touches"),
+            crate::text::count(threads.len(), "player", "players")
+        );
         tx.commit(
             &self.actor,
             self.now,

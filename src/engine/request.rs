@@ -108,9 +108,13 @@ pub enum Request {
         touch: i64,
         text: String,
     },
+    /// Every active player the play targets, or only `players`; a player
+    /// already in another running play is refused unless `also`.
     Enroll {
         account: i64,
         play: String,
+        players: Vec<i64>,
+        also: bool,
     },
     /// Until the start of that day in the rep's zone, or until resumed.
     Pause {
@@ -159,7 +163,7 @@ impl Engine {
             }
             Request::Respond { on, response, note } => self.respond(store, on, &response, note.as_deref()),
             Request::Note { touch, text } => self.note(store, touch, &text),
-            Request::Enroll { account, play } => self.enroll(store, account, &play),
+            Request::Enroll { account, play, players, also } => self.enroll(store, account, &play, &players, also),
             Request::Pause { account, until } => self.pause(store, account, until),
             Request::Resume { account } => self.resume(store, account),
             Request::PauseOrResume { account } => {

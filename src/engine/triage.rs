@@ -121,7 +121,7 @@ impl Engine {
         if !fits.contains(&outcome) {
             let choices: Vec<String> = fits.iter().map(|o| o.label()).collect();
             return Err(invalid(format!(
-                "{} does not fit touch {id}, a {}: choose {}",
+                "{} does not fit touch {id} ({}): choose {}",
                 outcome.label(),
                 touch.channel,
                 choices.join(", ")

@@ -501,7 +501,12 @@ fn on_popup_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
         }
         Popup::Enroll { account, plays, choice } => {
             pick(choice, plays.len(), &key);
-            enter.then(|| Request::Enroll { account: *account, play: plays[*choice].clone() })
+            enter.then(|| Request::Enroll {
+                account: *account,
+                play: plays[*choice].clone(),
+                players: vec![],
+                also: false,
+            })
         }
         Popup::SkipReason { touch, text } => {
             edit_line(text, &key);

@@ -290,7 +290,8 @@ fn play_file(store: &mut Store, source: &str) {
     loader.commit().expect("commit");
     let engine = Engine::new(&Config::default(), now());
     let account = 1 + (source.len() % 40) as i64;
-    if engine.apply(store, Request::Enroll { account, play: play.name.clone() }).is_err() {
+    if engine.apply(store, Request::Enroll { account, play: play.name.clone(), players: vec![], also: false }).is_err()
+    {
         return;
     }
     let detail = engine.account_detail(store, &account.to_string()).expect("detail");

@@ -78,7 +78,7 @@ fn render_list(model: &Model, frame: &mut Frame<'_>, area: Rect) {
             rows.push(Row::new(vec![
                 Cell::from(Span::styled(item.group.label(), group_style(item.group))),
                 Cell::from(""),
-                Cell::from(Span::styled(format!("{count} touch(es)"), group_style(item.group))),
+                Cell::from(Span::styled(crate::text::count(count, "touch", "touches"), group_style(item.group))),
             ]));
         }
         if i == q.selected {

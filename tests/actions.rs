@@ -1,0 +1,119 @@
+//! User actions through the CLI, each with what a rep would notice: a
+//! response lands on what was sent, outcomes fit the channel, one play per
+//! person unless asked, and every action undoes.
+
+mod common;
+
+use common::Env;
+
+const NOW: &str = "2026-03-02T07:00:00Z";
+
+/// Mini Co (owner Quinn Tester, Berlin) with Eva (executive), Dirk
+/// (director) and Pia (practitioner), enrolled in multi-thread.
+/// Dirk's thread: step 2 = touch 7, step 3 = touch 8.
+fn mini() -> Env {
+    let env = Env::new();
+    let write = |name: &str, text: &str| {
+        let path = env.dir.path().join(name);
+        std::fs::write(&path, text).expect("write");
+        path.display().to_string()
+    };
+    let accounts = write("a.csv", "name,domain,owner\nMini Co,mini.test,Quinn Tester\n");
+    let players = write(
+        "p.csv",
+        "first_name,last_name,email,title,account_domain,tier,role,Time Zone\n\
+         Eva,T,eva@mini.test,CEO,mini.test,executive,user,Europe/Berlin\n\
+         Dirk,T,dirk@mini.test,Head of Ops,mini.test,director,user,Europe/Berlin\n\
+         Pia,T,pia@mini.test,Analyst,mini.test,practitioner,user,Europe/Berlin\n",
+    );
+    at(&env, NOW, &["import", "accounts", &accounts]);
+    at(&env, NOW, &["import", "players", &players]);
+    at(&env, NOW, &["enroll", "mini.test", "multi-thread"]);
+    env
+}
+
+fn at(env: &Env, now: &str, args: &[&str]) -> String {
+    let out = env.cmd_at(now, args).output().expect("runs");
+    assert!(out.status.success(), "{args:?} at {now}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+/// A command that must fail: (exit code, stderr).
+fn fails(env: &Env, now: &str, args: &[&str]) -> (i32, String) {
+    let out = env.cmd_at(now, args).output().expect("runs");
+    assert!(!out.status.success(), "{args:?} should fail: {}", String::from_utf8_lossy(&out.stdout));
+    let err = String::from_utf8(out.stderr).expect("utf-8");
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    (out.status.code().unwrap_or(-1), err)
+}
+
+/// (state, outcome) of a touch, read from the database.
+fn touch(env: &Env, id: i64) -> (String, Option<String>) {
+    let db = rusqlite::Connection::open(&env.db).expect("db");
+    db.query_row("SELECT state, outcome FROM touches WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("touch")
+}
+
+#[test]
+fn an_open_on_a_touch_not_sent_lands_on_the_last_sent_one_and_says_so() {
+    let env = mini();
+    at(&env, "2026-03-02T08:00:00Z", &["done", "7"]);
+    // Touch 8 is Dirk's next, not sent yet: the open is of touch 7.
+    let said = at(&env, "2026-03-02T09:00:00Z", &["opened", "8"]);
+    assert!(said.contains("touch 8 has not gone out") && said.contains("logged on touch 7"), "{said}");
+    assert_eq!(touch(&env, 7), ("done".into(), Some("opened".into())));
+    assert_ne!(touch(&env, 8).0, "done", "a response never marks an unsent touch done");
+}
+
+#[test]
+fn a_response_with_nothing_sent_is_refused_and_changes_nothing() {
+    let env = mini();
+    let (code, err) = fails(&env, "2026-03-02T08:00:00Z", &["replied", "7"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("nothing has gone out to Dirk T"), "{err}");
+    assert_eq!(touch(&env, 7), ("due".into(), None));
+    let (_, err) = fails(&env, "2026-03-02T08:00:00Z", &["bounced", "--player", "dirk@mini.test"]);
+    assert!(err.contains("nothing has gone out to Dirk T"), "{err}");
+}
+
+#[test]
+fn a_player_by_email_answers_on_their_last_sent_touch() {
+    let env = mini();
+    at(&env, "2026-03-02T08:00:00Z", &["done", "7"]);
+    let said = at(&env, "2026-03-02T10:00:00Z", &["replied", "--player", "DIRK@mini.test", "--note", "call me"]);
+    assert!(said.contains("logged on touch 7") && said.contains("positive reply"), "{said}");
+    assert_eq!(touch(&env, 7).1.as_deref(), Some("replied_positive"));
+    // Undo takes the reply back, and the touch stays done.
+    at(&env, "2026-03-02T10:01:00Z", &["undo"]);
+    assert_eq!(touch(&env, 7), ("done".into(), Some("sent".into())));
+}
+
+#[test]
+fn an_outcome_that_does_not_fit_the_channel_is_a_usage_error() {
+    let env = mini();
+    // Touch 7 is Dirk's intro email.
+    let (code, err) = fails(&env, "2026-03-02T08:00:00Z", &["done", "7", "--outcome", "connected"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("connected does not fit touch 7 (email): choose sent"), "{err}");
+    assert_eq!(touch(&env, 7).0, "due", "a failed command changes nothing");
+    let said = at(&env, "2026-03-02T08:00:00Z", &["done", "7"]);
+    assert!(said.contains("done (sent)"), "{said}");
+}
+
+#[test]
+fn a_second_play_on_the_same_people_is_refused_unless_asked_for() {
+    let env = mini();
+    let (code, err) = fails(&env, "2026-03-02T08:00:00Z", &["enroll", "mini.test", "re-engage"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("Pia T are already in multi-thread v1 (active) on Mini Co") && err.contains("--also"), "{err}");
+    let said = at(&env, "2026-03-02T08:00:00Z", &["enroll", "mini.test", "re-engage", "--also"]);
+    assert!(said.contains("enrolled in"), "{said}");
+}
+
+#[test]
+fn players_picks_who_enters_the_play() {
+    let env = mini();
+    at(&env, "2026-03-02T08:00:00Z", &["end", "mini.test", "--as", "no-response"]);
+    let said = at(&env, "2026-03-02T08:05:00Z", &["enroll", "mini.test", "re-engage", "--players", "pia@mini.test"]);
+    assert!(said.contains("for 1 player"), "{said}");
+}
