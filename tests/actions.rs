@@ -105,7 +105,10 @@ fn a_second_play_on_the_same_people_is_refused_unless_asked_for() {
     let env = mini();
     let (code, err) = fails(&env, "2026-03-02T08:00:00Z", &["enroll", "mini.test", "re-engage"]);
     assert_eq!(code, 1);
-    assert!(err.contains("Pia T are already in multi-thread v1 (active) on Mini Co") && err.contains("--also"), "{err}");
+    assert!(
+        err.contains("Pia T are already in multi-thread v1 (active) on Mini Co") && err.contains("--also"),
+        "{err}"
+    );
     let said = at(&env, "2026-03-02T08:00:00Z", &["enroll", "mini.test", "re-engage", "--also"]);
     assert!(said.contains("enrolled in"), "{said}");
 }
@@ -116,4 +119,56 @@ fn players_picks_who_enters_the_play() {
     at(&env, "2026-03-02T08:00:00Z", &["end", "mini.test", "--as", "no-response"]);
     let said = at(&env, "2026-03-02T08:05:00Z", &["enroll", "mini.test", "re-engage", "--players", "pia@mini.test"]);
     assert!(said.contains("for 1 player"), "{said}");
+}
+
+#[test]
+fn a_reply_waits_as_a_decision_until_the_owner_ends_the_play() {
+    let env = mini();
+    at(&env, "2026-03-02T08:00:00Z", &["done", "7"]);
+    at(&env, "2026-03-02T10:00:00Z", &["replied", "7", "--note", "send pricing"]);
+    // The queue opens with the decision: who, what they said, how long ago.
+    let queue = at(&env, "2026-03-02T13:00:00Z", &["queue", "--owner", "Quinn Tester"]);
+    let first: Vec<&str> = queue.lines().take(3).collect();
+    assert_eq!(first[0], "Needs decision", "{queue}");
+    assert!(first[2].contains("Mini Co") && first[2].contains("Dirk T"), "{queue}");
+    assert!(first[2].contains("replied positive") && first[2].contains("send pricing"), "{queue}");
+    assert!(first[2].contains("3h ago"), "{queue}");
+    let accounts =
+        at(&env, "2026-03-02T13:00:00Z", &["accounts", "--owner", "Quinn Tester", "--filter", "status:replied"]);
+    assert!(accounts.contains("Mini Co"), "the status filter finds the account waiting: {accounts}");
+
+    let said = at(&env, "2026-03-02T13:05:00Z", &["end", "mini.test", "--as", "won", "--note", "demo booked"]);
+    assert!(said.contains("ended as won") && said.contains("now opportunity"), "{said}");
+    let decisions = at(&env, "2026-03-02T13:06:00Z", &["decisions", "--owner", "Quinn Tester"]);
+    assert!(decisions.contains("no play is waiting"), "{decisions}");
+    let detail = at(&env, "2026-03-02T13:06:00Z", &["account", "mini.test", "--format", "json"]);
+    assert!(detail.contains("\"opportunity\""), "{detail}");
+    assert!(!detail.contains("\"due\""), "nothing waits in an ended play: {detail}");
+
+    // Undo: the play waits for the decision again.
+    at(&env, "2026-03-02T13:07:00Z", &["undo"]);
+    let decisions = at(&env, "2026-03-02T13:08:00Z", &["decisions", "--owner", "Quinn Tester", "--format", "csv"]);
+    assert!(decisions.contains("Mini Co") && decisions.contains("send pricing"), "{decisions}");
+}
+
+#[test]
+fn resume_is_a_decision_too() {
+    let env = mini();
+    at(&env, "2026-03-02T08:00:00Z", &["done", "7"]);
+    at(&env, "2026-03-02T10:00:00Z", &["meeting", "7"]);
+    at(&env, "2026-03-03T09:00:00Z", &["resume", "mini.test"]);
+    let decisions = at(&env, "2026-03-03T09:00:00Z", &["decisions", "--format", "json"]);
+    assert_eq!(decisions.trim(), "[]", "{decisions}");
+}
+
+#[test]
+fn ending_with_nothing_running_is_refused() {
+    let env = mini();
+    at(&env, "2026-03-02T08:00:00Z", &["end", "mini.test", "--as", "no-response"]);
+    let (code, err) = fails(&env, "2026-03-02T08:01:00Z", &["end", "mini.test", "--as", "lost"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("Mini Co has no running play to end"), "{err}");
+    let (code, err) = fails(&env, "2026-03-02T08:01:00Z", &["end", "mini.test", "--as", "maybe"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("won, lost, disqualified or no-response"), "{err}");
 }

@@ -15,13 +15,14 @@ use std::path::{Path, PathBuf};
 
 /// FNV-1a of each shipped migration, pinned when it shipped. A failure
 /// here means a shipped migration was edited: put the change in a new one.
-const PINNED: [(&str, u64); 6] = [
+const PINNED: [(&str, u64); 7] = [
     ("1: core", 0xb097_71d2_9d85_10f1),
     ("2: review rollups", 0xad54_352a_4d7f_6e75),
     ("3: player rules", 0x601f_68d0_7709_b35e),
     ("4: response owner", 0x95b0_5096_8817_b940),
     ("5: application id, guarded rollup triggers", 0x4e92_0167_652f_817d),
     ("6: reasons as data, own working weeks, absences", 0x93f6_fc1f_c186_d39a),
+    ("7: decisions waiting, how plays ended", 0xb6ad_2676_0201_2bad),
 ];
 
 fn fnv(text: &str) -> u64 {
@@ -131,6 +132,29 @@ fn a_database_from_the_first_release_upgrades_and_works() {
 }
 
 #[test]
-fn a_database_from_the_previous_release_upgrades_and_works() {
+fn a_database_from_stop_7_upgrades_and_works() {
     upgrades_and_works("v4-stop7-8b4d412.db");
+}
+
+/// Made with schema 6 (stop 14's): a reply on Cerulean Pay left its play
+/// paused for Dana Kim, before decisions were stored.
+#[test]
+fn a_database_from_the_previous_release_upgrades_and_its_replies_wait_for_a_decision() {
+    upgrades_and_works("v6-stop14.db");
+    let env = Env::new();
+    copy_fixture(&env, "v6-stop14.db");
+    let waiting = env.json(&["decisions", "--owner", "Dana Kim", "--format", "json"]);
+    let cerulean = waiting
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|d| d["account"] == "Cerulean Pay BV")
+        .unwrap_or_else(|| panic!("the paused play waits for Dana: {waiting}"));
+    assert_eq!(cerulean["player"], "Joost van den Berg");
+    assert_eq!(cerulean["said"], "call me in Q1");
+    // The undo the old release recorded still works after the upgrade.
+    let undone = env.ok(&["undo"]);
+    assert!(undone.contains("undid replied"), "{undone}");
+    let waiting = env.json(&["decisions", "--owner", "Dana Kim", "--format", "json"]);
+    assert!(!waiting.to_string().contains("Cerulean"), "the reply undone, nothing waits: {waiting}");
 }

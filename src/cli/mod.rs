@@ -160,6 +160,25 @@ pub enum Command {
     },
     /// Resume an account's paused plays
     Resume { account: String },
+    /// Plays paused by an answer, waiting for their owner to resume or end them
+    Decisions {
+        #[arg(long, value_name = "REP", value_parser = crate::cli::rep_name)]
+        owner: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// End an account's plays: the owner's decision (undoable)
+    End {
+        account: String,
+        /// How it ended: won (meeting held / opportunity), lost, disqualified or no-response
+        #[arg(long = "as", value_name = "HOW", value_parser = parse_ending)]
+        ending: crate::domain::Ending,
+        /// Only this play (by name); others keep running
+        #[arg(long, value_name = "PLAY")]
+        play: Option<String>,
+        #[arg(long, value_parser = note_text)]
+        note: Option<String>,
+    },
     /// Rate an account's BANT factors (1-5); it is ranked as scored once all four are rated
     Rate {
         account: String,
@@ -290,6 +309,12 @@ fn note_text(text: &str) -> std::result::Result<String, String> {
 pub(crate) fn period_text(text: &str) -> std::result::Result<String, String> {
     let today = NaiveDate::from_ymd_opt(2500, 1, 1).unwrap_or_default();
     crate::report::Period::parse(text, today, chrono_tz::UTC).map(|_| text.to_string())
+}
+
+fn parse_ending(text: &str) -> std::result::Result<crate::domain::Ending, String> {
+    text.parse().map_err(|_| {
+        format!("{} is not a way to end a play: won, lost, disqualified or no-response", crate::text::quoted(text))
+    })
 }
 
 fn parse_date(text: &str) -> std::result::Result<NaiveDate, String> {
@@ -434,6 +459,20 @@ fn said(message: String) -> String {
     }
 }
 
+/// The day's queue; as a table, the decisions waiting come first, since
+/// the owner acts on them before any touch.
+fn queue_text(engine: &Engine, store: &Store, owner: Option<&str>, date: NaiveDate, format: Format) -> Result<String> {
+    let zone = engine.rep_zone(store, owner)?;
+    let items = engine.queue(store, owner, date, false)?;
+    let touches = show::queue(&items, format, zone, engine)?;
+    let waiting = engine.decisions(store, owner)?;
+    if format != Format::Table || waiting.is_empty() {
+        return Ok(touches);
+    }
+    let decisions = show::decisions(&waiting, format, zone, engine.now)?;
+    Ok(format!("Needs decision\n{decisions}\n\nDue touches\n{touches}"))
+}
+
 /// Applies one user action: the store opened, names resolved to ids by
 /// `build`, the engine's one path; returns what it did, on one line.
 fn act(session: &Session, build: impl FnOnce(&Store) -> Result<Request>) -> Result<String> {
@@ -490,8 +529,7 @@ pub fn run(session: &Session, command: Command) -> Result<String> {
             let owner = session.owner(owner);
             let zone = engine.rep_zone(&store, owner.as_deref())?;
             let date = date.unwrap_or_else(|| engine.today(zone));
-            let items = engine.queue(&store, owner.as_deref(), date, false)?;
-            show::queue(&items, format, zone, &engine)
+            queue_text(&engine, &store, owner.as_deref(), date, format)
         }
         Command::Done { touch, outcome, note } => {
             let outcome = outcome.map(|o| match o {
@@ -531,6 +569,15 @@ pub fn run(session: &Session, command: Command) -> Result<String> {
         }
         Command::Resume { account } => {
             act(session, |store| Ok(Request::Resume { account: store.find_account(&account)?.id }))
+        }
+        Command::Decisions { owner, format } => {
+            let store = session.open()?;
+            let owner = session.owner(owner);
+            let zone = engine.rep_zone(&store, owner.as_deref())?;
+            show::decisions(&engine.decisions(&store, owner.as_deref())?, format, zone, engine.now)
+        }
+        Command::End { account, ending, play, note } => {
+            act(session, |store| Ok(Request::End { account: store.find_account(&account)?.id, ending, play, note }))
         }
         Command::Rate { account, budget, authority, need, timing } => act(session, |store| {
             Ok(Request::Rate { account: store.find_account(&account)?.id, factors: [budget, authority, need, timing] })
@@ -618,7 +665,7 @@ pub fn morning(session: &Session) -> Result<()> {
     }
     let owner = session.config.me.clone();
     let zone = engine.rep_zone(&store, owner.as_deref())?;
-    let items = engine.queue(&store, owner.as_deref(), engine.today(zone), false)?;
-    println!("{}", crate::text::clean(&show::queue(&items, Format::Table, zone, &engine)?));
+    let text = queue_text(&engine, &store, owner.as_deref(), engine.today(zone), Format::Table)?;
+    println!("{}", crate::text::clean(&text));
     Ok(())
 }

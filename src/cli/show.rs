@@ -2,6 +2,7 @@
 
 use super::output::{self, csv, table, Format};
 use crate::engine::{AccountDetail, AccountItem, Engine, QueueItem};
+use crate::store::DecisionRow;
 use anyhow::Result;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -298,4 +299,68 @@ pub fn account(d: &AccountDetail, format: Format, engine: &Engine) -> Result<Str
 
 fn indent(text: &str) -> String {
     text.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
+}
+
+/// How long ago, in the largest whole unit: `3d`, `5h`, `12m`.
+pub fn ago(since: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let mins = (now - since).num_minutes().max(0);
+    match mins {
+        0..=59 => format!("{mins}m ago"),
+        60..=2879 => format!("{}h ago", mins / 60),
+        _ => format!("{}d ago", mins / 1440),
+    }
+}
+
+/// Plays waiting for their owner's decision: who answered, what they said,
+/// how long ago.
+pub fn decisions(rows: &[DecisionRow], format: Format, zone: Tz, now: DateTime<Utc>) -> Result<String> {
+    let answer = |d: &DecisionRow| d.outcome.map_or_else(|| "answered".to_string(), crate::domain::Outcome::label);
+    match format {
+        Format::Json => {
+            let list: Vec<Value> = rows
+                .iter()
+                .map(|d| {
+                    json!({
+                        "account": d.account_name,
+                        "account_id": d.account_id,
+                        "owner": d.owner,
+                        "plays": d.plays,
+                        "since": rfc3339(d.since, zone),
+                        "player": d.player_name,
+                        "answer": d.outcome,
+                        "said": d.said,
+                    })
+                })
+                .collect();
+            Ok(output::json(&list)?)
+        }
+        Format::Table | Format::Csv => {
+            let headers = ["account", "owner", "who", "answer", "said", "since", "plays"];
+            let table_rows: Vec<Vec<String>> = rows
+                .iter()
+                .map(|d| {
+                    vec![
+                        d.account_name.clone(),
+                        d.owner.clone(),
+                        d.player_name.clone().unwrap_or_default(),
+                        answer(d),
+                        d.said.as_deref().map(|s| crate::text::one_line(s).into_owned()).unwrap_or_default(),
+                        if format == Format::Csv { rfc3339(d.since, zone) } else { ago(d.since, now) },
+                        d.plays.join(", "),
+                    ]
+                })
+                .collect();
+            if format == Format::Csv {
+                return Ok(csv(&headers, &table_rows));
+            }
+            if table_rows.is_empty() {
+                return Ok("no play is waiting for a decision".into());
+            }
+            Ok(format!(
+                "{}\n{} waiting: resume ACCOUNT, or end ACCOUNT --as won|lost|disqualified|no-response",
+                table(&headers, &table_rows),
+                crate::text::count(table_rows.len(), "decision", "decisions")
+            ))
+        }
+    }
 }

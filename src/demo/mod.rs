@@ -149,6 +149,9 @@ pub(crate) fn write_history(
                 paused_at = Some(at);
                 let tone = if positive { "positive" } else { "negative" };
                 reason = Some(format!("{tone} reply: owner to decide"));
+                if account_status != AccountStatus::MeetingBooked {
+                    account_status = AccountStatus::Replied;
+                }
             }
             Some((Ending::Meeting, at)) => {
                 state = EnrollmentState::Paused;
@@ -182,6 +185,9 @@ pub(crate) fn write_history(
             state,
             paused_at,
             paused_until: None,
+            // A reply or a meeting waits for the owner's decision.
+            decision_at: if state == EnrollmentState::Paused { paused_at } else { None },
+            ended_as: None,
             reason,
         },
         last,

@@ -180,10 +180,40 @@ named_enum!(
         Target => "target",
         Working => "working",
         Paused => "paused",
+        /// Someone answered: the owner decides what comes next.
+        Replied => "replied",
         MeetingBooked => "meeting_booked",
+        /// Ended as won: a meeting held, an opportunity open.
+        Opportunity => "opportunity",
+        Lost => "lost",
         Disqualified => "disqualified",
+        /// Ended without an answer: worth another try later.
+        Nurture => "nurture",
     }
 );
+
+named_enum!(
+    /// How the owner ended a play.
+    Ending, "way to end a play" {
+        /// A meeting held, an opportunity opened.
+        Won => "won",
+        Lost => "lost",
+        Disqualified => "disqualified",
+        NoResponse => "no_response",
+    }
+);
+
+impl Ending {
+    /// What the account is once a play ends this way.
+    pub fn account_status(self) -> AccountStatus {
+        match self {
+            Ending::Won => AccountStatus::Opportunity,
+            Ending::Lost => AccountStatus::Lost,
+            Ending::Disqualified => AccountStatus::Disqualified,
+            Ending::NoResponse => AccountStatus::Nurture,
+        }
+    }
+}
 
 named_enum!(
     /// Whether a player can still be reached.

@@ -4,6 +4,7 @@ mod kinds;
 mod records;
 
 pub use kinds::{
-    AccountStatus, Channel, EnrollmentState, Outcome, PlayerStatus, Role, Tier, TouchKind, TouchState, UnknownName,
+    AccountStatus, Channel, Ending, EnrollmentState, Outcome, PlayerStatus, Role, Tier, TouchKind, TouchState,
+    UnknownName,
 };
 pub use records::{Account, Bant, Player, Trigger};

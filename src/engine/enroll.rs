@@ -9,7 +9,14 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 /// A paused enrollment running again.
 fn running_again(e: &EnrollmentRow) -> EnrollmentRow {
-    EnrollmentRow { state: EnrollmentState::Active, paused_at: None, paused_until: None, reason: None, ..e.clone() }
+    EnrollmentRow {
+        state: EnrollmentState::Active,
+        paused_at: None,
+        paused_until: None,
+        reason: None,
+        decision_at: None,
+        ..e.clone()
+    }
 }
 
 impl Engine {
@@ -112,6 +119,8 @@ impl Engine {
             paused_at: None,
             paused_until: None,
             reason: None,
+            decision_at: None,
+            ended_as: None,
         })?;
         let mut count = 0;
         for (player, thread) in &threads {
@@ -261,7 +270,7 @@ impl Engine {
             super::complete_if_finished(&mut tx, e.id)?;
         }
         let account_now = tx.account(account.id)?;
-        if account_now.status == AccountStatus::Paused {
+        if matches!(account_now.status, AccountStatus::Paused | AccountStatus::Replied) {
             tx.set_account_status(account.id, AccountStatus::Working)?;
         }
         tx.commit(

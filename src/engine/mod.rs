@@ -1,6 +1,7 @@
 //! User actions and the views built on them: the cadence engine's decisions
 //! applied to the store, one transaction per action.
 
+mod decide;
 mod enroll;
 mod placing;
 mod request;

@@ -3,7 +3,7 @@
 //! names a user typed to ids); defaults live here, once.
 
 use super::{refused, Engine, Result};
-use crate::domain::{Channel, EnrollmentState, Outcome};
+use crate::domain::{Channel, Ending, EnrollmentState, Outcome};
 use crate::store::Store;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 
@@ -128,6 +128,14 @@ pub enum Request {
     PauseOrResume {
         account: i64,
     },
+    /// The owner's decision: the account's running plays (or the one
+    /// named) end this way.
+    End {
+        account: i64,
+        ending: Ending,
+        play: Option<String>,
+        note: Option<String>,
+    },
     Rate {
         account: i64,
         factors: [Option<u8>; 4],
@@ -173,6 +181,9 @@ impl Engine {
                 } else {
                     self.pause(store, account, None)
                 }
+            }
+            Request::End { account, ending, play, note } => {
+                self.end(store, account, ending, play.as_deref(), note.as_deref())
             }
             Request::Rate { account, factors } => self.rate(store, account, factors),
             Request::Undo => self.undo(store),

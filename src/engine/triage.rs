@@ -48,6 +48,14 @@ pub fn local_day(at: DateTime<Utc>, zone: chrono_tz::Tz) -> i64 {
     (at.with_timezone(&zone).date_naive() - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()).num_days()
 }
 
+/// A touch's note with another line added.
+fn with_note(old: Option<&str>, text: &str) -> String {
+    match old {
+        Some(old) if !old.is_empty() => format!("{old}\n{text}"),
+        _ => text.to_string(),
+    }
+}
+
 /// How much a response says: an answer over an absence over an open over
 /// the touch merely going out.
 fn strength(outcome: Outcome) -> u8 {
@@ -388,6 +396,7 @@ impl Engine {
             e.state = EnrollmentState::Paused;
             e.paused_until = None;
             e.reason = Some(reason.to_string());
+            e.decision_at = Some(self.now);
             tx.save_enrollment(&e)?;
         }
         Ok(())
@@ -402,11 +411,16 @@ impl Engine {
         let (mut touch, said) = Self::sent_touch(&mut tx, on, outcome)?;
         let id = touch.id;
         if let Some(note) = note {
-            touch.note = Some(note.to_string());
+            // Added to what the touch already says: a logged note is never lost.
+            touch.note = Some(with_note(touch.note.as_deref(), note));
             tx.save_touch(&touch)?;
         }
         let player = tx.player(touch.player_id)?;
         let ended = Self::end_thread(&mut tx, &touch, "replied")?;
+        // The account waits on its owner, unless a meeting already says more.
+        if tx.account(touch.account_id)?.status != AccountStatus::MeetingBooked {
+            tx.set_account_status(touch.account_id, AccountStatus::Replied)?;
+        }
         let tone = if positive { "positive" } else { "negative" };
         self.pause_for_owner(
             &mut tx,
@@ -429,7 +443,8 @@ impl Engine {
         let (mut touch, said) = Self::sent_touch(&mut tx, on, Outcome::MeetingBooked)?;
         let id = touch.id;
         if let Some(note) = note {
-            touch.note = Some(note.to_string());
+            // Added to what the touch already says: a logged note is never lost.
+            touch.note = Some(with_note(touch.note.as_deref(), note));
             tx.save_touch(&touch)?;
         }
         let player = tx.player(touch.player_id)?;
@@ -518,10 +533,7 @@ impl Engine {
         let mut tx = store.begin()?;
         let touch = tx.touch(id)?;
         let mut noted = touch.clone();
-        noted.note = Some(match &touch.note {
-            Some(old) if !old.is_empty() => format!("{old}\n{text}"),
-            _ => text.clone(),
-        });
+        noted.note = Some(with_note(touch.note.as_deref(), &text));
         tx.save_touch(&noted)?;
         tx.commit(&self.actor, self.now, &Self::activity("note", &touch, None, Some(text)))?;
         Ok(format!("note added to touch {id}"))

@@ -160,8 +160,17 @@ fn write_touch(tx: &Transaction<'_>, t: &TouchRow) -> Result<()> {
 
 fn write_enrollment(tx: &Transaction<'_>, e: &EnrollmentRow) -> Result<()> {
     tx.execute(
-        "UPDATE enrollments SET state = ?2, paused_at = ?3, paused_until = ?4, reason = ?5 WHERE id = ?1",
-        params![e.id, e.state.as_str(), e.paused_at.map(ts), e.paused_until.map(ts), e.reason],
+        "UPDATE enrollments SET state = ?2, paused_at = ?3, paused_until = ?4, reason = ?5, decision_at = ?6, ended_as = ?7
+         WHERE id = ?1",
+        params![
+            e.id,
+            e.state.as_str(),
+            e.paused_at.map(ts),
+            e.paused_until.map(ts),
+            e.reason,
+            e.decision_at.map(ts),
+            e.ended_as.map(crate::domain::Ending::as_str)
+        ],
     )?;
     Ok(())
 }
@@ -269,8 +278,9 @@ impl ActionTx<'_> {
 
     pub fn insert_enrollment(&mut self, e: &EnrollmentRow) -> Result<i64> {
         self.tx.execute(
-            "INSERT INTO enrollments (account_id, play_id, started_at, started_by, state, paused_at, paused_until, reason)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO enrollments (account_id, play_id, started_at, started_by, state, paused_at, paused_until, reason,
+                                      decision_at, ended_as)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
                 e.account_id,
                 e.play_id,
@@ -279,7 +289,9 @@ impl ActionTx<'_> {
                 e.state.as_str(),
                 e.paused_at.map(ts),
                 e.paused_until.map(ts),
-                e.reason
+                e.reason,
+                e.decision_at.map(ts),
+                e.ended_as.map(crate::domain::Ending::as_str)
             ],
         )?;
         let id = self.tx.last_insert_rowid();

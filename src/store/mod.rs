@@ -10,6 +10,7 @@
 #[macro_use]
 mod rows;
 mod action;
+mod decisions;
 mod export;
 mod import;
 mod lookup;
@@ -19,6 +20,7 @@ mod schema;
 mod write;
 
 pub use action::{ActionTx, Activity, Undone};
+pub use decisions::DecisionRow;
 pub use export::{ActivityExport, TouchExport};
 pub use import::{Columns, ImportLookup, ImportTable};
 pub use read::{AccountFilter, ActivityRow, QueueRow, RankCutoffs, RankedRow};

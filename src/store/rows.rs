@@ -3,8 +3,8 @@
 use super::from_ts;
 use crate::cadence::Why;
 use crate::domain::{
-    Account, AccountStatus, Bant, Channel, EnrollmentState, Outcome, Player, PlayerStatus, Role, Tier, TouchKind,
-    TouchState, Trigger,
+    Account, AccountStatus, Bant, Channel, Ending, EnrollmentState, Outcome, Player, PlayerStatus, Role, Tier,
+    TouchKind, TouchState, Trigger,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -56,6 +56,12 @@ pub struct EnrollmentRow {
     pub paused_at: Option<DateTime<Utc>>,
     pub paused_until: Option<DateTime<Utc>>,
     pub reason: Option<String>,
+    /// Paused by an answer: waiting for the owner's decision since then.
+    #[serde(default)]
+    pub decision_at: Option<DateTime<Utc>>,
+    /// How the owner ended it.
+    #[serde(default)]
+    pub ended_as: Option<Ending>,
 }
 
 /// A play as stored: its identity and source text.
@@ -144,7 +150,7 @@ pub(super) fn touch(row: &Row<'_>) -> rusqlite::Result<TouchRow> {
 /// Column list read by the matching row function.
 macro_rules! enrollment_columns {
     () => {
-        "id, account_id, play_id, started_at, started_by, state, paused_at, paused_until, reason"
+        "id, account_id, play_id, started_at, started_by, state, paused_at, paused_until, reason, decision_at, ended_as"
     };
 }
 
@@ -159,6 +165,8 @@ pub(super) fn enrollment(row: &Row<'_>) -> rusqlite::Result<EnrollmentRow> {
         paused_at: time_opt(row, 6)?,
         paused_until: time_opt(row, 7)?,
         reason: row.get(8)?,
+        decision_at: time_opt(row, 9)?,
+        ended_as: named_opt(row, 10)?,
     })
 }
 

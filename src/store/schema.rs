@@ -27,6 +27,8 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_identity_and_guarded_rollups.sql"),
     // 6: reasons as data, a player's own working week, expired pauses indexed.
     include_str!("migrations/0006_reasons_and_workweeks.sql"),
+    // 7: plays waiting for their owner's decision, and how ended plays ended.
+    include_str!("migrations/0007_decisions.sql"),
 ];
 
 /// `PRAGMA application_id` of a playbook database ("play").

@@ -269,8 +269,8 @@ impl Loader<'_> {
         self.tx
             .prepare_cached(
                 "INSERT INTO enrollments (account_id, play_id, started_at, started_by, state, paused_at, paused_until, reason,
-                                          last_touch_at, last_done_day)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                          last_touch_at, last_done_day, decision_at, ended_as)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?
             .execute(params![
                 e.account_id,
@@ -282,7 +282,9 @@ impl Loader<'_> {
                 e.paused_until.map(ts),
                 e.reason,
                 last.at.map(ts),
-                last.done_day
+                last.done_day,
+                e.decision_at.map(ts),
+                e.ended_as.map(crate::domain::Ending::as_str)
             ])?;
         let id = self.tx.last_insert_rowid();
         if let Some(tally) = self.tally.borrow_mut().as_mut() {
