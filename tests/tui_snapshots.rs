@@ -89,6 +89,8 @@ fn help_screen() {
 #[test]
 fn outcome_popup() {
     let mut app = app();
+    // Below Dana's one decision waiting, the first touch.
+    press(&mut app, KeyCode::Char('j'));
     press(&mut app, KeyCode::Char('d'));
     // The first touch is an email: it went out, so "sent" is the only outcome.
     let text = screen(&app, 100, 30);

@@ -66,9 +66,17 @@ fn mark_the_top_touch_done_in_a_real_terminal() {
     tmux(&["new-session", "-d", "-s", &session, "-x", "100", "-y", "30", &script]);
     let cleanup = scopeguard(&session);
 
-    // The first frame says "Loading…"; then the detail pane shows the top touch.
-    let screen = wait_for(&session, &format!("#{touch} ·"));
+    // The first frame says "Loading…"; then the decisions waiting, first.
+    let waiting = env.json(&["decisions", "--format", "json"]);
+    let waiting = waiting.as_array().expect("array");
+    let first = waiting.first().expect("the demo has decisions waiting")["account"].as_str().expect("name");
+    let screen = wait_for(&session, &format!("Needs decision · {first}"));
     assert!(screen.contains("Due touches"), "{screen}");
+    // Below them, the top touch.
+    for _ in waiting {
+        tmux(&["send-keys", "-t", &session, "j"]);
+    }
+    wait_for(&session, &format!("#{touch} ·"));
     tmux(&["send-keys", "-t", &session, "d"]);
     wait_for(&session, "Done: outcome");
     tmux(&["send-keys", "-t", &session, "Enter"]);

@@ -24,7 +24,7 @@ fn loaded() -> Model {
     let engine = Engine::new(&config, now());
     let items = engine.queue(&store, None, engine.today(engine.zone), true).expect("queue");
     let mut model = Model::new(Keymap::defaults(), now(), None, chrono_tz::UTC);
-    let effects = update(&mut model, Msg::QueueLoaded { items, ranks: HashMap::new() });
+    let effects = update(&mut model, Msg::QueueLoaded { decisions: vec![], items, ranks: HashMap::new() });
     assert!(matches!(effects.as_slice(), [Effect::LoadContent { .. }]), "content of the first touch is asked for");
     model
 }
@@ -82,7 +82,7 @@ fn after_an_action_the_cursor_lands_on_the_next_touch() {
     // The reloaded queue no longer holds the done touch.
     let mut items = model.queue.items.clone();
     items.remove(1);
-    update(&mut model, Msg::QueueLoaded { items, ranks: HashMap::new() });
+    update(&mut model, Msg::QueueLoaded { decisions: vec![], items, ranks: HashMap::new() });
     assert_eq!(model.queue.current().map(|i| i.row.touch.id), Some(third));
 }
 
@@ -276,4 +276,90 @@ fn rate_takes_four_digits_from_the_account_list() {
     let factors = [Some(4), Some(3), Some(5), Some(2)];
     assert_eq!(key(&mut model, KeyCode::Enter), vec![Effect::Act(Request::Rate { account, factors })]);
     assert!(model.popup.is_none());
+}
+
+/// The demo's queue with the decisions waiting for every rep, first.
+fn with_decisions() -> Model {
+    let mut store = Store::open_in_memory().expect("store");
+    let config = Config::default();
+    playbook::demo::load_shipped(&mut store, &config.policy, now()).expect("demo");
+    let engine = Engine::new(&config, now());
+    let items = engine.queue(&store, None, engine.today(engine.zone), true).expect("queue");
+    let decisions = engine.decisions(&store, None).expect("decisions");
+    assert!(decisions.len() >= 2, "the demo has replies waiting");
+    let mut model = Model::new(Keymap::defaults(), now(), None, chrono_tz::UTC);
+    let effects = update(&mut model, Msg::QueueLoaded { decisions, items, ranks: HashMap::new() });
+    assert!(effects.is_empty(), "a decision is selected first: no touch content to load");
+    model
+}
+
+#[test]
+fn decisions_come_first_and_touch_keys_say_what_to_do_instead() {
+    let mut model = with_decisions();
+    let first = model.queue.current_decision().expect("a decision selected").clone();
+    assert!(model.queue.current().is_none());
+    assert!(ch(&mut model, 'd').is_empty(), "done means nothing on a decision");
+    assert!(
+        matches!(&model.status, Status::Info(t) if t.contains("p resumes the play, x ends it")),
+        "{:?}",
+        model.status
+    );
+    assert_eq!(
+        ch(&mut model, 'p'),
+        vec![Effect::Act(Request::PauseOrResume { account: first.account_id })],
+        "p on a decision resumes that account's plays"
+    );
+}
+
+#[test]
+fn x_ends_the_selected_accounts_plays_the_chosen_way() {
+    let mut model = with_decisions();
+    let first = model.queue.current_decision().expect("a decision").clone();
+    assert!(ch(&mut model, 'x').is_empty());
+    assert!(
+        matches!(&model.popup, Some(Popup::End { account, name, .. }) if *account == first.account_id && *name == first.account_name),
+        "the popup names the account it ends"
+    );
+    ch(&mut model, '3');
+    assert_eq!(
+        key(&mut model, KeyCode::Enter),
+        vec![Effect::Act(Request::End {
+            account: first.account_id,
+            ending: playbook::domain::Ending::Disqualified,
+            play: None,
+            note: None
+        })]
+    );
+}
+
+#[test]
+fn moving_past_the_decisions_reaches_the_first_touch() {
+    let mut model = with_decisions();
+    let n = model.queue.decisions.len();
+    for _ in 0..n - 1 {
+        assert!(ch(&mut model, 'j').is_empty(), "still on decisions: no content to load");
+    }
+    let effects = ch(&mut model, 'j');
+    let first = model.queue.items[0].row.touch.id;
+    assert_eq!(model.queue.current().map(|i| i.row.touch.id), Some(first));
+    assert!(matches!(effects.as_slice(), [Effect::LoadContent { touch, .. }] if *touch == first));
+}
+
+#[test]
+fn thread_stopping_keys_ask_first() {
+    let mut model = loaded();
+    let id = model.queue.current().expect("touch").row.touch.id;
+    assert!(ch(&mut model, 'm').is_empty(), "a meeting is confirmed before it stops the thread");
+    assert!(matches!(model.popup, Some(Popup::Confirm { .. })));
+    assert!(ch(&mut model, 'n').is_empty(), "any other key cancels");
+    assert!(model.popup.is_none());
+    ch(&mut model, 'b');
+    assert_eq!(
+        ch(&mut model, 'y'),
+        vec![Effect::Act(Request::Respond {
+            on: playbook::engine::On::Touch(id),
+            response: playbook::engine::Response::Bounced,
+            note: None
+        })]
+    );
 }

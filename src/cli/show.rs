@@ -301,16 +301,6 @@ fn indent(text: &str) -> String {
     text.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
 }
 
-/// How long ago, in the largest whole unit: `3d`, `5h`, `12m`.
-pub fn ago(since: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    let mins = (now - since).num_minutes().max(0);
-    match mins {
-        0..=59 => format!("{mins}m ago"),
-        60..=2879 => format!("{}h ago", mins / 60),
-        _ => format!("{}d ago", mins / 1440),
-    }
-}
-
 /// Plays waiting for their owner's decision: who answered, what they said,
 /// how long ago.
 pub fn decisions(rows: &[DecisionRow], format: Format, zone: Tz, now: DateTime<Utc>) -> Result<String> {
@@ -345,7 +335,7 @@ pub fn decisions(rows: &[DecisionRow], format: Format, zone: Tz, now: DateTime<U
                         d.player_name.clone().unwrap_or_default(),
                         answer(d),
                         d.said.as_deref().map(|s| crate::text::one_line(s).into_owned()).unwrap_or_default(),
-                        if format == Format::Csv { rfc3339(d.since, zone) } else { ago(d.since, now) },
+                        if format == Format::Csv { rfc3339(d.since, zone) } else { crate::text::ago(d.since, now) },
                         d.plays.join(", "),
                     ]
                 })

@@ -137,6 +137,16 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// How long ago, in the largest whole unit: `12m ago`, `5h ago`, `3d ago`.
+pub fn ago(since: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>) -> String {
+    let mins = (now - since).num_minutes().max(0);
+    match mins {
+        0..=59 => format!("{mins}m ago"),
+        60..=2879 => format!("{}h ago", mins / 60),
+        _ => format!("{}d ago", mins / 1440),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -71,6 +71,7 @@ impl App {
                 let _ = engine.settle_pauses(&mut self.store);
                 let today = engine.today(self.model.zone);
                 let items = engine.queue(&self.store, owner.as_deref(), today, true).map_err(text)?;
+                let decisions = engine.decisions(&self.store, owner.as_deref()).map_err(text)?;
                 let filter = AccountFilter { owner, ..AccountFilter::default() };
                 let ranks: HashMap<i64, usize> = engine
                     .accounts(&self.store, &filter, RANKED_FOR_QUEUE, 0)
@@ -78,7 +79,7 @@ impl App {
                     .into_iter()
                     .map(|i| (i.row.account.id, i.rank))
                     .collect();
-                Ok(Msg::QueueLoaded { items, ranks })
+                Ok(Msg::QueueLoaded { decisions, items, ranks })
             }
             Effect::LoadContent { touch, play } => {
                 let row = self.store.touch(touch).map_err(|e| e.to_string())?;

@@ -80,8 +80,10 @@ commands! {
     Undo => "undo", Global;
     /// Enroll the account in a play
     Enroll => "enroll", Global;
-    /// Pause or resume the account's plays
+    /// Pause or resume the account's plays (resume is a decision)
     PauseResume => "pause_resume", Global;
+    /// End the account's plays: won, lost, disqualified, no response
+    End => "end", Global;
     /// Reload from the database
     Refresh => "refresh", Global;
     /// Done (then pick the outcome)
@@ -366,11 +368,11 @@ mod tests {
 
     #[test]
     fn user_file_rebinds_on_top_of_the_defaults() {
-        let map = Keymap::with_user_file("[queue]\ndone = [\"x\"]\n").expect("valid");
-        assert_eq!(map.resolve(Scope::Queue, Key::parse("x").expect("key")), Some(Command::Done));
+        let map = Keymap::with_user_file("[queue]\ndone = [\"v\"]\n").expect("valid");
+        assert_eq!(map.resolve(Scope::Queue, Key::parse("v").expect("key")), Some(Command::Done));
         assert_eq!(map.resolve(Scope::Queue, Key::parse("d").expect("key")), None);
         assert_eq!(map.resolve(Scope::Queue, Key::parse("q").expect("key")), Some(Command::Quit));
-        let err = Keymap::with_user_file("[queue]\nfly = [\"x\"]\n").expect_err("unknown");
+        let err = Keymap::with_user_file("[queue]\nfly = [\"v\"]\n").expect_err("unknown");
         assert!(err.contains("fly"), "{err}");
     }
 }

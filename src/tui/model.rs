@@ -4,6 +4,7 @@ use super::keymap::{Keymap, Scope};
 use crate::domain::Outcome;
 use crate::engine::{AccountDetail, AccountItem, On, QueueItem, Request};
 use crate::report::Report;
+use crate::store::DecisionRow;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use ratatui_textarea::TextArea;
@@ -39,10 +40,13 @@ impl Screen {
     }
 }
 
-/// The queue: today's touches and a preview of tomorrow's.
+/// The queue: decisions waiting, today's touches and a preview of tomorrow's.
 #[derive(Debug, Clone, Default)]
 pub struct QueueModel {
+    /// Plays an answer paused, shown first: the owner acts on them first.
+    pub decisions: Vec<DecisionRow>,
     pub items: Vec<QueueItem>,
+    /// Index over the decisions, then the touches.
     pub selected: usize,
     /// Account id → rank in the rep's book.
     pub ranks: HashMap<i64, usize>,
@@ -52,8 +56,23 @@ pub struct QueueModel {
 }
 
 impl QueueModel {
+    /// The selected touch (none while a decision is selected).
     pub fn current(&self) -> Option<&QueueItem> {
-        self.items.get(self.selected)
+        self.selected.checked_sub(self.decisions.len()).and_then(|i| self.items.get(i))
+    }
+
+    /// The selected decision, if the cursor is on one.
+    pub fn current_decision(&self) -> Option<&DecisionRow> {
+        self.decisions.get(self.selected)
+    }
+
+    /// Rows the cursor moves over.
+    pub fn len(&self) -> usize {
+        self.decisions.len() + self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -173,6 +192,8 @@ pub enum Popup {
     Confirm { question: String, request: Request },
     /// `n`: a multi-line note.
     Note { touch: i64, editor: Box<TextArea<'static>> },
+    /// `x`: how the account's plays end.
+    End { account: i64, name: String, choice: usize },
     /// `e`: which play.
     Enroll { account: i64, plays: Vec<String>, choice: usize },
     /// `r` on the account list: four digits 1-5 (budget, authority, need, timing).
@@ -234,7 +255,11 @@ impl Model {
     /// The account the current screen is about, if any.
     pub fn focused_account(&self) -> Option<i64> {
         match self.screen {
-            Screen::Queue => self.queue.current().map(|i| i.row.touch.account_id),
+            Screen::Queue => self
+                .queue
+                .current_decision()
+                .map(|d| d.account_id)
+                .or_else(|| self.queue.current().map(|i| i.row.touch.account_id)),
             Screen::Accounts => self.accounts.items.get(self.accounts.selected).map(|i| i.row.account.id),
             Screen::Account => self.account.detail.as_ref().map(|d| d.account.id),
             Screen::Manager => None,

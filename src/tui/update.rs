@@ -3,8 +3,10 @@
 
 use super::keymap::{Command, Key};
 use super::model::{Model, PeriodChoice, Popup, Screen, Sort, Status};
+use crate::domain::Ending;
 use crate::engine::{done_outcomes, AccountDetail, AccountItem, On, QueueItem, Request, Response, SnoozeTo};
 use crate::report::{Period, Report};
+use crate::store::DecisionRow;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Timelike, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
@@ -26,6 +28,7 @@ pub enum Msg {
     /// The clock moved.
     Tick(DateTime<Utc>),
     QueueLoaded {
+        decisions: Vec<DecisionRow>,
         items: Vec<QueueItem>,
         ranks: HashMap<i64, usize>,
     },
@@ -84,14 +87,15 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                 vec![]
             }
         }
-        Msg::QueueLoaded { mut items, ranks } => {
+        Msg::QueueLoaded { decisions, mut items, ranks } => {
             // The screen groups by time; within a group the engine's order
             // (deadline-bound first, then rank, then due time) stands.
             items.sort_by_key(|i| i.group);
+            model.queue.decisions = decisions;
             model.queue.items = items;
             model.queue.ranks = ranks;
             model.queue.loaded = true;
-            model.queue.selected = model.queue.selected.min(model.queue.items.len().saturating_sub(1));
+            model.queue.selected = model.queue.selected.min(model.queue.len().saturating_sub(1));
             content_effect(model)
         }
         Msg::ContentLoaded { touch, content } => {
@@ -271,7 +275,8 @@ fn on_command(model: &mut Model, command: Command) -> Vec<Effect> {
         return match model.screen {
             Screen::Queue => {
                 let before = model.queue.selected;
-                move_by(&mut model.queue.selected, model.queue.items.len(), delta);
+                let len = model.queue.len();
+                move_by(&mut model.queue.selected, len, delta);
                 if before == model.queue.selected {
                     vec![]
                 } else {
@@ -380,6 +385,24 @@ fn on_command(model: &mut Model, command: Command) -> Vec<Effect> {
             effects
         }
         Command::Enroll => model.focused_account().map(|a| vec![Effect::LoadPlays(a)]).unwrap_or_default(),
+        Command::End => {
+            let name = match model.screen {
+                Screen::Queue => model
+                    .queue
+                    .current_decision()
+                    .map(|d| d.account_name.clone())
+                    .or_else(|| model.queue.current().map(|i| i.row.account_name.clone())),
+                Screen::Accounts => {
+                    model.accounts.items.get(model.accounts.selected).map(|i| i.row.account.name.clone())
+                }
+                Screen::Account => model.account.detail.as_ref().map(|d| d.account.name.clone()),
+                Screen::Manager => None,
+            };
+            if let (Some(account), Some(name)) = (model.focused_account(), name) {
+                model.popup = Some(Popup::End { account, name, choice: 0 });
+            }
+            vec![]
+        }
         Command::PauseResume => model
             .focused_account()
             .map(|a| vec![Effect::Act(Request::PauseOrResume { account: a })])
@@ -404,6 +427,15 @@ fn on_command(model: &mut Model, command: Command) -> Vec<Effect> {
             vec![]
         }
         touch_command if on_queue => match (touch_command, touch) {
+            (_, None) if model.queue.current_decision().is_some() => {
+                let keys = |c: Command| model.keymap.label(c);
+                model.status = Status::Info(format!(
+                    "a decision waits here: {} resumes the play, {} ends it",
+                    keys(Command::PauseResume),
+                    keys(Command::End)
+                ));
+                vec![]
+            }
             (_, None) => {
                 model.status = Status::Info("nothing selected".into());
                 vec![]
@@ -498,6 +530,10 @@ fn on_popup_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
                 model.status = Status::Info("cancelled".into());
                 return vec![];
             }
+        }
+        Popup::End { account, choice, .. } => {
+            pick(choice, Ending::ALL.len(), &key);
+            enter.then(|| Request::End { account: *account, ending: Ending::ALL[*choice], play: None, note: None })
         }
         Popup::Enroll { account, plays, choice } => {
             pick(choice, plays.len(), &key);

@@ -42,16 +42,14 @@ pub fn render(model: &Model, frame: &mut Frame<'_>) {
         "Rebind keys in keys.toml in the config directory. Any key closes this.",
         Style::new().fg(Color::Gray),
     );
-    let height = left.len().max(right.len()) as u16 + 4;
+    // The footer sits on the bottom border: every row inside is a command.
+    let height = left.len().max(right.len()) as u16 + 2;
     let area = centered(area, 124, height);
     frame.render_widget(Clear, area);
-    let block = Block::bordered().title(" Help ");
+    let block = Block::bordered().title(" Help ").title_bottom(footer);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let [columns, _, foot] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(1), Constraint::Length(1)]).areas(inner);
-    let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(columns);
+    let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(inner);
     frame.render_widget(Paragraph::new(left), a);
     frame.render_widget(Paragraph::new(right), b);
-    frame.render_widget(Paragraph::new(footer), foot);
 }

@@ -48,6 +48,12 @@ pub fn render(_model: &Model, popup: &Popup, frame: &mut Frame<'_>) {
             let options: Vec<String> = REPLIES.iter().map(|s| (*s).to_string()).collect();
             (choices(&options, *choice, pick), " Reply ")
         }
+        Popup::End { name, choice, .. } => {
+            let options: Vec<String> = crate::domain::Ending::ALL.iter().map(|e| e.label()).collect();
+            let mut lines = vec![Line::raw(format!("End the plays of {}:", super::fit(name, 40))), Line::raw("")];
+            lines.extend(choices(&options, *choice, pick));
+            (lines, " End play ")
+        }
         Popup::Enroll { plays, choice, .. } => (choices(plays, *choice, pick), " Enroll in play "),
         Popup::Snooze { choice, custom, .. } => {
             let mut options: Vec<String> = SnoozeTo::presets().iter().map(|(label, _)| (*label).to_string()).collect();

@@ -2,8 +2,10 @@
 //! today / Tomorrow, and the selected touch's content, why and trigger.
 
 use super::{fit, safe, safe_lines};
-use crate::domain::{Role, Tier};
+use crate::domain::{Outcome, Role, Tier};
 use crate::engine::{Group, QueueItem};
+use crate::store::DecisionRow;
+use crate::tui::keymap::Command;
 use crate::tui::model::Model;
 use chrono::{DateTime, Utc};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -63,15 +65,30 @@ fn render_list(model: &Model, frame: &mut Frame<'_>, area: Rect) {
     let today_count = q.items.iter().filter(|i| i.group != Group::Tomorrow).count();
     let title = format!(" Due touches: {today_count} today ");
     let block = Block::bordered().title(title);
-    if q.items.is_empty() {
+    if q.is_empty() {
         let text = if q.loaded { "Nothing due. Tab for the account list." } else { "Loading…" };
         frame.render_widget(Paragraph::new(text).block(block), area);
         return;
     }
     let mut rows = Vec::new();
     let mut selected_row = 0;
+    if !q.decisions.is_empty() {
+        let style = Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD);
+        rows.push(Row::new(vec![
+            Cell::from(Span::styled("Needs decision", style)),
+            Cell::from(""),
+            Cell::from(Span::styled(crate::text::count(q.decisions.len(), "account", "accounts"), style)),
+        ]));
+        for (i, d) in q.decisions.iter().enumerate() {
+            if i == q.selected {
+                selected_row = rows.len();
+            }
+            rows.push(decision_row(model, d));
+        }
+    }
     let mut group = None;
     for (i, item) in q.items.iter().enumerate() {
+        let i = i + q.decisions.len();
         if group != Some(item.group) {
             group = Some(item.group);
             let count = q.items.iter().filter(|x| x.group == item.group).count();
@@ -87,7 +104,8 @@ fn render_list(model: &Model, frame: &mut Frame<'_>, area: Rect) {
         rows.push(row(model, item));
     }
     let widths = [
-        Constraint::Length(12),
+        // Wide enough for the longest group name, "Needs decision".
+        Constraint::Length(14),
         Constraint::Length(6),
         Constraint::Fill(3),
         Constraint::Fill(3),
@@ -105,6 +123,58 @@ fn render_list(model: &Model, frame: &mut Frame<'_>, area: Rect) {
         .block(block);
     let mut state = TableState::default().with_selected(Some(selected_row));
     frame.render_stateful_widget(table, area, &mut state);
+}
+
+fn answer(d: &DecisionRow) -> String {
+    d.outcome.map_or_else(|| "answered".to_string(), Outcome::label)
+}
+
+fn decision_row<'a>(model: &Model, d: &'a DecisionRow) -> Row<'a> {
+    let rank = model.queue.ranks.get(&d.account_id).map_or_else(String::new, |r| format!("#{r} "));
+    let said = d.said.as_deref().map(|s| format!("\"{}\"", crate::text::one_line(s))).unwrap_or_default();
+    Row::new(vec![
+        Cell::from(crate::text::ago(d.since, model.now)),
+        Cell::from(""),
+        Cell::from(safe(&format!("{rank}{}", d.account_name))),
+        Cell::from(safe(d.player_name.as_deref().unwrap_or("-"))),
+        Cell::from(Span::styled(answer(d), Style::new().fg(Color::Magenta))),
+        Cell::from(""),
+        Cell::from(safe(&said)),
+    ])
+}
+
+fn render_decision(model: &Model, d: &DecisionRow, frame: &mut Frame<'_>, area: Rect) {
+    let label = |s: &'static str| Span::styled(s, Style::new().fg(Color::Gray));
+    let keys = |c: Command| model.keymap.label(c);
+    let mut lines = vec![
+        Line::from(vec![
+            label("who     "),
+            Span::styled(
+                d.player_name.clone().unwrap_or_else(|| "-".into()),
+                Style::new().add_modifier(Modifier::BOLD),
+            ),
+            Span::raw(format!(" {} {}", answer(d), crate::text::ago(d.since, model.now))),
+        ]),
+        Line::from(vec![label("plays   "), Span::raw(d.plays.join(", "))]),
+    ];
+    if let Some(said) = &d.said {
+        lines.push(Line::from(vec![label("said    ")]));
+        lines.extend(said.lines().map(|l| Line::raw(format!("  {l}"))));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        format!(
+            "Your decision: {} resumes the play · {} ends it (won, lost, disqualified, no response)",
+            keys(Command::PauseResume),
+            keys(Command::End)
+        ),
+        Style::new().fg(Color::Yellow),
+    ));
+    let title = safe(&format!(" Needs decision · {} ", d.account_name));
+    frame.render_widget(
+        Paragraph::new(safe_lines(lines)).wrap(Wrap { trim: false }).block(Block::bordered().title(title)),
+        area,
+    );
 }
 
 fn row<'a>(model: &Model, item: &'a QueueItem) -> Row<'a> {
@@ -132,6 +202,10 @@ fn row<'a>(model: &Model, item: &'a QueueItem) -> Row<'a> {
 }
 
 fn render_detail(model: &Model, frame: &mut Frame<'_>, area: Rect) {
+    if let Some(d) = model.queue.current_decision() {
+        render_decision(model, d, frame, area);
+        return;
+    }
     let Some(item) = model.queue.current() else {
         frame.render_widget(Block::bordered().title(" Touch "), area);
         return;
