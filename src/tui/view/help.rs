@@ -42,14 +42,16 @@ pub fn render(model: &Model, frame: &mut Frame<'_>) {
         "Rebind keys in keys.toml in the config directory. Any key closes this.",
         Style::new().fg(Color::Gray),
     );
-    let height = left.len().max(right.len()) as u16 + 4;
-    let area = centered(area, 124, height);
+    let rows = left.len().max(right.len()) as u16;
+    // The blank line above the footer goes first when the screen is short.
+    let gap = u16::from(rows + 4 <= area.height);
+    let area = centered(area, 124, rows + 3 + gap);
     frame.render_widget(Clear, area);
     let block = Block::bordered().title(" Help ");
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [columns, _, foot] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(1), Constraint::Length(1)]).areas(inner);
+        Layout::vertical([Constraint::Min(1), Constraint::Length(gap), Constraint::Length(1)]).areas(inner);
     let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(columns);
     frame.render_widget(Paragraph::new(left), a);
     frame.render_widget(Paragraph::new(right), b);
