@@ -12,6 +12,9 @@ use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
 use std::collections::{BTreeMap, HashSet};
 
+/// The days a catch-up's message lists one by one.
+const SHOWN_DAYS: usize = 5;
+
 /// A date as messages show it: `Tue 24 Nov`.
 fn day(date: NaiveDate) -> String {
     date.format("%a %-d %b").to_string()
@@ -70,6 +73,8 @@ impl Engine {
         let owner = self.rep_or_me(owner, "catch-up")?;
         let per_day = per_day.unwrap_or(self.policy.catch_up_per_day);
         crate::limits::count("--per-day", per_day, 1, CATCH_UP_PER_DAY).map_err(invalid)?;
+        // A timed pause that has run out moves its touches first, once.
+        self.settle_pauses(store)?;
         let zone = self.rep_zone(store, Some(&owner))?;
         let today = self.today(zone);
         let (day_start, _) = self.day_bounds(zone, today);
@@ -101,7 +106,13 @@ impl Engine {
         if moved == 0 {
             return Ok(nothing);
         }
-        let per_day_text: Vec<String> = spread.days.used.iter().map(|(d, n)| format!("{} {n}", day(*d))).collect();
+        // A long spread names its first days and its last.
+        let used = &spread.days.used;
+        let mut per_day_text: Vec<String> =
+            used.iter().take(SHOWN_DAYS).map(|(d, n)| format!("{} {n}", day(*d))).collect();
+        if let Some((last, n)) = used.iter().next_back().filter(|_| used.len() > SHOWN_DAYS) {
+            per_day_text.push(format!("... {} {n}", day(*last)));
+        }
         let mut plan = format!(
             "{} over {} (at most {per_day} a day): {}",
             count(moved, "overdue touch", "overdue touches"),
