@@ -113,24 +113,25 @@ impl Engine {
         if let Some((last, n)) = used.iter().next_back().filter(|_| used.len() > SHOWN_DAYS) {
             per_day_text.push(format!("... {} {n}", day(*last)));
         }
-        let mut plan = format!(
-            "{} over {} (at most {per_day} a day): {}",
-            count(moved, "overdue touch", "overdue touches"),
-            count(spread.days.used.len(), "working day", "working days"),
-            per_day_text.join(", ")
-        );
-        if spread.behind > 0 {
-            plan.push_str(&format!(
-                "; {} behind them moved with their threads",
-                count(spread.behind, "planned touch", "planned touches")
-            ));
-        }
+        let plan = |spread_verb: &str, move_verb: &str| {
+            let mut plan = format!(
+                "{} {spread_verb} over {} (at most {per_day} a day): {}",
+                count(moved, "overdue touch", "overdue touches"),
+                count(used.len(), "working day", "working days"),
+                per_day_text.join(", ")
+            );
+            if spread.behind > 0 {
+                let behind = count(spread.behind, "planned touch", "planned touches");
+                plan.push_str(&format!("; {behind} behind them {move_verb} with their threads"));
+            }
+            plan
+        };
         if dry_run {
             // Dropped without a commit: nothing changes.
             drop(tx);
-            return Ok(format!("catch-up --dry-run: would spread {plan}; nothing changed"));
+            return Ok(format!("catch-up --dry-run: {}; nothing changed", plan("would spread", "would move")));
         }
-        let detail = format!("spread {plan}");
+        let detail = plan("spread", "moved");
         tx.commit(
             &self.actor,
             self.now,
