@@ -134,11 +134,17 @@ struct CadenceFile {
     open_followup_hours: u32,
     open_followup_channel: Channel,
     window_margin_minutes: u32,
+    catch_up_per_day: usize,
 }
 
 impl Default for CadenceFile {
     fn default() -> Self {
-        CadenceFile { open_followup_hours: 24, open_followup_channel: Channel::Call, window_margin_minutes: 30 }
+        CadenceFile {
+            open_followup_hours: 24,
+            open_followup_channel: Channel::Call,
+            window_margin_minutes: 30,
+            catch_up_per_day: Policy::default().catch_up_per_day,
+        }
     }
 }
 
@@ -286,6 +292,9 @@ impl Config {
                 .map_err(|e| invalid(format!("[cadence] {e}")))?;
         let margin = limits::count("window_margin_minutes", file.cadence.window_margin_minutes, 0, 120)
             .map_err(|e| invalid(format!("[cadence] {e}")))?;
+        let catch_up_per_day =
+            limits::count("catch_up_per_day", file.cadence.catch_up_per_day, 1, limits::CATCH_UP_PER_DAY)
+                .map_err(|e| invalid(format!("[cadence] {e}")))?;
         let exec_days =
             Weekdays::from_names(&file.executive.days).map_err(|e| invalid(format!("[executive] days: {e}")))?;
         let executive = DailyWindow::new(
@@ -309,6 +318,7 @@ impl Config {
                 open_followup_within: Duration::hours(i64::from(followup_hours)),
                 open_followup_channel: file.cadence.open_followup_channel,
                 margin: Duration::minutes(i64::from(margin)),
+                catch_up_per_day,
                 workweeks,
                 holidays,
             },
@@ -346,5 +356,20 @@ mod tests {
         assert!(err.to_string().starts_with("config c.toml: line 4, column 1:"), "{err}");
         let err = Config::parse("[me]\nzone = \"Mars/Base\"\n", Path::new("c.toml")).expect_err("zone");
         assert!(err.to_string().contains("Mars/Base"), "{err}");
+    }
+
+    #[test]
+    fn catch_up_per_day_has_a_default_and_a_range() {
+        assert_eq!(Config::default().policy.catch_up_per_day, 20);
+        let c = Config::parse("[cadence]\ncatch_up_per_day = 7\n", Path::new("c.toml")).expect("valid");
+        assert_eq!(c.policy.catch_up_per_day, 7);
+        for bad in ["0", "1001"] {
+            let err = Config::parse(&format!("[cadence]\ncatch_up_per_day = {bad}\n"), Path::new("c.toml"))
+                .expect_err("out of range");
+            assert_eq!(
+                err.to_string(),
+                format!("config c.toml: [cadence] catch_up_per_day must be between 1 and 1000, not {bad}")
+            );
+        }
     }
 }

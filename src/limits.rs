@@ -31,6 +31,10 @@ pub const PLAY_HOURS: u32 = 24 * 31;
 /// Hours after an open within which its follow-up is due (config).
 pub const FOLLOWUP_HOURS: u32 = 24 * 14;
 
+/// The most overdue touches `catch-up` puts on one day (`--per-day`,
+/// `[cadence] catch_up_per_day`).
+pub const CATCH_UP_PER_DAY: usize = 1_000;
+
 /// The largest play, config or keys file read (a play of 100 steps is
 /// about 50 KB).
 pub const FILE_BYTES: u64 = 1 << 20;

@@ -31,6 +31,9 @@ fn absurd_arguments_are_usage_errors() {
         (vec!["queue", "--date", "3000-01-01"], "dates run from 1970 to 2999"),
         (vec!["ooo", "5", "--until", "+262143-01-01"], "not a date"),
         (vec!["note", "5", &"x".repeat(10_001)], "at most 10000"),
+        (vec!["catch-up", "--per-day", "18446744073709551616"], "not a whole number"),
+        (vec!["catch-up", "--per-day", "4294967296"], "between 1 and 1000"),
+        (vec!["away", "--from", "2026-12-01", "--until", "3000-01-01"], "dates run from 1970 to 2999"),
     ] {
         refused(&env, &args, 2, says);
     }
@@ -44,6 +47,12 @@ fn far_futures_are_refused_by_the_action() {
     let first = env.json(&["queue", "--owner", "Dana Kim", "--format", "json"])[0]["touch_id"].to_string();
     refused(&env, &["snooze", &first, "--until", "2999-01-01T09:00:00Z"], 1, "at most 366 days ahead");
     refused(&env, &["pause", "Cerulean Pay BV", "--until", "2999-01-01"], 1, "at most 366 days ahead");
+    refused(
+        &env,
+        &["away", "--owner", "Dana Kim", "--from", "2026-12-01", "--until", "2999-01-01"],
+        1,
+        "at most 366 days ahead",
+    );
     // Nothing changed: the touch is still in the queue, the play still active.
     let queue = env.ok(&["queue", "--owner", "Dana Kim"]);
     assert!(queue.contains("Cerulean Pay BV"), "{queue}");

@@ -363,3 +363,20 @@ fn thread_stopping_keys_ask_first() {
         })]
     );
 }
+
+#[test]
+fn catch_up_key_asks_the_engine_to_spread_the_overdue_touches() {
+    let mut model = loaded();
+    model.owner = Some("Dana Kim".into());
+    // Typed as a terminal sends it: shift and a capital C.
+    let effects = update(&mut model, Msg::Key(KeyEvent::new(KeyCode::Char('C'), KeyModifiers::SHIFT)));
+    assert_eq!(
+        effects,
+        vec![Effect::Act(Request::CatchUp { owner: Some("Dana Kim".into()), per_day: None, dry_run: false })]
+    );
+    assert!(model.popup.is_none(), "undo takes it back; no confirmation needed");
+    // A queue key: on the accounts list it means nothing.
+    ch(&mut model, '2');
+    update(&mut model, Msg::AccountsLoaded { items: vec![], append: false, more: false });
+    assert!(ch(&mut model, 'C').is_empty());
+}

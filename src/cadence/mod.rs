@@ -40,6 +40,8 @@ pub struct Policy {
     /// Nothing is due in the last this-long of a window, unless a step asks
     /// for that time.
     pub margin: Duration,
+    /// `catch-up` spreads overdue touches at most this many to a day.
+    pub catch_up_per_day: usize,
     /// Working weeks set in the config, by IANA zone or country (lower case).
     pub workweeks: BTreeMap<String, Weekdays>,
     /// Holidays set in the config, by IANA zone, country (lower case) or `*`.
@@ -59,6 +61,7 @@ impl Default for Policy {
             open_followup_within: Duration::hours(24),
             open_followup_channel: Channel::Call,
             margin: Duration::minutes(30),
+            catch_up_per_day: 20,
             workweeks: BTreeMap::new(),
             holidays: BTreeMap::new(),
         }

@@ -67,6 +67,18 @@ pub enum Adjustment {
         player: String,
         back: NaiveDate,
     },
+    /// Spread over the coming working days by `catch-up`: the touch was
+    /// overdue since `was_due` (the player's date), or moved with its
+    /// thread when that is `None`.
+    CaughtUp {
+        was_due: Option<NaiveDate>,
+    },
+    /// Moved past the rep's absence (`away`), from `from` until `back`,
+    /// the day the rep returns; dates in the rep's zone.
+    Away {
+        from: NaiveDate,
+        back: NaiveDate,
+    },
 }
 
 impl Adjustment {
@@ -79,6 +91,8 @@ impl Adjustment {
                 | Adjustment::Paused { .. }
                 | Adjustment::Resumed
                 | Adjustment::OutOfOffice { .. }
+                | Adjustment::CaughtUp { .. }
+                | Adjustment::Away { .. }
         )
     }
 }
@@ -176,6 +190,13 @@ impl Why {
                 Adjustment::OutOfOffice { player, back } => {
                     format!("moved after {player}'s out-of-office (back {})", date(*back))
                 }
+                Adjustment::CaughtUp { was_due: Some(d) } => {
+                    format!("spread after an absence (was due {})", date(*d))
+                }
+                Adjustment::CaughtUp { was_due: None } => "moved with its thread, spread after an absence".into(),
+                Adjustment::Away { from, back } => {
+                    format!("moved past the rep's time away (from {}, back {})", date(*from), date(*back))
+                }
             });
         }
         parts.join(" · ")
@@ -204,6 +225,23 @@ mod tests {
             text,
             "step 5 of 12, day 1 of multi-thread v1 · due Mon 9 Mar 09:00 Europe/Berlin · moved after Dirk's out-of-office (back Sat 7 Mar)"
         );
+        let json = serde_json::to_string(&why).expect("json");
+        assert_eq!(serde_json::from_str::<Why>(&json).expect("back"), why);
+    }
+
+    #[test]
+    fn catch_up_and_time_away_say_what_moved_the_touch() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 3, d).expect("date");
+        let berlin = chrono_tz::Europe::Berlin;
+        let due = utc("2026-03-16T09:00:00+01:00");
+        let mut why = Why::new(Rule::Day { step: 2, steps: 12, day: 0, play: "multi-thread v1".into() });
+        why.push(Adjustment::Snoozed);
+        why.push(Adjustment::CaughtUp { was_due: Some(day(4)) });
+        assert!(why.render(berlin, due, None).ends_with("· spread after an absence (was due Wed 4 Mar)"));
+        why.push(Adjustment::Away { from: day(9), back: day(16) });
+        let text = why.render(berlin, due, None);
+        assert!(text.ends_with("· moved past the rep's time away (from Mon 9 Mar, back Mon 16 Mar)"), "{text}");
+        assert!(!text.contains("snoozed") && !text.contains("spread"), "one latest cause: {text}");
         let json = serde_json::to_string(&why).expect("json");
         assert_eq!(serde_json::from_str::<Why>(&json).expect("back"), why);
     }

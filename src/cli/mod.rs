@@ -179,6 +179,30 @@ pub enum Command {
         #[arg(long, value_parser = note_text)]
         note: Option<String>,
     },
+    /// Back from leave: spread your overdue touches over the coming working days
+    CatchUp {
+        /// Whose touches [default: [me] name in the config]
+        #[arg(long, value_name = "REP", value_parser = crate::cli::rep_name)]
+        owner: Option<String>,
+        /// At most this many a day [default: [cadence] catch_up_per_day, 20]
+        #[arg(long, value_name = "N", value_parser = catch_up_per_day)]
+        per_day: Option<usize>,
+        /// Show the plan and change nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Plan an absence: what is due while you are away moves past it, and what follows as far
+    Away {
+        /// Whose touches [default: [me] name in the config]
+        #[arg(long, value_name = "REP", value_parser = crate::cli::rep_name)]
+        owner: Option<String>,
+        /// Your first day away
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        from: NaiveDate,
+        /// The day you are back: nothing is due before it
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        until: NaiveDate,
+    },
     /// Rate an account's BANT factors (1-5); it is ranked as scored once all four are rated
     Rate {
         account: String,
@@ -285,6 +309,10 @@ fn list_rows(text: &str) -> std::result::Result<usize, String> {
 
 fn demo_accounts(text: &str) -> std::result::Result<usize, String> {
     whole(text, "--accounts", 1, crate::limits::DEMO_ACCOUNTS)
+}
+
+fn catch_up_per_day(text: &str) -> std::result::Result<usize, String> {
+    whole(text, "--per-day", 1, crate::limits::CATCH_UP_PER_DAY)
 }
 
 pub(crate) fn calendar_days(text: &str) -> std::result::Result<u32, String> {
@@ -579,6 +607,10 @@ pub fn run(session: &Session, command: Command) -> Result<String> {
         Command::End { account, ending, play, note } => {
             act(session, |store| Ok(Request::End { account: store.find_account(&account)?.id, ending, play, note }))
         }
+        Command::CatchUp { owner, per_day, dry_run } => {
+            act(session, |_| Ok(Request::CatchUp { owner, per_day, dry_run }))
+        }
+        Command::Away { owner, from, until } => act(session, |_| Ok(Request::Away { owner, from, until })),
         Command::Rate { account, budget, authority, need, timing } => act(session, |store| {
             Ok(Request::Rate { account: store.find_account(&account)?.id, factors: [budget, authority, need, timing] })
         }),

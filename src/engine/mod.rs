@@ -1,6 +1,7 @@
 //! User actions and the views built on them: the cadence engine's decisions
 //! applied to the store, one transaction per action.
 
+mod catchup;
 mod decide;
 mod enroll;
 mod placing;
@@ -68,6 +69,9 @@ pub struct Engine {
     pub weights: Weights,
     /// Name written to the activity log.
     pub actor: String,
+    /// The configured rep (`[me] name`): whose queue an action means when
+    /// it names none.
+    pub me: Option<String>,
     /// The zone the rep's day is counted in when the rep has none stored.
     pub zone: Tz,
     pub now: DateTime<Utc>,
@@ -79,6 +83,7 @@ impl Engine {
             policy: config.policy.clone(),
             weights: config.weights.clone(),
             actor: config.me.clone().unwrap_or_else(|| "me".into()),
+            me: config.me.clone(),
             zone: config.zone,
             now,
         }

@@ -190,12 +190,31 @@ pub(super) fn shift_player(
     floor: DateTime<Utc>,
     cause: &Adjustment,
 ) -> Result<usize> {
+    shift_player_since(engine, tx, enrollment_id, player_id, DateTime::<Utc>::MIN_UTC, shift, floor, cause)
+}
+
+/// `shift_player` for the waiting touches due at or after `since` only (a
+/// rep's absence ahead): the ones before it stay where they are.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn shift_player_since(
+    engine: &Engine,
+    tx: &mut ActionTx<'_>,
+    enrollment_id: i64,
+    player_id: i64,
+    since: DateTime<Utc>,
+    shift: Duration,
+    floor: DateTime<Utc>,
+    cause: &Adjustment,
+) -> Result<usize> {
     let enrollment = tx.enrollment(enrollment_id)?;
     let play = tx.play(enrollment.play_id)?;
     let person = engine.person(tx, player_id)?;
     let all = everywhere(tx, enrollment.account_id, player_id)?;
-    let mut open: Vec<TouchRow> =
-        all.iter().filter(|t| t.enrollment_id == enrollment_id && t.state.is_open()).cloned().collect();
+    let mut open: Vec<TouchRow> = all
+        .iter()
+        .filter(|t| t.enrollment_id == enrollment_id && t.state.is_open() && t.due_at >= since)
+        .cloned()
+        .collect();
     open.sort_by_key(|t| (t.due_at, t.seq, t.id));
     let ids: Vec<i64> = open.iter().map(|t| t.id).collect();
     let mut taken = busy(&all, &ids);

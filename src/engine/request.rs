@@ -140,6 +140,23 @@ pub enum Request {
         account: i64,
         factors: [Option<u8>; 4],
     },
+    /// Back from leave: the rep's overdue touches spread over the coming
+    /// working days, at most `per_day` a day (`[cadence] catch_up_per_day`
+    /// when not given); the configured rep when `owner` is not given.
+    /// `dry_run` reports the plan and changes nothing.
+    CatchUp {
+        owner: Option<String>,
+        per_day: Option<usize>,
+        dry_run: bool,
+    },
+    /// An absence ahead: from the start of `from` until the start of
+    /// `until`, the day the rep is back (the rep's local dates). What falls
+    /// in it moves past it, and what follows moves as far.
+    Away {
+        owner: Option<String>,
+        from: NaiveDate,
+        until: NaiveDate,
+    },
     Undo,
 }
 
@@ -186,6 +203,8 @@ impl Engine {
                 self.end(store, account, ending, play.as_deref(), note.as_deref())
             }
             Request::Rate { account, factors } => self.rate(store, account, factors),
+            Request::CatchUp { owner, per_day, dry_run } => self.catch_up(store, owner, per_day, dry_run),
+            Request::Away { owner, from, until } => self.away(store, owner, from, until),
             Request::Undo => self.undo(store),
         }
     }

@@ -229,6 +229,20 @@ impl ActionTx<'_> {
         Ok(rows)
     }
 
+    /// A rep's waiting touches (planned, due or snoozed) due at or after
+    /// `since`, in their active plays, in due order: what an absence moves.
+    pub fn rep_open_touches(&self, owner: &str, since: DateTime<Utc>) -> Result<Vec<TouchRow>> {
+        let mut stmt = self.tx.prepare_cached(concat!(
+            "SELECT ",
+            touch_columns!(),
+            " FROM touches WHERE owner = ?1 AND state IN ('planned', 'due', 'snoozed') AND due_at >= ?2
+               AND enrollment_id IN (SELECT id FROM enrollments WHERE state = 'active')
+             ORDER BY due_at, id"
+        ))?;
+        let rows = stmt.query_map(params![owner, ts(since)], rows::touch)?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
     /// Saves a changed touch, keeping its first before-image for undo.
     pub fn save_touch(&mut self, row: &TouchRow) -> Result<()> {
         if !self.undo.touches.iter().any(|t| t.id == row.id) && !self.undo.inserted_touches.contains(&row.id) {

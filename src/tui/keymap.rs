@@ -102,6 +102,8 @@ commands! {
     Bounced => "bounced", Queue;
     /// Add a note
     Note => "note", Queue;
+    /// Catch up: spread overdue touches over the coming working days
+    CatchUp => "catch_up", Queue;
     /// Filter: text and industry: region: owner: status: tier:
     Filter => "filter", Accounts;
     /// Change the sort order

@@ -369,6 +369,10 @@ fn on_command(model: &mut Model, command: Command) -> Vec<Effect> {
             vec![]
         }
         Command::Undo => vec![Effect::Act(Request::Undo)],
+        // The whole overdue group at once, whichever touch is selected.
+        Command::CatchUp if on_queue => {
+            vec![Effect::Act(Request::CatchUp { owner: model.owner.clone(), per_day: None, dry_run: false })]
+        }
         Command::Refresh => {
             let mut effects = vec![Effect::LoadQueue];
             if model.accounts.loaded {
