@@ -155,7 +155,9 @@ fn enrolling_without_a_value_for_a_placeholder_is_refused_and_writes_nothing() {
         )
     }
     .expect_err("no trigger");
-    assert!(err.to_string().contains("{trigger}"), "{err}");
+    // It says what is missing and the command that adds it.
+    assert!(err.to_string().contains("needs a trigger event"), "{err}");
+    assert!(err.to_string().contains("playbook add trigger"), "{err}");
     assert!(w.store.enrollments_of(w.account).expect("enrollments").is_empty());
 }
 

@@ -77,13 +77,21 @@ fn help_screen() {
     press(&mut app, KeyCode::Char('?'));
     let text = screen(&app, 100, 30);
     assert!(text.contains("Undo the last action"), "{text}");
-    // Every command is listed at the smallest size too.
-    let small = screen(&app, 80, 24);
+    both_sizes(&app, "help");
+    // Every command can be read at the smallest size too, scrolling with j.
+    let mut seen = screen(&app, 80, 24);
+    assert!(seen.contains("j/k scroll"), "the footer says it scrolls: {seen}");
+    for _ in 0..10 {
+        app.dispatch(Msg::Key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE)));
+        seen.push_str(&screen(&app, 80, 24));
+    }
+    assert!(app.model.help, "j scrolls the help, it does not close it");
     for command in playbook::tui::keymap::Command::ALL {
         let help: String = command.help().chars().take(20).collect();
-        assert!(small.contains(&help), "`{}` missing at 80x24:\n{small}", command.help());
+        assert!(seen.contains(&help), "`{}` missing at 80x24:\n{seen}", command.help());
     }
-    both_sizes(&app, "help");
+    press(&mut app, KeyCode::Char('x'));
+    assert!(!app.model.help, "any other key closes it");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The command line: clap definitions and the non-interactive commands.
 
 mod output;
+mod records;
 mod report;
 mod show;
 mod transfer;
@@ -225,6 +226,22 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = report::ReportFormat::Table)]
         format: report::ReportFormat,
     },
+    /// Add a trigger event, an account or a player by hand (undoable)
+    #[command(subcommand)]
+    Add(records::AddCommand),
+    /// Change an account's or a player's fields (undoable)
+    #[command(subcommand)]
+    Edit(records::EditCommand),
+    /// Remove a trigger event, a player or an account (undoable)
+    #[command(subcommand)]
+    Remove(records::RemoveCommand),
+    /// "Why now" trigger events, freshest first
+    Triggers {
+        #[arg(value_name = "ACCOUNT")]
+        account: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// Check, list or install play files
     #[command(subcommand)]
     Plays(PlaysCommand),
@@ -345,7 +362,7 @@ fn parse_ending(text: &str) -> std::result::Result<crate::domain::Ending, String
     })
 }
 
-fn parse_date(text: &str) -> std::result::Result<NaiveDate, String> {
+pub(super) fn parse_date(text: &str) -> std::result::Result<NaiveDate, String> {
     let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
         .map_err(|_| format!("{} is not a date (YYYY-MM-DD)", crate::text::quoted(text)))?;
     crate::limits::date(date)
@@ -503,7 +520,7 @@ fn queue_text(engine: &Engine, store: &Store, owner: Option<&str>, date: NaiveDa
 
 /// Applies one user action: the store opened, names resolved to ids by
 /// `build`, the engine's one path; returns what it did, on one line.
-fn act(session: &Session, build: impl FnOnce(&Store) -> Result<Request>) -> Result<String> {
+pub(super) fn act(session: &Session, build: impl FnOnce(&Store) -> Result<Request>) -> Result<String> {
     let mut store = session.open()?;
     let request = build(&store)?;
     Ok(said(session.engine().apply(&mut store, request)?))
@@ -614,6 +631,10 @@ pub fn run(session: &Session, command: Command) -> Result<String> {
         Command::Rate { account, budget, authority, need, timing } => act(session, |store| {
             Ok(Request::Rate { account: store.find_account(&account)?.id, factors: [budget, authority, need, timing] })
         }),
+        Command::Add(cmd) => records::add(session, cmd),
+        Command::Edit(cmd) => records::edit(session, cmd),
+        Command::Remove(cmd) => records::remove(session, cmd),
+        Command::Triggers { account, format } => records::triggers(session, account.as_deref(), format),
         Command::Plays(cmd) => plays(session, &engine, cmd),
         Command::Report { period, owner, format } => {
             let store = session.open()?;

@@ -14,15 +14,83 @@ use std::path::{Path, PathBuf};
 pub enum ImportKind {
     Accounts,
     Players,
+    Triggers,
 }
 
-impl From<ImportKind> for Kind {
-    fn from(k: ImportKind) -> Kind {
-        match k {
-            ImportKind::Accounts => Kind::Accounts,
-            ImportKind::Players => Kind::Players,
+impl ImportKind {
+    /// The CRM table it is, or None for trigger events (imported on their own).
+    fn table(self) -> Option<Kind> {
+        match self {
+            ImportKind::Accounts => Some(Kind::Accounts),
+            ImportKind::Players => Some(Kind::Players),
+            ImportKind::Triggers => None,
         }
     }
+}
+
+/// The header `import triggers` reads and `export triggers` writes.
+const TRIGGER_HEADER: [&str; 6] = ["account", "domain", "date", "kind", "text", "source"];
+
+/// Which trigger field a header names (as CRMs and spreadsheets spell them).
+fn trigger_field(header: &str) -> Option<usize> {
+    let h = crate::import::fields::squash(header);
+    let field = match h.as_str() {
+        "account" | "accountname" | "company" | "name" => "account",
+        "domain" | "accountdomain" | "website" | "web" => "domain",
+        "date" | "occurredon" | "on" | "when" => "date",
+        "kind" | "type" | "category" => "kind",
+        "text" | "summary" | "trigger" | "event" | "description" => "text",
+        "source" | "url" | "link" => "source",
+        _ => return None,
+    };
+    TRIGGER_HEADER.iter().position(|f| *f == field)
+}
+
+fn import_triggers(
+    session: &Session,
+    engine: &Engine,
+    file: &Path,
+    bytes: &[u8],
+    dry_run: bool,
+    skip_bad: bool,
+) -> Result<String> {
+    let table = crate::import::table::read(bytes).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let fields: Vec<Option<usize>> = table.headers.iter().map(|h| trigger_field(h)).collect();
+    if !fields.contains(&Some(4)) || !(fields.contains(&Some(0)) || fields.contains(&Some(1))) {
+        bail!(
+            "{}: a trigger file needs a text column and an account or domain column (header: {})",
+            file.display(),
+            TRIGGER_HEADER.join(",")
+        );
+    }
+    let mut rows = Vec::new();
+    for record in &table.records {
+        let mut row = crate::engine::TriggerRow { line: record.line, ..Default::default() };
+        for (field, cell) in fields.iter().zip(&record.cells) {
+            let cell = Some(cell.trim().to_string()).filter(|c| !c.is_empty());
+            match field {
+                Some(0) => row.account = cell,
+                Some(1) => row.domain = cell,
+                Some(2) => row.date = cell,
+                Some(3) => row.kind = cell,
+                Some(4) => row.text = cell,
+                Some(5) => row.source = cell,
+                _ => {}
+            }
+        }
+        rows.push(row);
+    }
+    let mut store = session.open()?;
+    let done = engine.import_triggers(&mut store, &rows, dry_run, skip_bad)?;
+    let mut out = if dry_run {
+        format!("dry run, nothing written. {}", done.summary())
+    } else {
+        format!("imported triggers from {}. {}", file.display(), done.summary())
+    };
+    for (line, why) in &done.rejected {
+        let _ = write!(out, "\nline {line}: {why}");
+    }
+    Ok(out)
 }
 
 #[derive(Debug, Args)]
@@ -87,6 +155,13 @@ pub enum ExportCommand {
         #[arg(long, value_enum, default_value_t = DataFormat::Csv)]
         format: DataFormat,
     },
+    /// Trigger events, in the header names `import triggers` reads
+    Triggers {
+        #[arg(long, value_name = "REP", value_parser = crate::cli::rep_name)]
+        owner: Option<String>,
+        #[arg(long, value_enum, default_value_t = DataFormat::Csv)]
+        format: DataFormat,
+    },
 }
 
 /// Names from a file, quoted and cut, at most ten of them.
@@ -126,14 +201,16 @@ fn rejects_path(file: &Path) -> PathBuf {
 
 pub fn import(session: &Session, engine: &Engine, args: ImportArgs) -> Result<String> {
     if let Some(kind) = args.template {
-        return Ok(import::template(kind.into()).join(","));
+        return Ok(kind.table().map_or_else(|| TRIGGER_HEADER.to_vec(), import::template).join(","));
     }
     let (Some(kind), Some(file)) = (args.kind, args.file) else {
-        bail!("name what to import and the file: playbook import accounts|players FILE");
+        bail!("name what to import and the file: playbook import accounts|players|triggers FILE");
     };
-    let kind: Kind = kind.into();
     let bytes = std::fs::read(&file)
         .map_err(|e| anyhow::anyhow!("cannot read {}: {}", file.display(), crate::files::describe(&e)))?;
+    let Some(kind) = kind.table() else {
+        return import_triggers(session, engine, &file, &bytes, args.dry_run, args.skip_bad);
+    };
     let options = Options {
         map: args.map,
         owner: args.owner.or_else(|| session.config.me.clone()).unwrap_or_else(|| "unassigned".into()),
@@ -222,5 +299,22 @@ pub fn export(session: &Session, engine: &Engine, cmd: ExportCommand) -> Result<
         }
         ExportCommand::Accounts { owner, format } => Ok(export::accounts(&store, owner.as_deref(), format)?),
         ExportCommand::Players { owner, format } => Ok(export::players(&store, owner.as_deref(), format)?),
+        ExportCommand::Triggers { owner, format } => {
+            let rows: Vec<Vec<String>> = store
+                .triggers_list(None, owner.as_deref())?
+                .into_iter()
+                .map(|(t, name, domain)| {
+                    vec![
+                        name,
+                        domain.unwrap_or_default(),
+                        t.occurred_on.to_string(),
+                        t.kind,
+                        t.summary,
+                        t.source.unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            Ok(export::table(&TRIGGER_HEADER, &rows, format)?)
+        }
     }
 }

@@ -3,7 +3,7 @@
 use super::{placing, refused, render_content, Engine, Result};
 use crate::cadence::{self, Adjustment};
 use crate::domain::{AccountStatus, EnrollmentState, PlayerStatus, TouchKind, TouchState};
-use crate::play::human_duration;
+use crate::play::{human_duration, Field};
 use crate::store::{Activity, EnrollmentRow, Store, TouchRow};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
@@ -78,12 +78,29 @@ impl Engine {
             let person = self.person(&tx, player.id)?;
             for step in play.thread(player.tier, player.role) {
                 render_content(step, player, &account, trigger.as_ref()).map_err(|missing| {
+                    let (what, how) = match missing.0 {
+                        Field::Trigger => (
+                            "a trigger event (the \"why now\")".to_string(),
+                            format!("playbook add trigger {} \"what happened\"", account.id),
+                        ),
+                        Field::Industry | Field::Region => (
+                            format!("the account's {}", missing.0.name()),
+                            format!("playbook edit account {} --{} ...", account.id, missing.0.name()),
+                        ),
+                        Field::Title => (
+                            format!("{}'s title", player.full_name()),
+                            format!("playbook edit player {} --title ...", player.id),
+                        ),
+                        other => (
+                            format!("{}'s {}", player.full_name(), other.name().replace('_', " ")),
+                            format!("playbook edit player {} ...", player.id),
+                        ),
+                    };
                     refused(format!(
-                        "cannot enroll {} in {}: step {} for {} needs a value: {missing}",
-                        account.name,
+                        "{} needs {what} for {} (step {}): add it with `{how}`, then enroll again",
                         play.label(),
+                        account.name,
                         step.number,
-                        player.full_name()
                     ))
                 })?;
             }

@@ -5,14 +5,18 @@ mod catchup;
 mod decide;
 mod enroll;
 mod placing;
+mod records;
 mod request;
 mod triage;
+mod trigger_import;
 mod views;
 
 use placing::advance_thread;
 
-pub use request::{done_outcomes, On, Request, Response, SnoozeTo};
+pub use records::TRIGGER_KINDS;
+pub use request::{done_outcomes, AccountFields, On, PlayerFields, Record, Request, Response, SnoozeTo};
 pub use triage::{local_day, on_time};
+pub use trigger_import::{TriggerImport, TriggerRow};
 pub use views::{parse_filter, AccountDetail, AccountItem, Group, PlayView, QueueItem, StepView, ThreadTouch};
 
 use crate::cadence::window::resolve_local;

@@ -81,6 +81,45 @@ pub enum On {
     Player(i64),
 }
 
+/// An account's fields as typed; each is checked as an import checks it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AccountFields {
+    pub name: Option<String>,
+    pub domain: Option<String>,
+    pub owner: Option<String>,
+    pub industry: Option<String>,
+    pub region: Option<String>,
+    pub country: Option<String>,
+    pub employees: Option<String>,
+    pub revenue: Option<String>,
+    pub value: Option<String>,
+}
+
+/// A player's fields as typed; each is checked as an import checks it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PlayerFields {
+    /// "First Last", when adding.
+    pub name: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub email: Option<String>,
+    pub title: Option<String>,
+    pub tier: Option<String>,
+    pub role: Option<String>,
+    pub zone: Option<String>,
+    pub phone: Option<String>,
+    pub linkedin: Option<String>,
+    pub status: Option<String>,
+}
+
+/// A record a user can remove.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Record {
+    Account(i64),
+    Player(i64),
+    Trigger(i64),
+}
+
 /// One user action.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Request {
@@ -140,6 +179,28 @@ pub enum Request {
         account: i64,
         factors: [Option<u8>; 4],
     },
+    /// A "why now" event: dated today in the rep's zone unless given.
+    AddTrigger {
+        account: i64,
+        text: String,
+        date: Option<NaiveDate>,
+        kind: Option<String>,
+        source: Option<String>,
+    },
+    AddAccount(Box<AccountFields>),
+    AddPlayer {
+        account: i64,
+        fields: Box<PlayerFields>,
+    },
+    EditAccount {
+        account: i64,
+        fields: Box<AccountFields>,
+    },
+    EditPlayer {
+        player: i64,
+        fields: Box<PlayerFields>,
+    },
+    Remove(Record),
     /// Back from leave: the rep's overdue touches spread over the coming
     /// working days, at most `per_day` a day (`[cadence] catch_up_per_day`
     /// when not given); the configured rep when `owner` is not given.
@@ -203,6 +264,14 @@ impl Engine {
                 self.end(store, account, ending, play.as_deref(), note.as_deref())
             }
             Request::Rate { account, factors } => self.rate(store, account, factors),
+            Request::AddTrigger { account, text, date, kind, source } => {
+                self.add_trigger(store, account, &text, date, kind.as_deref(), source.as_deref())
+            }
+            Request::AddAccount(fields) => self.add_account(store, &fields),
+            Request::AddPlayer { account, fields } => self.add_player(store, account, &fields),
+            Request::EditAccount { account, fields } => self.edit_account(store, account, &fields),
+            Request::EditPlayer { player, fields } => self.edit_player(store, player, &fields),
+            Request::Remove(record) => self.remove(store, record),
             Request::CatchUp { owner, per_day, dry_run } => self.catch_up(store, owner, per_day, dry_run),
             Request::Away { owner, from, until } => self.away(store, owner, from, until),
             Request::Undo => self.undo(store),

@@ -46,6 +46,20 @@ fn json_text(value: &Json) -> String {
     crate::text::json::pretty(value).unwrap_or_default()
 }
 
+/// Rows of text under a header, as CSV or as a JSON list of objects.
+pub fn table(header: &[&str], rows: &[Vec<String>], format: DataFormat) -> Result<String, StoreError> {
+    match format {
+        DataFormat::Csv => Ok(csv_text(header, rows.iter().cloned())),
+        DataFormat::Json => {
+            let list: Vec<Json> = rows
+                .iter()
+                .map(|r| Json::Object(header.iter().zip(r).map(|(h, v)| ((*h).to_string(), json!(v))).collect()))
+                .collect();
+            Ok(json_text(&Json::Array(list)))
+        }
+    }
+}
+
 /// Accounts (one rep's, or all).
 pub fn accounts(store: &Store, owner: Option<&str>, format: DataFormat) -> Result<String, StoreError> {
     let header = template(Kind::Accounts);

@@ -3,6 +3,7 @@
 //! action's activity entry so `undo` can reverse it exactly.
 
 use super::lookup;
+use super::records::{self, Image, RecordTable};
 use super::rows::{self, EnrollmentRow, TouchRow};
 use super::{ts, Result, Store, StoreError};
 use crate::domain::{Account, AccountStatus, Channel, Outcome, Player, PlayerStatus, Trigger};
@@ -37,6 +38,15 @@ struct UndoLog {
     away: Vec<(i64, Option<i64>)>,
     inserted_touches: Vec<i64>,
     inserted_enrollments: Vec<i64>,
+    /// Records added by hand, in order.
+    #[serde(default)]
+    inserted_records: Vec<(RecordTable, i64)>,
+    /// Columns of records edited by hand, as they were.
+    #[serde(default)]
+    updated_records: Vec<(RecordTable, i64, Image)>,
+    /// Whole records removed by hand, in the order they went.
+    #[serde(default)]
+    deleted_records: Vec<(RecordTable, Image)>,
 }
 
 /// An action in progress; dropped without `commit`, it changes nothing.
@@ -110,6 +120,37 @@ impl Store {
         for (account, status) in log.accounts.iter().rev() {
             tx.execute("UPDATE accounts SET status = ?2 WHERE id = ?1", params![account, status.as_str()])?;
         }
+        let mut trigger_accounts = Vec::new();
+        for (table, record) in log.inserted_records.iter().rev() {
+            if *table == RecordTable::Triggers {
+                trigger_accounts.push(tx.query_row(
+                    "SELECT account_id FROM triggers WHERE id = ?1",
+                    [record],
+                    |r| r.get(0),
+                )?);
+            }
+            let sql = match table {
+                RecordTable::Accounts => "DELETE FROM accounts WHERE id = ?1",
+                RecordTable::Players => "DELETE FROM players WHERE id = ?1",
+                RecordTable::Triggers => "DELETE FROM triggers WHERE id = ?1",
+                RecordTable::Touches => "DELETE FROM touches WHERE id = ?1",
+            };
+            tx.execute(sql, [record])?;
+        }
+        for (table, record, before) in log.updated_records.iter().rev() {
+            records::restore(&tx, *table, Some(*record), before)?;
+        }
+        for (table, before) in log.deleted_records.iter().rev() {
+            records::restore(&tx, *table, None, before)?;
+            if *table == RecordTable::Triggers {
+                if let Some(account) = before.iter().find(|(c, _)| c == "account_id").and_then(|(_, v)| v.as_i64()) {
+                    trigger_accounts.push(account);
+                }
+            }
+        }
+        for account in trigger_accounts {
+            records::refresh_last_trigger(&tx, account)?;
+        }
         for (account, [b, a, n, t]) in log.ratings.iter().rev() {
             tx.execute(
                 "UPDATE accounts SET budget = ?2, authority = ?3, need = ?4, timing = ?5 WHERE id = ?1",
@@ -180,6 +221,35 @@ fn not_found(what: &'static str, key: &impl ToString) -> StoreError {
 }
 
 impl ActionTx<'_> {
+    pub(super) fn conn(&self) -> &Transaction<'_> {
+        &self.tx
+    }
+
+    pub(super) fn log_inserted(&mut self, table: RecordTable, id: i64) {
+        self.undo.inserted_records.push((table, id));
+    }
+
+    /// Keeps the first before-image of each record's columns.
+    pub(super) fn log_updated(&mut self, table: RecordTable, id: i64, before: Image) {
+        let known = |t: &RecordTable, i: &i64| *t == table && *i == id;
+        if self.undo.inserted_records.iter().any(|(t, i)| known(t, i)) {
+            return;
+        }
+        let mut before = before;
+        for (t, i, image) in &self.undo.updated_records {
+            if known(t, i) {
+                before.retain(|(c, _)| !image.iter().any(|(k, _)| k == c));
+            }
+        }
+        if !before.is_empty() {
+            self.undo.updated_records.push((table, id, before));
+        }
+    }
+
+    pub(super) fn log_deleted(&mut self, table: RecordTable, before: Image) {
+        self.undo.deleted_records.push((table, before));
+    }
+
     pub fn touch(&self, id: i64) -> Result<TouchRow> {
         lookup::touch(&self.tx, id)
     }

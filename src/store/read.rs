@@ -201,6 +201,25 @@ impl Store {
         }
     }
 
+    /// Trigger events with their account's name and domain, freshest first:
+    /// one account's, or every account's.
+    pub fn triggers_list(
+        &self,
+        account: Option<i64>,
+        owner: Option<&str>,
+    ) -> Result<Vec<(Trigger, String, Option<String>)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT t.id, t.account_id, t.kind, t.summary, t.source, t.occurred_on, a.name, a.domain
+               FROM triggers t JOIN accounts a ON a.id = t.account_id
+              WHERE (?1 IS NULL OR t.account_id = ?1) AND (?2 IS NULL OR a.owner = ?2)
+              ORDER BY t.occurred_on DESC, t.id DESC",
+        )?;
+        let rows = stmt
+            .query_map(params![account, owner], |r| Ok((rows::trigger(r)?, r.get(6)?, r.get(7)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
     /// Trigger events of an account, freshest first.
     pub fn triggers_of(&self, account_id: i64) -> Result<Vec<Trigger>> {
         let mut stmt = self.conn.prepare_cached(

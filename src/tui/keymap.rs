@@ -84,6 +84,12 @@ commands! {
     PauseResume => "pause_resume", Global;
     /// End the account's plays: won, lost, disqualified, no response
     End => "end", Global;
+    /// Add a "why now" trigger event to the account
+    AddTrigger => "add_trigger", Global;
+    /// Add a player to the account
+    AddPlayer => "add_player", Global;
+    /// Add an account
+    AddAccount => "add_account", Global;
     /// Reload from the database
     Refresh => "refresh", Global;
     /// Done (then pick the outcome)
@@ -102,6 +108,8 @@ commands! {
     Bounced => "bounced", Queue;
     /// Add a note
     Note => "note", Queue;
+    /// Edit the player's zone, tier and role
+    EditPlayer => "edit_player", Queue;
     /// Catch up: spread overdue touches over the coming working days
     CatchUp => "catch_up", Queue;
     /// Filter: text and industry: region: owner: status: tier:

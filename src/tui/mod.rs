@@ -2,6 +2,7 @@
 //! `app` runs the effects against the store.
 
 pub mod app;
+pub mod form;
 mod hangup;
 pub mod keymap;
 pub mod model;

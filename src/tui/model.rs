@@ -189,9 +189,11 @@ pub enum Popup {
     /// `r`: positive or negative.
     Reply { on: On, choice: usize },
     /// A response that stops a thread: `y` or Enter sends it, any other key cancels.
-    Confirm { question: String, request: Request },
+    Confirm { question: String, request: Box<Request> },
     /// `n`: a multi-line note.
     Note { touch: i64, editor: Box<TextArea<'static>> },
+    /// A small form: a trigger, a player, an account, a player's zone/tier/role.
+    Form(Box<crate::tui::form::Form>),
     /// `x`: how the account's plays end.
     End { account: i64, name: String, choice: usize },
     /// `e`: which play.
@@ -225,6 +227,8 @@ pub struct Model {
     pub manager: ManagerModel,
     pub popup: Option<Popup>,
     pub help: bool,
+    /// Lines the help screen is scrolled down by.
+    pub help_scroll: u16,
     pub status: Status,
     /// Shown until the first action: the store holds the built-in demo.
     pub demo_notice: bool,
@@ -246,9 +250,24 @@ impl Model {
             manager: ManagerModel::default(),
             popup: None,
             help: false,
+            help_scroll: 0,
             status: Status::None,
             demo_notice: false,
             quit: false,
+        }
+    }
+
+    /// The name of the account the current screen is about.
+    pub fn focused_account_name(&self) -> Option<String> {
+        match self.screen {
+            Screen::Queue => self
+                .queue
+                .current_decision()
+                .map(|d| d.account_name.clone())
+                .or_else(|| self.queue.current().map(|i| i.row.account_name.clone())),
+            Screen::Accounts => self.accounts.items.get(self.accounts.selected).map(|i| i.row.account.name.clone()),
+            Screen::Account => self.account.detail.as_ref().map(|d| d.account.name.clone()),
+            Screen::Manager => None,
         }
     }
 

@@ -1,6 +1,7 @@
 //! The pure heart of the UI: a message changes the model and asks for
 //! effects. No I/O and no clock here; the app runs the effects.
 
+use super::form::{Form, FormKey};
 use super::keymap::{Command, Key};
 use super::model::{Model, PeriodChoice, Popup, Screen, Sort, Status};
 use crate::domain::Ending;
@@ -183,7 +184,16 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
         return vec![];
     }
     if model.help {
-        model.help = false;
+        // j/k (or the arrows) scroll a help longer than the screen; any
+        // other key closes it.
+        match key.code {
+            KeyCode::Char('j') | KeyCode::Down => model.help_scroll = model.help_scroll.saturating_add(1).min(200),
+            KeyCode::Char('k') | KeyCode::Up => model.help_scroll = model.help_scroll.saturating_sub(1),
+            _ => {
+                model.help = false;
+                model.help_scroll = 0;
+            }
+        }
         return vec![];
     }
     if model.popup.is_some() {
@@ -466,6 +476,19 @@ fn on_command(model: &mut Model, command: Command) -> Vec<Effect> {
                 model.popup = Some(Popup::Note { touch: id, editor: Box::new(editor) });
                 vec![]
             }
+            (Command::EditPlayer, Some(_)) => {
+                if let Some(row) = model.queue.current().map(|i| &i.row) {
+                    let form = Form::edit_player(
+                        row.touch.player_id,
+                        &row.player_name,
+                        row.zone.name(),
+                        row.tier.as_str(),
+                        row.role.as_str(),
+                    );
+                    model.popup = Some(Popup::Form(Box::new(form)));
+                }
+                vec![]
+            }
             (Command::Opened, Some((id, _))) => vec![respond(On::Touch(id), Response::Opened)],
             (Command::Meeting, Some((id, _))) => confirm(model, On::Touch(id), Response::Meeting),
             (Command::Bounced, Some((id, _))) => confirm(model, On::Touch(id), Response::Bounced),
@@ -487,8 +510,10 @@ fn confirm(model: &mut Model, on: On, response: Response) -> Vec<Effect> {
         Response::OptedOut => "Opted out? Nothing more goes to this player.",
         _ => "Log this response?",
     };
-    model.popup =
-        Some(Popup::Confirm { question: question.into(), request: Request::Respond { on, response, note: None } });
+    model.popup = Some(Popup::Confirm {
+        question: question.into(),
+        request: Box::new(Request::Respond { on, response, note: None }),
+    });
     vec![]
 }
 
@@ -511,6 +536,25 @@ fn on_popup_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
         model.popup = None;
         return vec![];
     }
+    if let Some(Popup::Form(form)) = model.popup.as_mut() {
+        return match form.key(&key) {
+            FormKey::Typing => vec![],
+            FormKey::Cancel => {
+                model.popup = None;
+                vec![]
+            }
+            FormKey::Send(request) => {
+                if let Some(problem) = form.problem() {
+                    // The form stays open with what was typed.
+                    model.status = Status::Error(problem);
+                    vec![]
+                } else {
+                    model.popup = None;
+                    vec![Effect::Act(*request)]
+                }
+            }
+        };
+    }
     let enter = key.code == KeyCode::Enter;
     let Some(popup) = model.popup.as_mut() else { return vec![] };
     let action = match popup {
@@ -528,13 +572,15 @@ fn on_popup_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
         }
         Popup::Confirm { request, .. } => {
             if matches!(key.code, KeyCode::Enter | KeyCode::Char('y' | 'Y')) {
-                Some(request.clone())
+                Some((**request).clone())
             } else {
                 model.popup = None;
                 model.status = Status::Info("cancelled".into());
                 return vec![];
             }
         }
+        // Handled above, before any other popup.
+        Popup::Form(_) => None,
         Popup::End { account, choice, .. } => {
             pick(choice, Ending::ALL.len(), &key);
             enter.then(|| Request::End { account: *account, ending: Ending::ALL[*choice], play: None, note: None })

@@ -38,18 +38,25 @@ pub fn render(model: &Model, frame: &mut Frame<'_>) {
         tail.append(&mut right);
         right = tail;
     }
+    let rows = left.len().max(right.len()) as u16;
+    // Taller than the screen, it scrolls: the footer says how.
+    let fits = rows + 2 <= area.height;
     let footer = Line::styled(
-        "Rebind keys in keys.toml in the config directory. Any key closes this.",
+        if fits {
+            "Rebind keys in keys.toml in the config directory. Any key closes this."
+        } else {
+            "j/k scroll · any other key closes · rebind keys in keys.toml"
+        },
         Style::new().fg(Color::Gray),
     );
+    let scroll = model.help_scroll.min((rows + 2).saturating_sub(area.height));
     // The footer sits on the bottom border: every row inside is a command.
-    let height = left.len().max(right.len()) as u16 + 2;
-    let area = centered(area, 124, height);
+    let area = centered(area, 124, rows + 2);
     frame.render_widget(Clear, area);
     let block = Block::bordered().title(" Help ").title_bottom(footer);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(inner);
-    frame.render_widget(Paragraph::new(left), a);
-    frame.render_widget(Paragraph::new(right), b);
+    frame.render_widget(Paragraph::new(left).scroll((scroll, 0)), a);
+    frame.render_widget(Paragraph::new(right).scroll((scroll, 0)), b);
 }

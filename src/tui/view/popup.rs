@@ -5,7 +5,7 @@ use crate::engine::SnoozeTo;
 use crate::tui::model::{Model, Popup};
 use crate::tui::update::{REPLIES, SNOOZE_TYPED};
 use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 
@@ -35,6 +35,43 @@ pub fn render(_model: &Model, popup: &Popup, frame: &mut Frame<'_>) {
         Popup::Outcome { choices: outcomes, choice, .. } => {
             let options: Vec<String> = outcomes.iter().map(|o| o.label()).collect();
             (choices(&options, *choice, pick), " Done: outcome ")
+        }
+        Popup::Form(form) => {
+            let mut lines = Vec::new();
+            for (i, f) in form.fields.iter().enumerate() {
+                let focused = i == form.focus;
+                let label = Span::styled(
+                    format!("{:<14}", f.label),
+                    if focused {
+                        Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)
+                    } else {
+                        Style::new().fg(Color::Gray)
+                    },
+                );
+                let value = if f.value.is_empty() && !focused {
+                    Span::styled(f.hint, Style::new().fg(Color::DarkGray))
+                } else if focused {
+                    Span::raw(format!("{}_", super::fit(&f.value, 52)))
+                } else {
+                    Span::raw(super::fit(&f.value, 52))
+                };
+                lines.push(Line::from(vec![label, value]));
+                if focused && f.value.is_empty() {
+                    lines.push(Line::styled(format!("{:<14}{}", "", f.hint), Style::new().fg(Color::DarkGray)));
+                }
+            }
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(
+                "tab/↓: next line · enter on the last line or ctrl-s: save · esc: cancel",
+                Style::new().fg(Color::Gray),
+            ));
+            let title = format!(" {} ", super::fit(&form.title(), 60));
+            let lines = super::safe_lines(lines);
+            let width = lines.iter().map(Line::width).max().unwrap_or(20) as u16 + 4;
+            let area = centered(frame.area(), width.max(40), lines.len() as u16 + 2);
+            frame.render_widget(Clear, area);
+            frame.render_widget(Paragraph::new(lines).block(Block::bordered().title(super::safe(&title))), area);
+            return;
         }
         Popup::Confirm { question, .. } => (
             vec![
