@@ -473,9 +473,10 @@ impl Session {
         })
     }
 
-    /// `--owner`, else the configured rep.
-    fn owner(&self, given: Option<String>) -> Option<String> {
-        given.or_else(|| self.config.me.clone())
+    /// `--owner`, else the configured rep: checked against the store's
+    /// reps and spelled as stored.
+    fn owner(&self, engine: &Engine, store: &Store, given: Option<String>) -> Result<Option<String>> {
+        Ok(engine.check_owner(store, given.or_else(|| self.config.me.clone()).as_deref())?)
     }
 }
 
@@ -542,7 +543,7 @@ pub fn run(session: &Session, command: Command) -> Result<String> {
                 None => crate::store::AccountFilter::default(),
             };
             if f.owner.is_none() {
-                f.owner = session.owner(owner);
+                f.owner = session.owner(&engine, &store, owner)?;
             }
             let items = engine.accounts(&store, &f, limit, 0)?;
             show::accounts(&items, format, &engine)
@@ -554,7 +555,7 @@ pub fn run(session: &Session, command: Command) -> Result<String> {
         }
         Command::Queue { owner, date, format } => {
             let store = session.open()?;
-            let owner = session.owner(owner);
+            let owner = session.owner(&engine, &store, owner)?;
             let zone = engine.rep_zone(&store, owner.as_deref())?;
             let date = date.unwrap_or_else(|| engine.today(zone));
             queue_text(&engine, &store, owner.as_deref(), date, format)
@@ -600,7 +601,7 @@ pub fn run(session: &Session, command: Command) -> Result<String> {
         }
         Command::Decisions { owner, format } => {
             let store = session.open()?;
-            let owner = session.owner(owner);
+            let owner = session.owner(&engine, &store, owner)?;
             let zone = engine.rep_zone(&store, owner.as_deref())?;
             show::decisions(&engine.decisions(&store, owner.as_deref())?, format, zone, engine.now)
         }
@@ -617,6 +618,7 @@ pub fn run(session: &Session, command: Command) -> Result<String> {
         Command::Plays(cmd) => plays(session, &engine, cmd),
         Command::Report { period, owner, format } => {
             let store = session.open()?;
+            let owner = engine.check_owner(&store, owner.as_deref())?;
             let report = engine.review(&store, &session.config.pipeline, &period, owner.as_deref())?;
             report::render(&report, format)
         }
@@ -695,7 +697,7 @@ pub fn morning(session: &Session) -> Result<()> {
         let notice = format!("demo data - see README to import your own ({})", session.db_path.display());
         println!("{}", crate::text::clean(&notice));
     }
-    let owner = session.config.me.clone();
+    let owner = engine.check_owner(&store, session.config.me.as_deref())?;
     let zone = engine.rep_zone(&store, owner.as_deref())?;
     let text = queue_text(&engine, &store, owner.as_deref(), engine.today(zone), Format::Table)?;
     println!("{}", crate::text::clean(&text));

@@ -136,6 +136,8 @@ pub fn import(session: &Session, engine: &Engine, args: ImportArgs) -> Result<St
         .map_err(|e| anyhow::anyhow!("cannot read {}: {}", file.display(), crate::files::describe(&e)))?;
     let options = Options {
         map: args.map,
+        // Not checked against the store's reps: an import is how a new
+        // rep's accounts arrive.
         owner: args.owner.or_else(|| session.config.me.clone()).unwrap_or_else(|| "unassigned".into()),
         zone: engine.zone,
     };
@@ -198,7 +200,7 @@ pub fn export(session: &Session, engine: &Engine, cmd: ExportCommand) -> Result<
     let store = session.open()?;
     match cmd {
         ExportCommand::Ics { owner, days } => {
-            let owner = session.owner(owner);
+            let owner = session.owner(engine, &store, owner)?;
             let until = engine.now + chrono::Duration::days(i64::from(days));
             let touches = store.export_touches(until, engine.now, owner.as_deref())?;
             let mut titles = HashMap::new();
@@ -214,13 +216,20 @@ pub fn export(session: &Session, engine: &Engine, cmd: ExportCommand) -> Result<
             Ok(export::calendar(&store.store_id()?, &touches, &titles, engine.now, &name))
         }
         ExportCommand::Activity { period, owner, format } => {
+            let owner = engine.check_owner(&store, owner.as_deref())?;
             let zone = engine.rep_zone(&store, owner.as_deref())?;
             let period = crate::report::Period::parse(&period, engine.today(zone), zone).map_err(anyhow::Error::msg)?;
             let rows = store.export_activity(period.start, period.end, owner.as_deref())?;
             let zones: HashMap<String, chrono_tz::Tz> = store.reps()?.into_iter().collect();
             Ok(export::activity(&rows, &zones, engine.zone, format)?)
         }
-        ExportCommand::Accounts { owner, format } => Ok(export::accounts(&store, owner.as_deref(), format)?),
-        ExportCommand::Players { owner, format } => Ok(export::players(&store, owner.as_deref(), format)?),
+        ExportCommand::Accounts { owner, format } => {
+            let owner = engine.check_owner(&store, owner.as_deref())?;
+            Ok(export::accounts(&store, owner.as_deref(), format)?)
+        }
+        ExportCommand::Players { owner, format } => {
+            let owner = engine.check_owner(&store, owner.as_deref())?;
+            Ok(export::players(&store, owner.as_deref(), format)?)
+        }
     }
 }
