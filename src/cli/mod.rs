@@ -528,12 +528,12 @@ pub fn run(session: &Session, command: Command) -> Result<String> {
                 None => crate::demo::load_shipped(&mut store, &engine.policy, engine.now)?,
             };
             Ok(format!(
-                "demo loaded into {}: {} accounts, {} players, {} touches, {} reps",
+                "demo loaded into {}: {}, {}, {}, {}",
                 session.db_path.display(),
-                summary.accounts,
-                summary.players,
-                summary.touches,
-                summary.reps
+                crate::text::count(summary.accounts, "account", "accounts"),
+                crate::text::count(summary.players, "player", "players"),
+                crate::text::count(summary.touches, "touch", "touches"),
+                crate::text::count(summary.reps, "rep", "reps")
             ))
         }
         Command::Accounts { owner, filter, limit, format } => {
@@ -643,7 +643,8 @@ fn plays(session: &Session, engine: &Engine, cmd: PlaysCommand) -> Result<String
                         let findings = play::check(&play, &engine.policy);
                         errors += findings.iter().filter(|f| f.severity == Severity::Error).count();
                         if findings.is_empty() {
-                            out.push(format!("{}: ok ({}, {} steps)", file.display(), play.label(), play.steps.len()));
+                            let steps = crate::text::count(play.steps.len(), "step", "steps");
+                            out.push(format!("{}: ok ({}, {steps})", file.display(), play.label()));
                         }
                         for f in findings {
                             out.push(format!("{}:{f}", file.display()));

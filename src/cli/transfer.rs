@@ -153,9 +153,9 @@ pub fn import(session: &Session, engine: &Engine, args: ImportArgs) -> Result<St
     if !plan.rejected.is_empty() && !args.skip_bad {
         let verb = if args.dry_run { "would be" } else { "was" };
         bail!(
-            "{}\n{} rows rejected, so nothing {verb} imported (fix them, or pass --skip-bad):{}",
+            "{}\n{} rejected, so nothing {verb} imported (fix them, or pass --skip-bad):{}",
             counts(&plan),
-            plan.rejected.len(),
+            crate::text::count(plan.rejected.len(), "row", "rows"),
             rejections(&plan)
         );
     }
