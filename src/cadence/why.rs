@@ -176,7 +176,8 @@ impl Why {
                     format!("later than the plan's day: the thread reached step {prev_step} on {}", date(*on))
                 }
                 Adjustment::Gap { prev_step, days } => {
-                    format!("brought forward to keep the gap after step {prev_step} within {days} days")
+                    let days = crate::text::count(usize::try_from(*days).unwrap_or(0), "day", "days");
+                    format!("brought forward to keep the gap after step {prev_step} within {days}")
                 }
                 Adjustment::NoSameDay { prev_step, minutes: m } => {
                     format!("no time within {} of step {prev_step} fits the window", minutes(*m))

@@ -490,9 +490,10 @@ impl Session {
         })
     }
 
-    /// `--owner`, else the configured rep.
-    fn owner(&self, given: Option<String>) -> Option<String> {
-        given.or_else(|| self.config.me.clone())
+    /// `--owner`, else the configured rep: checked against the store's
+    /// reps and spelled as stored.
+    fn owner(&self, engine: &Engine, store: &Store, given: Option<String>) -> Result<Option<String>> {
+        Ok(engine.check_owner(store, given.or_else(|| self.config.me.clone()).as_deref())?)
     }
 }
 
@@ -544,12 +545,12 @@ pub fn run(session: &Session, command: Command) -> Result<String> {
                 None => crate::demo::load_shipped(&mut store, &engine.policy, engine.now)?,
             };
             Ok(format!(
-                "demo loaded into {}: {} accounts, {} players, {} touches, {} reps",
+                "demo loaded into {}: {}, {}, {}, {}",
                 session.db_path.display(),
-                summary.accounts,
-                summary.players,
-                summary.touches,
-                summary.reps
+                crate::text::count(summary.accounts, "account", "accounts"),
+                crate::text::count(summary.players, "player", "players"),
+                crate::text::count(summary.touches, "touch", "touches"),
+                crate::text::count(summary.reps, "rep", "reps")
             ))
         }
         Command::Accounts { owner, filter, limit, format } => {
@@ -559,7 +560,7 @@ pub fn run(session: &Session, command: Command) -> Result<String> {
                 None => crate::store::AccountFilter::default(),
             };
             if f.owner.is_none() {
-                f.owner = session.owner(owner);
+                f.owner = session.owner(&engine, &store, owner)?;
             }
             let items = engine.accounts(&store, &f, limit, 0)?;
             show::accounts(&items, format, &engine)
@@ -571,7 +572,7 @@ pub fn run(session: &Session, command: Command) -> Result<String> {
         }
         Command::Queue { owner, date, format } => {
             let store = session.open()?;
-            let owner = session.owner(owner);
+            let owner = session.owner(&engine, &store, owner)?;
             let zone = engine.rep_zone(&store, owner.as_deref())?;
             let date = date.unwrap_or_else(|| engine.today(zone));
             queue_text(&engine, &store, owner.as_deref(), date, format)
@@ -617,7 +618,7 @@ pub fn run(session: &Session, command: Command) -> Result<String> {
         }
         Command::Decisions { owner, format } => {
             let store = session.open()?;
-            let owner = session.owner(owner);
+            let owner = session.owner(&engine, &store, owner)?;
             let zone = engine.rep_zone(&store, owner.as_deref())?;
             show::decisions(&engine.decisions(&store, owner.as_deref())?, format, zone, engine.now)
         }
@@ -638,6 +639,7 @@ pub fn run(session: &Session, command: Command) -> Result<String> {
         Command::Plays(cmd) => plays(session, &engine, cmd),
         Command::Report { period, owner, format } => {
             let store = session.open()?;
+            let owner = engine.check_owner(&store, owner.as_deref())?;
             let report = engine.review(&store, &session.config.pipeline, &period, owner.as_deref())?;
             report::render(&report, format)
         }
@@ -662,7 +664,8 @@ fn plays(session: &Session, engine: &Engine, cmd: PlaysCommand) -> Result<String
                         let findings = play::check(&play, &engine.policy);
                         errors += findings.iter().filter(|f| f.severity == Severity::Error).count();
                         if findings.is_empty() {
-                            out.push(format!("{}: ok ({}, {} steps)", file.display(), play.label(), play.steps.len()));
+                            let steps = crate::text::count(play.steps.len(), "step", "steps");
+                            out.push(format!("{}: ok ({}, {steps})", file.display(), play.label()));
                         }
                         for f in findings {
                             out.push(format!("{}:{f}", file.display()));
@@ -716,7 +719,7 @@ pub fn morning(session: &Session) -> Result<()> {
         let notice = format!("demo data - see README to import your own ({})", session.db_path.display());
         println!("{}", crate::text::clean(&notice));
     }
-    let owner = session.config.me.clone();
+    let owner = engine.check_owner(&store, session.config.me.as_deref())?;
     let zone = engine.rep_zone(&store, owner.as_deref())?;
     let text = queue_text(&engine, &store, owner.as_deref(), engine.today(zone), Format::Table)?;
     println!("{}", crate::text::clean(&text));

@@ -111,7 +111,11 @@ fn sections(r: &Report) -> Vec<Section> {
         });
     }
     out.push(Section {
-        title: format!("Stalled accounts ({} of {} active plays)", r.accounts.stalled, r.accounts.active_plays),
+        title: format!(
+            "Stalled accounts ({} of {})",
+            r.accounts.stalled,
+            crate::text::count(usize::try_from(r.accounts.active_plays).unwrap_or(0), "active play", "active plays")
+        ),
         headers: vec!["account", "owner", "play", "progress", "overdue", "silent days", "last touch", "next touch"],
         rows: r
             .accounts

@@ -151,7 +151,8 @@ pub fn accounts(items: &[AccountItem], format: Format, engine: &Engine) -> Resul
                         f(a.bant.map(|b| b.timing)),
                         if boosts > 0 { format!("+{boosts}") } else { String::new() },
                         a.owner.clone(),
-                        a.status.to_string(),
+                        // Words in a table; the stored value in CSV, which scripts read.
+                        if format == Format::Csv { a.status.to_string() } else { a.status.label() },
                         format!("{}/{}", i.row.touches_done, i.row.touches_planned),
                         i.row.next_due.map(|d| local(d, engine.zone, engine.now)).unwrap_or_default(),
                     ]
@@ -197,7 +198,14 @@ pub fn account(d: &AccountDetail, format: Format, engine: &Engine) -> Result<Str
         return output::json(&value);
     }
     let mut out = Vec::new();
-    out.push(format!("{} (#{})  {}  owner {}  {}", a.name, a.id, a.domain.as_deref().unwrap_or(""), a.owner, a.status));
+    out.push(format!(
+        "{} (#{})  {}  owner {}  {}",
+        a.name,
+        a.id,
+        a.domain.as_deref().unwrap_or(""),
+        a.owner,
+        a.status.label()
+    ));
     out.push(format!(
         "{} / {} / {}  opportunity {}",
         a.industry.as_deref().unwrap_or("-"),
@@ -212,7 +220,7 @@ pub fn account(d: &AccountDetail, format: Format, engine: &Engine) -> Result<Str
             out.push(format!(
                 "  {}  {}: {} ({})",
                 t.occurred_on,
-                t.kind,
+                t.kind.replace('_', " "),
                 t.summary,
                 t.source.as_deref().unwrap_or("-")
             ));
@@ -228,11 +236,11 @@ pub fn account(d: &AccountDetail, format: Format, engine: &Engine) -> Result<Str
                 p.id.to_string(),
                 p.full_name(),
                 p.title.clone().unwrap_or_default(),
-                p.tier.to_string(),
-                p.role.to_string(),
+                p.tier.label(),
+                p.role.label(),
                 p.zone_label(),
                 engine.now.with_timezone(&p.zone).format("%a %H:%M").to_string(),
-                p.status.to_string(),
+                p.status.label(),
             ]
         })
         .collect();
@@ -244,8 +252,8 @@ pub fn account(d: &AccountDetail, format: Format, engine: &Engine) -> Result<Str
     for p in &d.plays {
         out.push(String::new());
         let state = match &p.enrollment.reason {
-            Some(r) => format!("{} ({r})", p.enrollment.state),
-            None => p.enrollment.state.to_string(),
+            Some(r) => format!("{} ({r})", p.enrollment.state.label()),
+            None => p.enrollment.state.label(),
         };
         out.push(format!(
             "play {} \"{}\": {state}, started {}, touches {}/{} done",
@@ -258,11 +266,12 @@ pub fn account(d: &AccountDetail, format: Format, engine: &Engine) -> Result<Str
         for s in &p.steps {
             out.push(format!("  {:>2}. [{}] {}  ({}; {})", s.number, s.channel, s.title, s.timing, s.targets));
             for t in &s.touches {
-                let when = match (t.touch.done_at, t.touch.state) {
-                    (Some(at), _) => format!("{} {}", t.touch.state, at.format("%Y-%m-%d %H:%M UTC")),
-                    (None, state) => format!("{state}, due {}", t.touch.due_at.format("%Y-%m-%d %H:%M UTC")),
+                let state = t.touch.state.label();
+                let when = match t.touch.done_at {
+                    Some(at) => format!("{state} {}", at.format("%Y-%m-%d %H:%M UTC")),
+                    None => format!("{state}, due {}", t.touch.due_at.format("%Y-%m-%d %H:%M UTC")),
                 };
-                let outcome = t.touch.outcome.map(|o| format!(" -> {o}")).unwrap_or_default();
+                let outcome = t.touch.outcome.map(|o| format!(" -> {}", o.label())).unwrap_or_default();
                 out.push(format!("        #{} {}: {when}{outcome}", t.touch.id, t.player_name));
             }
         }
@@ -270,10 +279,10 @@ pub fn account(d: &AccountDetail, format: Format, engine: &Engine) -> Result<Str
             out.push(format!(
                 "      + #{} {} {} to {}: {}, due {}",
                 t.touch.id,
-                t.touch.kind,
-                t.touch.channel,
+                t.touch.kind.label(),
+                t.touch.channel.label(),
                 t.player_name,
-                t.touch.state,
+                t.touch.state.label(),
                 t.touch.due_at.format("%Y-%m-%d %H:%M UTC")
             ));
         }
@@ -287,7 +296,7 @@ pub fn account(d: &AccountDetail, format: Format, engine: &Engine) -> Result<Str
                 e.at.format("%Y-%m-%d %H:%M"),
                 e.action,
                 e.actor,
-                e.outcome.map(|o| format!(" {o}")).unwrap_or_default(),
+                e.outcome.map(|o| format!(" {}", o.label())).unwrap_or_default(),
                 e.detail.as_deref().map(|x| format!(": {x}")).unwrap_or_default()
             ));
         }

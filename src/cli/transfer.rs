@@ -213,6 +213,8 @@ pub fn import(session: &Session, engine: &Engine, args: ImportArgs) -> Result<St
     };
     let options = Options {
         map: args.map,
+        // Not checked against the store's reps: an import is how a new
+        // rep's accounts arrive.
         owner: args.owner.or_else(|| session.config.me.clone()).unwrap_or_else(|| "unassigned".into()),
         zone: engine.zone,
     };
@@ -228,9 +230,9 @@ pub fn import(session: &Session, engine: &Engine, args: ImportArgs) -> Result<St
     if !plan.rejected.is_empty() && !args.skip_bad {
         let verb = if args.dry_run { "would be" } else { "was" };
         bail!(
-            "{}\n{} rows rejected, so nothing {verb} imported (fix them, or pass --skip-bad):{}",
+            "{}\n{} rejected, so nothing {verb} imported (fix them, or pass --skip-bad):{}",
             counts(&plan),
-            plan.rejected.len(),
+            crate::text::count(plan.rejected.len(), "row", "rows"),
             rejections(&plan)
         );
     }
@@ -275,7 +277,7 @@ pub fn export(session: &Session, engine: &Engine, cmd: ExportCommand) -> Result<
     let store = session.open()?;
     match cmd {
         ExportCommand::Ics { owner, days } => {
-            let owner = session.owner(owner);
+            let owner = session.owner(engine, &store, owner)?;
             let until = engine.now + chrono::Duration::days(i64::from(days));
             let touches = store.export_touches(until, engine.now, owner.as_deref())?;
             let mut titles = HashMap::new();
@@ -291,15 +293,23 @@ pub fn export(session: &Session, engine: &Engine, cmd: ExportCommand) -> Result<
             Ok(export::calendar(&store.store_id()?, &touches, &titles, engine.now, &name))
         }
         ExportCommand::Activity { period, owner, format } => {
+            let owner = engine.check_owner(&store, owner.as_deref())?;
             let zone = engine.rep_zone(&store, owner.as_deref())?;
             let period = crate::report::Period::parse(&period, engine.today(zone), zone).map_err(anyhow::Error::msg)?;
             let rows = store.export_activity(period.start, period.end, owner.as_deref())?;
             let zones: HashMap<String, chrono_tz::Tz> = store.reps()?.into_iter().collect();
             Ok(export::activity(&rows, &zones, engine.zone, format)?)
         }
-        ExportCommand::Accounts { owner, format } => Ok(export::accounts(&store, owner.as_deref(), format)?),
-        ExportCommand::Players { owner, format } => Ok(export::players(&store, owner.as_deref(), format)?),
+        ExportCommand::Accounts { owner, format } => {
+            let owner = engine.check_owner(&store, owner.as_deref())?;
+            Ok(export::accounts(&store, owner.as_deref(), format)?)
+        }
+        ExportCommand::Players { owner, format } => {
+            let owner = engine.check_owner(&store, owner.as_deref())?;
+            Ok(export::players(&store, owner.as_deref(), format)?)
+        }
         ExportCommand::Triggers { owner, format } => {
+            let owner = engine.check_owner(&store, owner.as_deref())?;
             let rows: Vec<Vec<String>> = store
                 .triggers_list(None, owner.as_deref())?
                 .into_iter()

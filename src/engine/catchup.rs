@@ -50,11 +50,13 @@ struct Spread {
 }
 
 impl Engine {
-    /// The rep an action is for: the one named, else the configured one.
-    fn rep_or_me(&self, owner: Option<String>, command: &str) -> Result<String> {
-        owner
-            .or_else(|| self.me.clone())
-            .ok_or_else(|| invalid(format!("{command} needs a rep: pass --owner REP, or set [me] name in the config")))
+    /// The rep an action is for: the one named, else the configured one,
+    /// checked against the store and spelled as stored.
+    fn rep_or_me(&self, store: &Store, owner: Option<String>, command: &str) -> Result<String> {
+        let owner = owner.or_else(|| self.me.clone()).ok_or_else(|| {
+            invalid(format!("{command} needs a rep: pass --owner REP, or set [me] name in the config"))
+        })?;
+        self.check_rep(store, &owner)
     }
 
     /// `catch-up`: the rep's touches overdue from before today move, in the
@@ -70,7 +72,7 @@ impl Engine {
         per_day: Option<usize>,
         dry_run: bool,
     ) -> Result<String> {
-        let owner = self.rep_or_me(owner, "catch-up")?;
+        let owner = self.rep_or_me(store, owner, "catch-up")?;
         let per_day = per_day.unwrap_or(self.policy.catch_up_per_day);
         crate::limits::count("--per-day", per_day, 1, CATCH_UP_PER_DAY).map_err(invalid)?;
         // A timed pause that has run out moves its touches first, once.
@@ -249,7 +251,7 @@ impl Engine {
         from: NaiveDate,
         until: NaiveDate,
     ) -> Result<String> {
-        let owner = self.rep_or_me(owner, "away")?;
+        let owner = self.rep_or_me(store, owner, "away")?;
         if until <= from {
             return Err(invalid(format!(
                 "--until is the day you are back: it must come after --from ({from}), not {until}"

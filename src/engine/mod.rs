@@ -44,6 +44,9 @@ pub enum EngineError {
 
 pub type Result<T> = std::result::Result<T, EngineError>;
 
+/// How many rep names a refused name lists before "and N more".
+const SHOWN_REPS: usize = 12;
+
 fn refused(message: impl Into<String>) -> EngineError {
     EngineError::Refused(message.into())
 }
@@ -99,6 +102,41 @@ impl Engine {
             Some(name) => Ok(store.rep_zone(name)?.unwrap_or(self.zone)),
             None => Ok(self.zone),
         }
+    }
+
+    /// The rep a typed or configured name means, spelled as stored (case
+    /// does not matter). A name the store does not know is refused with the
+    /// names it does: a typo must not read as an empty queue.
+    pub fn check_rep(&self, store: &Store, name: &str) -> Result<String> {
+        if store.is_rep(name)? {
+            return Ok(name.to_string());
+        }
+        let reps = store.rep_names()?;
+        // A store with no reps at all (a fresh file before `demo` or an
+        // import) has nothing to check against: refusing would fail every
+        // command until data arrives, and an empty answer is then the truth.
+        if reps.is_empty() {
+            return Ok(name.to_string());
+        }
+        let wanted = name.to_lowercase();
+        if let Some(stored) = reps.iter().find(|r| r.to_lowercase() == wanted) {
+            return Ok(stored.clone());
+        }
+        let mut known: Vec<String> =
+            reps.iter().take(SHOWN_REPS).map(|r| crate::text::fit(r, 60).into_owned()).collect();
+        if reps.len() > SHOWN_REPS {
+            known.push(format!("and {} more", reps.len() - SHOWN_REPS));
+        }
+        Err(refused(format!(
+            "no rep named '{}' (reps: {})",
+            crate::text::fit(&crate::text::one_line(name), 60),
+            known.join(", ")
+        )))
+    }
+
+    /// `check_rep` for a name that may not be given.
+    pub fn check_owner(&self, store: &Store, name: Option<&str>) -> Result<Option<String>> {
+        name.map(|n| self.check_rep(store, n)).transpose()
     }
 
     /// Today's date in `zone` and the instants its day starts and ends.

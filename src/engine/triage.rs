@@ -26,7 +26,7 @@ fn open_touch(tx: &ActionTx<'_>, id: i64) -> Result<TouchRow> {
                 None => format!("touch {id} is not due yet: an earlier touch to the same player comes first"),
             }))
         }
-        state => Err(refused(format!("touch {id} is already {state}"))),
+        state => Err(refused(format!("touch {id} is already {}", state.label()))),
     }
 }
 
@@ -247,7 +247,9 @@ impl Engine {
                         Some(sent) => {
                             let said = format!(
                                 "touch {id} has not gone out ({}): logged on touch {}, the last sent to {}; ",
-                                touch.state, sent.id, player.first_name
+                                touch.state.label(),
+                                sent.id,
+                                player.first_name
                             );
                             (sent, said)
                         }
@@ -255,7 +257,7 @@ impl Engine {
                             return Err(refused(format!(
                             "nothing has gone out to {} in this play yet (touch {id} is {}): mark a touch done first",
                             player.full_name(),
-                            touch.state
+                            touch.state.label()
                         )))
                         }
                     }
@@ -464,7 +466,7 @@ impl Engine {
         let status = match outcome {
             Outcome::Bounced => PlayerStatus::Bounced,
             Outcome::OptedOut => PlayerStatus::OptedOut,
-            other => return Err(refused(format!("{other} does not end a thread"))),
+            other => return Err(refused(format!("{} does not end a thread", other.label()))),
         };
         let mut tx = store.begin()?;
         let (touch, said) = Self::sent_touch(&mut tx, on, outcome)?;

@@ -96,8 +96,10 @@ pub fn read(bytes: &[u8]) -> Result<Table, String> {
                 if record.len() == 1 && record[0].iter().all(u8::is_ascii_whitespace) {
                     continue;
                 }
-                let mut problem = (record.len() != headers.len())
-                    .then(|| format!("the row has {} fields, the header has {}", record.len(), headers.len()));
+                let mut problem = (record.len() != headers.len()).then(|| {
+                    let fields = crate::text::count(record.len(), "field", "fields");
+                    format!("the row has {fields}, the header has {}", headers.len())
+                });
                 let mut cells = Vec::with_capacity(record.len());
                 for (i, c) in record.iter().enumerate() {
                     let cell = String::from_utf8(c.to_vec()).unwrap_or_else(|e| {

@@ -40,6 +40,11 @@ fn plural(tier: Tier) -> &'static str {
     }
 }
 
+/// A number of days, singular or plural.
+fn days(n: impl TryInto<usize>) -> String {
+    crate::text::count(n.try_into().unwrap_or(0), "day", "days")
+}
+
 /// Every rule problem of a play, errors first, each once.
 pub fn check(play: &Play, policy: &Policy) -> Vec<Finding> {
     let mut found: BTreeSet<(Severity, usize, String)> = BTreeSet::new();
@@ -80,9 +85,9 @@ pub fn check(play: &Play, policy: &Policy) -> Vec<Finding> {
                         tier_error(
                             step.line,
                             format!(
-                                "step {}: {} days after step {p_step} for {{tiers}}; a gap over max_gap_days ({}) brings nothing",
+                                "step {}: {} after step {p_step} for {{tiers}}; a gap over max_gap_days ({}) brings nothing",
                                 step.number,
-                                day - p_day,
+                                days(day - p_day),
                                 play.max_gap_days
                             ),
                             tier,
@@ -162,8 +167,9 @@ pub fn check(play: &Play, policy: &Policy) -> Vec<Finding> {
             Severity::Error,
             1,
             format!(
-                "max_gap_days = {} cannot hold across {longest_break} days off in a row for directors and practitioners",
-                play.max_gap_days
+                "max_gap_days = {} cannot hold across {} off in a row for directors and practitioners",
+                play.max_gap_days,
+                days(longest_break)
             ),
         ));
     }
@@ -171,7 +177,7 @@ pub fn check(play: &Play, policy: &Policy) -> Vec<Finding> {
     let mut warn = |message: String| found.insert((Severity::Warning, 1, message));
     let touches = play.steps.len();
     if touches < 7 {
-        warn(format!("{touches} touches; persistence wins at 7 to 12"));
+        warn(format!("{}; persistence wins at 7 to 12", crate::text::count(touches, "touch", "touches")));
     } else if touches > 12 {
         warn(format!("{touches} touches; more than 12 rarely adds replies"));
     }
@@ -323,7 +329,7 @@ mod tests {
         let play = play_with("[[step]]\ntitle = \"a\"\nchannel = \"email\"\nbody = \"x\"\n");
         let found = check(&play, &Policy::default());
         assert!(found.iter().all(|f| f.severity == Severity::Warning), "{found:?}");
-        assert!(found.iter().any(|f| f.message.contains("1 touches")));
+        assert!(found.iter().any(|f| f.message.starts_with("1 touch;")), "{found:?}");
         assert!(found.iter().any(|f| f.message.contains("every step is email")));
     }
 }

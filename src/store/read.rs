@@ -126,6 +126,34 @@ impl Store {
         Ok(rows)
     }
 
+    /// Every rep the store knows, sorted: those with a zone stored and every
+    /// account owner (an imported account names an owner who may have none).
+    /// The owners are read by skipping through the `accounts_rank` index,
+    /// one step per rep, not one per account.
+    pub fn rep_names(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "WITH RECURSIVE owners(name) AS (
+                 SELECT MIN(owner) FROM accounts
+                 UNION ALL
+                 SELECT (SELECT MIN(owner) FROM accounts WHERE owner > owners.name) FROM owners
+                 WHERE owners.name IS NOT NULL
+             )
+             SELECT name FROM owners WHERE name IS NOT NULL
+             UNION SELECT name FROM reps
+             ORDER BY 1",
+        )?;
+        let names = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(names)
+    }
+
+    /// Whether `name` is a rep, spelled exactly as stored.
+    pub fn is_rep(&self, name: &str) -> Result<bool> {
+        Ok(self.conn.prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM reps WHERE name = ?1) OR EXISTS (SELECT 1 FROM accounts WHERE owner = ?1)",
+        )?
+        .query_row([name], |r| r.get(0))?)
+    }
+
     /// Whether a timed pause has run out and is still marked paused.
     pub fn has_expired_pauses(&self, now: DateTime<Utc>) -> Result<bool> {
         Ok(self.conn.query_row(

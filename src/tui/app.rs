@@ -31,9 +31,18 @@ pub struct App {
 const RANKED_FOR_QUEUE: usize = 300;
 
 impl App {
-    pub fn new(store: Store, config: Config, clock: Clock, keymap: Keymap) -> Result<App, crate::engine::EngineError> {
+    /// Refuses a configured rep (`[me] name`) the store does not know,
+    /// before the terminal is taken over.
+    pub fn new(
+        store: Store,
+        mut config: Config,
+        clock: Clock,
+        keymap: Keymap,
+    ) -> Result<App, crate::engine::EngineError> {
         let engine = Engine::new(&config, clock.now());
-        let owner = config.me.clone();
+        let owner = engine.check_owner(&store, config.me.as_deref())?;
+        // Spelled as stored from here on: the queue and the activity log use it.
+        config.me.clone_from(&owner);
         let zone = engine.rep_zone(&store, owner.as_deref())?;
         let model = Model::new(keymap, engine.now, owner, zone);
         Ok(App { store, config, clock, model, log: None })

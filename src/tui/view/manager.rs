@@ -260,7 +260,11 @@ fn pipeline(report: &Report, frame: &mut Frame<'_>, area: Rect) {
     let p = &report.pipeline;
     let opportunities = p.quota_opportunities_per_rep.map_or_else(|| "-".into(), |n| n.to_string());
     let lines = vec![
-        Line::from(format!(" Open {} · {} accounts", money(p.open_value), p.open_accounts)),
+        Line::from(format!(
+            " Open {} · {}",
+            money(p.open_value),
+            crate::text::count(usize::try_from(p.open_accounts).unwrap_or(0), "account", "accounts")
+        )),
         Line::from(format!(" Expected {} by value band", money(p.expected_value))),
         Line::from(format!(" Quota/rep {} ≈ {opportunities} opps", money(p.quota_mrr_per_rep))),
     ];
@@ -269,7 +273,8 @@ fn pipeline(report: &Report, frame: &mut Frame<'_>, area: Rect) {
 
 fn stalled_accounts(report: &Report, frame: &mut Frame<'_>, area: Rect) {
     let a = &report.accounts;
-    let block = Block::bordered().title(format!(" Stalled {} of {} active plays ", a.stalled, a.active_plays));
+    let plays = crate::text::count(usize::try_from(a.active_plays).unwrap_or(0), "active play", "active plays");
+    let block = Block::bordered().title(format!(" Stalled {} of {plays} ", a.stalled));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if a.attention.is_empty() {
