@@ -380,3 +380,64 @@ fn catch_up_key_asks_the_engine_to_spread_the_overdue_touches() {
     update(&mut model, Msg::AccountsLoaded { items: vec![], append: false, more: false });
     assert!(ch(&mut model, 'C').is_empty());
 }
+
+fn typed(model: &mut Model, text: &str) {
+    for c in text.chars() {
+        let shift = if c.is_uppercase() { KeyModifiers::SHIFT } else { KeyModifiers::NONE };
+        update(model, Msg::Key(KeyEvent::new(KeyCode::Char(c), shift)));
+    }
+}
+
+#[test]
+fn the_trigger_form_names_its_account_and_a_bad_date_keeps_it_open() {
+    let mut model = loaded();
+    let row = model.queue.current().expect("touch").row.clone();
+    typed(&mut model, "T");
+    let Some(Popup::Form(form)) = &model.popup else { panic!("T opens a form") };
+    assert_eq!(form.title(), format!("Add a trigger event to {}", row.account_name));
+    typed(&mut model, "hired a new CTO");
+    key(&mut model, KeyCode::Tab);
+    typed(&mut model, "executive");
+    key(&mut model, KeyCode::Tab);
+    typed(&mut model, "yesterday");
+    key(&mut model, KeyCode::Tab);
+    assert!(key(&mut model, KeyCode::Enter).is_empty(), "a date that is not a date is not sent");
+    assert!(matches!(&model.status, Status::Error(e) if e.contains("not a date")));
+    assert!(matches!(model.popup, Some(Popup::Form(_))), "what was typed stays");
+    key(&mut model, KeyCode::BackTab);
+    for _ in 0.."yesterday".len() {
+        key(&mut model, KeyCode::Backspace);
+    }
+    typed(&mut model, "2026-11-20");
+    let effects = update(&mut model, Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
+    assert_eq!(
+        effects,
+        vec![Effect::Act(Request::AddTrigger {
+            account: row.touch.account_id,
+            text: "hired a new CTO".into(),
+            date: chrono::NaiveDate::from_ymd_opt(2026, 11, 20),
+            kind: Some("executive".into()),
+            source: None,
+        })]
+    );
+    assert!(model.popup.is_none());
+}
+
+#[test]
+fn editing_a_player_sends_only_what_changed() {
+    let mut model = loaded();
+    let row = model.queue.current().expect("touch").row.clone();
+    typed(&mut model, "E");
+    let Some(Popup::Form(form)) = &model.popup else { panic!("E opens the player's form") };
+    assert_eq!(form.fields[0].value, row.zone.name(), "it starts from what is stored");
+    update(&mut model, Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
+    typed(&mut model, "Asia/Tokyo");
+    key(&mut model, KeyCode::Tab);
+    key(&mut model, KeyCode::Tab);
+    let effects = key(&mut model, KeyCode::Enter);
+    let fields = playbook::engine::PlayerFields { zone: Some("Asia/Tokyo".into()), ..Default::default() };
+    assert_eq!(
+        effects,
+        vec![Effect::Act(Request::EditPlayer { player: row.touch.player_id, fields: Box::new(fields) })]
+    );
+}

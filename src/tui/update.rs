@@ -400,21 +400,27 @@ fn on_command(model: &mut Model, command: Command) -> Vec<Effect> {
         }
         Command::Enroll => model.focused_account().map(|a| vec![Effect::LoadPlays(a)]).unwrap_or_default(),
         Command::End => {
-            let name = match model.screen {
-                Screen::Queue => model
-                    .queue
-                    .current_decision()
-                    .map(|d| d.account_name.clone())
-                    .or_else(|| model.queue.current().map(|i| i.row.account_name.clone())),
-                Screen::Accounts => {
-                    model.accounts.items.get(model.accounts.selected).map(|i| i.row.account.name.clone())
-                }
-                Screen::Account => model.account.detail.as_ref().map(|d| d.account.name.clone()),
-                Screen::Manager => None,
-            };
-            if let (Some(account), Some(name)) = (model.focused_account(), name) {
+            if let (Some(account), Some(name)) = (model.focused_account(), model.focused_account_name()) {
                 model.popup = Some(Popup::End { account, name, choice: 0 });
             }
+            vec![]
+        }
+        Command::AddTrigger | Command::AddPlayer => {
+            match (model.focused_account(), model.focused_account_name()) {
+                (Some(account), Some(name)) => {
+                    let form = if command == Command::AddTrigger {
+                        Form::add_trigger(account, &name)
+                    } else {
+                        Form::add_player(account, &name)
+                    };
+                    model.popup = Some(Popup::Form(Box::new(form)));
+                }
+                _ => model.status = Status::Info("select an account first".into()),
+            }
+            vec![]
+        }
+        Command::AddAccount => {
+            model.popup = Some(Popup::Form(Box::new(Form::add_account())));
             vec![]
         }
         Command::PauseResume => model
