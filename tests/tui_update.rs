@@ -441,3 +441,31 @@ fn editing_a_player_sends_only_what_changed() {
         vec![Effect::Act(Request::EditPlayer { player: row.touch.player_id, fields: Box::new(fields) })]
     );
 }
+
+#[test]
+fn a_response_from_the_account_screen_names_a_sent_touch() {
+    let mut model = loaded();
+    let touch = model.queue.current().expect("touch").row.touch.id;
+    typed(&mut model, "R");
+    let Some(Popup::Form(form)) = &model.popup else { panic!("R opens the response form") };
+    assert_eq!(form.fields[0].value, touch.to_string(), "from the queue, the selected touch is offered");
+    typed(&mut model, "maybe");
+    key(&mut model, KeyCode::Tab);
+    assert!(key(&mut model, KeyCode::Enter).is_empty(), "not a response: nothing sent");
+    assert!(matches!(&model.status, Status::Error(e) if e.contains("not a response")));
+    key(&mut model, KeyCode::BackTab);
+    update(&mut model, Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
+    typed(&mut model, "ooo 2026-12-01");
+    key(&mut model, KeyCode::Tab);
+    let effects = key(&mut model, KeyCode::Enter);
+    assert_eq!(
+        effects,
+        vec![Effect::Act(Request::Respond {
+            on: playbook::engine::On::Touch(touch),
+            response: playbook::engine::Response::OutOfOffice {
+                until: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("date")
+            },
+            note: None,
+        })]
+    );
+}

@@ -1,16 +1,24 @@
 //! Small forms: a few labelled lines typed in turn, then one request. The
 //! engine checks the values (as `add` and `edit` on the command line do).
 
-use crate::engine::{AccountFields, PlayerFields, Request};
+use crate::engine::{AccountFields, On, PlayerFields, Request, Response};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// What a form makes when it is sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FormKind {
-    AddTrigger { account: i64 },
-    AddPlayer { account: i64 },
+    AddTrigger {
+        account: i64,
+    },
+    AddPlayer {
+        account: i64,
+    },
     AddAccount,
-    EditPlayer { player: i64 },
+    EditPlayer {
+        player: i64,
+    },
+    /// A response on any sent touch of an account (the timeline's `#id`).
+    Respond,
 }
 
 /// One line of a form.
@@ -104,12 +112,64 @@ impl Form {
         }
     }
 
+    /// A response on a sent touch, the latest one offered.
+    pub fn respond(name: &str, latest: Option<i64>) -> Form {
+        Form {
+            kind: FormKind::Respond,
+            about: name.to_string(),
+            fields: vec![
+                field("touch", &latest.map(|t| t.to_string()).unwrap_or_default(), "the #id of a sent touch"),
+                field("response", "", "opened, positive, negative, meeting, bounced, optout, ooo YYYY-MM-DD"),
+                field("note", "", "what they said (optional)"),
+            ],
+            focus: 1,
+        }
+    }
+
+    /// The response line read, or why it cannot be.
+    fn response(&self) -> Result<Response, String> {
+        let text = self.value(1).unwrap_or_default().to_ascii_lowercase();
+        let mut words = text.split_whitespace();
+        let word = words.next().unwrap_or_default();
+        Ok(match word {
+            "opened" | "open" => Response::Opened,
+            "positive" | "replied" | "reply" | "yes" => Response::Replied { positive: true },
+            "negative" | "no" => Response::Replied { positive: false },
+            "meeting" => Response::Meeting,
+            "bounced" | "bounce" => Response::Bounced,
+            "optout" | "opt-out" | "opted_out" => Response::OptedOut,
+            "ooo" => {
+                let date = words.next().unwrap_or_default();
+                let until = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
+                    .map_err(|_| "out of office until when? type ooo YYYY-MM-DD".to_string())?;
+                Response::OutOfOffice { until }
+            }
+            "" => {
+                return Err("type the response: opened, positive, negative, meeting, bounced, optout or ooo DATE".into())
+            }
+            _ => {
+                return Err(format!(
+                    "{} is not a response: opened, positive, negative, meeting, bounced, optout or ooo DATE",
+                    crate::text::quoted(word)
+                ))
+            }
+        })
+    }
+
+    fn touch(&self) -> Result<i64, String> {
+        let text = self.value(0).unwrap_or_default();
+        text.trim_start_matches(['#', 't'])
+            .parse()
+            .map_err(|_| format!("{} is not a touch id", crate::text::quoted(&text)))
+    }
+
     pub fn title(&self) -> String {
         match self.kind {
             FormKind::AddTrigger { .. } => format!("Add a trigger event to {}", self.about),
             FormKind::AddPlayer { .. } => format!("Add a player at {}", self.about),
             FormKind::AddAccount => "Add an account".to_string(),
             FormKind::EditPlayer { .. } => format!("Edit {}", self.about),
+            FormKind::Respond => format!("Log a response at {}", self.about),
         }
     }
 
@@ -181,6 +241,12 @@ impl Form {
                 country: v(3),
                 ..Default::default()
             })),
+            FormKind::Respond => Request::Respond {
+                // Checked by `problem` before it is sent.
+                on: On::Touch(self.touch().unwrap_or_default()),
+                response: self.response().unwrap_or(Response::Opened),
+                note: self.value(2),
+            },
             FormKind::EditPlayer { player } => {
                 let changed = |i: usize| v(i).filter(|value| self.fields.get(i).is_some_and(|f| f.initial != *value));
                 Request::EditPlayer {
@@ -203,6 +269,7 @@ impl Form {
                 .value(2)
                 .filter(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err())
                 .map(|d| format!("{} is not a date (YYYY-MM-DD)", crate::text::quoted(&d))),
+            FormKind::Respond => self.touch().err().or_else(|| self.response().err()),
             _ => None,
         }
     }

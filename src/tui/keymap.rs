@@ -90,6 +90,8 @@ commands! {
     AddPlayer => "add_player", Global;
     /// Add an account
     AddAccount => "add_account", Global;
+    /// Log a response (open, reply, meeting...) on any sent touch of the account
+    Respond => "respond", Global;
     /// Reload from the database
     Refresh => "refresh", Global;
     /// Done (then pick the outcome)

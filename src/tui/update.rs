@@ -423,6 +423,29 @@ fn on_command(model: &mut Model, command: Command) -> Vec<Effect> {
             model.popup = Some(Popup::Form(Box::new(Form::add_account())));
             vec![]
         }
+        Command::Respond => {
+            // On the account screen the latest sent touch is offered; any
+            // `#id` of its timeline can be typed instead.
+            match (model.focused_account_name(), model.screen) {
+                (Some(name), Screen::Account) => {
+                    let latest = model.account.detail.as_ref().and_then(|d| {
+                        d.plays
+                            .iter()
+                            .flat_map(|p| p.steps.iter().flat_map(|s| &s.touches).chain(&p.extra))
+                            .filter(|t| t.touch.state == crate::domain::TouchState::Done)
+                            .max_by_key(|t| t.touch.done_at)
+                            .map(|t| t.touch.id)
+                    });
+                    model.popup = Some(Popup::Form(Box::new(Form::respond(&name, latest))));
+                }
+                (Some(name), _) => {
+                    let touch = model.queue.current().map(|i| i.row.touch.id);
+                    model.popup = Some(Popup::Form(Box::new(Form::respond(&name, touch))));
+                }
+                (None, _) => model.status = Status::Info("select an account first".into()),
+            }
+            vec![]
+        }
         Command::PauseResume => model
             .focused_account()
             .map(|a| vec![Effect::Act(Request::PauseOrResume { account: a })])
