@@ -75,15 +75,9 @@ fn hints(screen: Screen) -> &'static [Command] {
             Command::PauseResume,
             Command::Help,
         ],
-        Screen::Account => &[
-            Command::Back,
-            Command::Respond,
-            Command::Enroll,
-            Command::PauseResume,
-            Command::End,
-            Command::Undo,
-            Command::Help,
-        ],
+        Screen::Account => {
+            &[Command::Back, Command::Enroll, Command::PauseResume, Command::End, Command::Undo, Command::Help]
+        }
         Screen::Manager => &[
             Command::Period,
             Command::CustomPeriod,
