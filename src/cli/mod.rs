@@ -511,8 +511,11 @@ fn queue_text(engine: &Engine, store: &Store, owner: Option<&str>, date: NaiveDa
     let zone = engine.rep_zone(store, owner)?;
     let items = engine.queue(store, owner, date, false)?;
     let touches = show::queue(&items, format, zone, engine)?;
+    if format != Format::Table {
+        return Ok(touches);
+    }
     let waiting = engine.decisions(store, owner)?;
-    if format != Format::Table || waiting.is_empty() {
+    if waiting.is_empty() {
         return Ok(touches);
     }
     let decisions = show::decisions(&waiting, format, zone, engine.now)?;
