@@ -172,3 +172,29 @@ fn ending_with_nothing_running_is_refused() {
     assert_eq!(code, 2);
     assert!(err.contains("won, lost, disqualified or no-response"), "{err}");
 }
+
+#[test]
+fn an_open_or_a_bounce_is_an_emails_and_never_lands_on_a_call() {
+    let env = mini();
+    at(&env, "2026-03-02T08:00:00Z", &["done", "7"]);
+    at(&env, "2026-03-02T11:00:00Z", &["done", "8"]);
+    at(&env, "2026-03-03T09:00:00Z", &["done", "9", "--outcome", "connected"]);
+    // Touch 9 is Dirk's call: an open belongs to his last email, touch 8.
+    let said = at(&env, "2026-03-03T10:00:00Z", &["opened", "--player", "dirk@mini.test"]);
+    assert!(said.contains("logged on touch 8 (email)"), "{said}");
+    let (code, err) = fails(&env, "2026-03-03T10:01:00Z", &["bounced", "9"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("bounced does not fit touch 9 (call)"), "{err}");
+}
+
+#[test]
+fn decisions_as_csv_keep_the_stored_answer() {
+    let env = mini();
+    at(&env, "2026-03-02T08:00:00Z", &["done", "7"]);
+    at(&env, "2026-03-02T10:00:00Z", &["replied", "7"]);
+    let csv = at(&env, "2026-03-02T11:00:00Z", &["decisions", "--format", "csv"]);
+    assert!(csv.contains(",replied_positive,"), "{csv}");
+    at(&env, "2026-03-02T11:05:00Z", &["resume", "mini.test"]);
+    let accounts = at(&env, "2026-03-02T11:06:00Z", &["accounts", "--owner", "Quinn Tester", "--format", "csv"]);
+    assert!(accounts.contains(",working,"), "resuming is the decision: the account is worked again: {accounts}");
+}

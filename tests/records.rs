@@ -110,7 +110,11 @@ fn a_new_owner_takes_the_accounts_waiting_touches() {
     let owned = |rep: &str| count(&env, &format!("SELECT COUNT(*) FROM touches WHERE owner = '{rep}'"));
     let touches = owned("Quinn Tester");
     assert!(touches > 0);
-    at(&env, &["edit", "account", "mini.test", "--owner", "Dana Kim"]);
+    // Dana is a rep of this team: she owns an account already.
+    let other = env.dir.path().join("dana.csv");
+    std::fs::write(&other, "name,domain,owner\nDana Co,dana.test,Dana Kim\n").expect("csv");
+    at(&env, &["import", "accounts", &other.display().to_string()]);
+    at(&env, &["edit", "account", "mini.test", "--owner", "dana kim"]);
     assert_eq!(owned("Dana Kim"), touches, "the waiting touches go to Dana's queue");
     at(&env, &["undo"]);
     assert_eq!(owned("Quinn Tester"), touches, "and come back with undo");
@@ -174,4 +178,58 @@ fn triggers_export_and_import_round_trip_and_formulas_stay_text() {
     assert!(said.contains("1 new"), "{said}");
     at(&env, &["undo"]);
     assert!(!at(&env, &["triggers"]).contains("won a tender"), "one undo takes the whole import back");
+}
+
+#[test]
+fn a_name_typed_exactly_picks_that_account_and_a_tie_is_refused() {
+    let env = mini();
+    at(&env, &["add", "account", "acme", "--domain", "acme-eu.test"]);
+    at(&env, &["add", "account", "Acme", "--domain", "acme-us.test"]);
+    let said = at(&env, &["add", "trigger", "acme", "for the EU one"]);
+    assert!(said.starts_with("acme: added"), "the exact spelling wins: {said}");
+    let (_, err) = fails(&env, &["add", "trigger", "ACME", "which one?"]);
+    assert!(err.contains("matches several accounts"), "{err}");
+}
+
+#[test]
+fn an_owner_must_be_a_rep_and_a_new_zone_replans_the_players_touches() {
+    let env = mini();
+    at(&env, &["add", "player", "mini.test", "Pia Analyst", "--email", "pia@mini.test", "--title", "Analyst"]);
+    let (code, err) = fails(&env, &["edit", "account", "1", "--owner", "Nobdy"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no rep named 'Nobdy'"), "{err}");
+    at(&env, &["enroll", "mini.test", "multi-thread"]);
+    at(&env, &["edit", "player", "pia@mini.test", "--zone", "America/Los_Angeles"]);
+    // Pia's waiting touches now sit in Los Angeles office hours.
+    let conn = rusqlite::Connection::open(&env.db).expect("db");
+    let mut stmt =
+        conn.prepare("SELECT due_at, why FROM touches WHERE player_id = 1 AND state IN ('due', 'planned')").expect("q");
+    let rows: Vec<(i64, String)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).expect("rows").map(|r| r.expect("row")).collect();
+    assert!(!rows.is_empty());
+    for (due, why) in rows {
+        let local =
+            chrono::DateTime::from_timestamp(due, 0).expect("ts").with_timezone(&chrono_tz::America::Los_Angeles);
+        let hour = chrono::Timelike::hour(&local);
+        assert!((9..18).contains(&hour), "{local} is outside her new hours ({why})");
+    }
+}
+
+#[test]
+fn import_triggers_writes_the_rows_it_left_out_and_refuses_options_it_ignores() {
+    let env = mini();
+    let path = env.dir.path().join("t.csv");
+    std::fs::write(&path, "account,date,text\nmini.test,2026-02-01,won a tender\nNobody Ltd,2026-02-01,x\n")
+        .expect("csv");
+    let file = path.display().to_string();
+    let (code, err) = fails(&env, &["import", "triggers", &file, "--map", "Firma=account"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("--map and --owner do not apply"), "{err}");
+    let said = at(&env, &["import", "triggers", &file, "--skip-bad"]);
+    assert!(said.contains("1 new") && said.contains("t.rejected.csv"), "a domain in the account column works: {said}");
+    let rejected = std::fs::read_to_string(env.dir.path().join("t.rejected.csv")).expect("rejects written");
+    assert!(
+        rejected.contains("3,no account is named \"\"Nobody Ltd\"\"") || rejected.contains("Nobody Ltd"),
+        "{rejected}"
+    );
 }

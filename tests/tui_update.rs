@@ -469,3 +469,16 @@ fn a_response_from_the_account_screen_names_a_sent_touch() {
         })]
     );
 }
+
+#[test]
+fn a_refused_form_comes_back_as_typed() {
+    let mut model = loaded();
+    typed(&mut model, "T");
+    typed(&mut model, "raised a round");
+    let sent = update(&mut model, Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
+    assert!(matches!(sent.as_slice(), [Effect::Act(Request::AddTrigger { .. })]));
+    assert!(model.popup.is_none());
+    update(&mut model, Msg::Failed("Cerulean Pay BV already has this trigger event on 2026-11-24".into()));
+    let Some(Popup::Form(form)) = &model.popup else { panic!("the form is back") };
+    assert_eq!(form.fields[0].value, "raised a round");
+}

@@ -63,6 +63,10 @@ pub enum Adjustment {
         until: Option<NaiveDate>,
     },
     Resumed,
+    /// Placed again after the player's zone, tier or working week changed.
+    Replanned {
+        player: String,
+    },
     OutOfOffice {
         player: String,
         back: NaiveDate,
@@ -188,6 +192,7 @@ impl Why {
                 Adjustment::Paused { until: Some(d) } => format!("moved past the pause (until {})", date(*d)),
                 Adjustment::Paused { until: None } => "moved past the pause".into(),
                 Adjustment::Resumed => "moved when the play resumed".into(),
+                Adjustment::Replanned { player } => format!("placed again after {player}'s details changed"),
                 Adjustment::OutOfOffice { player, back } => {
                     format!("moved after {player}'s out-of-office (back {})", date(*back))
                 }

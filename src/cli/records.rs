@@ -214,7 +214,7 @@ pub fn triggers(session: &Session, account: Option<&str>, format: Format) -> Res
                 name.clone(),
                 domain.clone().unwrap_or_default(),
                 t.occurred_on.to_string(),
-                t.kind.clone(),
+                if format == Format::Table { t.kind.replace('_', " ") } else { t.kind.clone() },
                 t.summary.clone(),
                 t.source.clone().unwrap_or_default(),
             ]

@@ -342,7 +342,12 @@ pub fn decisions(rows: &[DecisionRow], format: Format, zone: Tz, now: DateTime<U
                         d.account_name.clone(),
                         d.owner.clone(),
                         d.player_name.clone().unwrap_or_default(),
-                        answer(d),
+                        // CSV keeps the stored value, as every CSV does.
+                        if format == Format::Csv {
+                            d.outcome.map(|o| o.as_str().to_string()).unwrap_or_default()
+                        } else {
+                            answer(d)
+                        },
                         d.said.as_deref().map(|s| crate::text::one_line(s).into_owned()).unwrap_or_default(),
                         if format == Format::Csv { rfc3339(d.since, zone) } else { crate::text::ago(d.since, now) },
                         d.plays.join(", "),

@@ -52,7 +52,7 @@ fn import_triggers(
     file: &Path,
     bytes: &[u8],
     dry_run: bool,
-    skip_bad: bool,
+    rejects: Option<&Path>,
 ) -> Result<String> {
     let table = crate::import::table::read(bytes).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let fields: Vec<Option<usize>> = table.headers.iter().map(|h| trigger_field(h)).collect();
@@ -81,12 +81,38 @@ fn import_triggers(
         rows.push(row);
     }
     let mut store = session.open()?;
-    let done = engine.import_triggers(&mut store, &rows, dry_run, skip_bad)?;
+    // With --skip-bad, a dry pass first finds the rows to write aside.
+    let done = engine.import_triggers(&mut store, &rows, dry_run || rejects.is_some(), rejects.is_some())?;
+    // The rejected rows are written before anything is imported: if they
+    // cannot be, nothing is.
+    let written = match rejects.filter(|_| !done.rejected.is_empty() && !dry_run) {
+        Some(path) => {
+            let mut headers: Vec<&str> = vec!["line", "problem"];
+            headers.extend(table.headers.iter().map(String::as_str));
+            let lines: Vec<Vec<String>> = done
+                .rejected
+                .iter()
+                .map(|(line, why)| {
+                    let cells =
+                        table.records.iter().find(|r| r.line == *line).map(|r| r.cells.clone()).unwrap_or_default();
+                    [line.to_string(), why.clone()].into_iter().chain(cells).collect()
+                })
+                .collect();
+            write_rejects(session, file, path, &crate::text::csv::document(&headers, lines))?;
+            Some(path)
+        }
+        None => None,
+    };
+    let done =
+        if dry_run || rejects.is_none() { done } else { engine.import_triggers(&mut store, &rows, false, true)? };
     let mut out = if dry_run {
         format!("dry run, nothing written. {}", done.summary())
     } else {
         format!("imported triggers from {}. {}", file.display(), done.summary())
     };
+    if let Some(path) = written {
+        let _ = write!(out, "\nrejected rows and their reasons: {}", path.display());
+    }
     for (line, why) in &done.rejected {
         let _ = write!(out, "\nline {line}: {why}");
     }
@@ -199,6 +225,28 @@ fn rejects_path(file: &Path) -> PathBuf {
     file.with_file_name(format!("{stem}.rejected.csv"))
 }
 
+/// Writes the rejected rows beside the file: never over the database, its
+/// journal files or the file being imported.
+fn write_rejects(session: &Session, file: &Path, path: &Path, csv: &str) -> Result<()> {
+    let db = &session.db_path;
+    let wal = PathBuf::from(format!("{}-wal", db.display()));
+    let shm = PathBuf::from(format!("{}-shm", db.display()));
+    if [file, db.as_path(), wal.as_path(), shm.as_path()].iter().any(|p| crate::files::same_file(path, p)) {
+        bail!(
+            "--rejects {} names the database or the file being imported; name a new file (nothing was imported)",
+            path.display()
+        );
+    }
+    crate::files::write(path, csv.as_bytes()).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot write the rejected rows to {}: {}; nothing was imported",
+            path.display(),
+            crate::files::describe(&e)
+        )
+    })?;
+    Ok(())
+}
+
 pub fn import(session: &Session, engine: &Engine, args: ImportArgs) -> Result<String> {
     if let Some(kind) = args.template {
         return Ok(kind.table().map_or_else(|| TRIGGER_HEADER.to_vec(), import::template).join(","));
@@ -209,7 +257,11 @@ pub fn import(session: &Session, engine: &Engine, args: ImportArgs) -> Result<St
     let bytes = std::fs::read(&file)
         .map_err(|e| anyhow::anyhow!("cannot read {}: {}", file.display(), crate::files::describe(&e)))?;
     let Some(kind) = kind.table() else {
-        return import_triggers(session, engine, &file, &bytes, args.dry_run, args.skip_bad);
+        if !args.map.is_empty() || args.owner.is_some() {
+            bail!("--map and --owner do not apply to triggers: name the columns account or domain, date, kind, text, source");
+        }
+        let rejects = args.skip_bad.then(|| args.rejects.clone().unwrap_or_else(|| rejects_path(&file)));
+        return import_triggers(session, engine, &file, &bytes, args.dry_run, rejects.as_deref());
     };
     let options = Options {
         map: args.map,
@@ -247,22 +299,7 @@ pub fn import(session: &Session, engine: &Engine, args: ImportArgs) -> Result<St
         None
     } else {
         let path = args.rejects.unwrap_or_else(|| rejects_path(&file));
-        let db = &session.db_path;
-        let wal = PathBuf::from(format!("{}-wal", db.display()));
-        let shm = PathBuf::from(format!("{}-shm", db.display()));
-        if [&file, db, &wal, &shm].iter().any(|p| crate::files::same_file(&path, p)) {
-            bail!(
-                "--rejects {} names the database or the file being imported; name a new file (nothing was imported)",
-                path.display()
-            );
-        }
-        crate::files::write(&path, import::rejects_csv(&plan).as_bytes()).map_err(|e| {
-            anyhow::anyhow!(
-                "cannot write the rejected rows to {}: {}; nothing was imported",
-                path.display(),
-                crate::files::describe(&e)
-            )
-        })?;
+        write_rejects(session, &file, &path, &import::rejects_csv(&plan))?;
         Some(path)
     };
     loader.commit()?;

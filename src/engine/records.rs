@@ -147,6 +147,9 @@ impl Engine {
             return Err(refused(format!("a trigger event has happened: {date} is after today ({today})")));
         }
         let mut tx = store.begin()?;
+        if tx.has_trigger(account_id, date, &summary)? {
+            return Err(refused(format!("{} already has this trigger event on {date}", account.name)));
+        }
         let columns: Columns = vec![
             ("account_id", Value::Integer(account_id)),
             ("kind", text_value(kind.clone())),
@@ -155,7 +158,7 @@ impl Engine {
             ("occurred_on", text_value(date.format("%Y-%m-%d").to_string())),
         ];
         let id = tx.insert_record(RecordTable::Triggers, &columns)?;
-        let detail = format!("trigger {id}: {} ({kind}, {date})", crate::text::one_line(&summary));
+        let detail = format!("trigger {id}: {} ({}, {date})", crate::text::one_line(&summary), kind.replace('_', " "));
         tx.commit(&self.actor, self.now, &record_activity("add", Some(account_id), None, &detail))?;
         Ok(format!("{}: added {detail}", account.name))
     }
@@ -165,6 +168,11 @@ impl Engine {
     pub(super) fn add_account(&self, store: &mut Store, fields: &AccountFields) -> Result<String> {
         let Some(name) = &fields.name else { return Err(refused("an account needs a name")) };
         let mut fields = fields.clone();
+        // A rep the store knows, as everywhere a rep is named: a typo would
+        // hand the account to nobody's queue.
+        if let Some(owner) = &fields.owner {
+            fields.owner = Some(self.check_rep(store, owner)?);
+        }
         if fields.owner.is_none() {
             fields.owner =
                 Some(self.me.clone().ok_or_else(|| {
@@ -302,13 +310,17 @@ impl Engine {
     /// account's waiting touches into their queue.
     pub(super) fn edit_account(&self, store: &mut Store, account_id: i64, fields: &AccountFields) -> Result<String> {
         let before = store.account(account_id)?;
+        let mut fields = fields.clone();
+        if let Some(owner) = &fields.owner {
+            fields.owner = Some(self.check_rep(store, owner)?);
+        }
+        let fields = &fields;
         let mut tx = store.begin()?;
         let columns = account_columns(&tx, fields, Some(account_id))?;
         if columns.is_empty() {
             return Err(refused("nothing to change: give at least one field, e.g. --industry SaaS"));
         }
-        let said: Vec<&str> = columns.iter().map(|(c, _)| *c).collect();
-        let said = said.join(", ");
+        let said = changed(&columns);
         tx.update_record(RecordTable::Accounts, account_id, &columns)?;
         let after = tx.account(account_id)?;
         if after.owner != before.owner {
@@ -333,13 +345,26 @@ impl Engine {
         if columns.is_empty() {
             return Err(refused("nothing to change: give at least one field, e.g. --zone Europe/Berlin"));
         }
-        let said: Vec<&str> =
-            columns.iter().map(|(c, _)| *c).filter(|c| !c.ends_with("_rule") && !c.ends_with("_source")).collect();
-        let said = said.join(", ");
+        let said = changed(&columns);
         tx.update_record(RecordTable::Players, player_id, &columns)?;
         let after = tx.player(player_id)?;
         if after.status != PlayerStatus::Active {
             Self::stop_player(&mut tx, player.account_id, player_id, after.status)?;
+        } else if after.zone != player.zone || after.tier != player.tier {
+            // Their hours are another's now: every waiting touch is placed
+            // again in them, spacing kept.
+            let cause = crate::cadence::Adjustment::Replanned { player: after.first_name.clone() };
+            for e in tx.running_enrollments(player.account_id)? {
+                super::placing::shift_player(
+                    self,
+                    &mut tx,
+                    e.id,
+                    player_id,
+                    chrono::Duration::zero(),
+                    self.now,
+                    &cause,
+                )?;
+            }
         }
         let detail = format!("player {player_id}: {said}");
         tx.commit(&self.actor, self.now, &record_activity("edit", Some(player.account_id), Some(player_id), &detail))?;
@@ -382,11 +407,20 @@ impl Engine {
                 let a = tx.account(id)?;
                 let plays = tx.history_of(RecordTable::Accounts, id)?;
                 if plays > 0 {
-                    return Err(refused(format!(
-                        "{} has {} on record and stays; end its plays with `playbook end {id} --as ...`",
-                        a.name,
-                        crate::text::count(plays as usize, "play", "plays")
-                    )));
+                    let running = !tx.running_enrollments(id)?.is_empty();
+                    return Err(refused(if running {
+                        format!(
+                            "{} has {} on record, so it stays; to stop working it, end its plays with `playbook end {id} --as ...`",
+                            a.name,
+                            crate::text::count(plays as usize, "play", "plays")
+                        )
+                    } else {
+                        format!(
+                            "{} has {} on record, so it stays as history (its status says how it ended)",
+                            a.name,
+                            crate::text::count(plays as usize, "play", "plays")
+                        )
+                    }));
                 }
                 tx.delete_record(RecordTable::Accounts, id)?;
                 (format!("removed account {id} ({}) with its players and triggers", a.name), None, None)
@@ -416,6 +450,24 @@ impl Engine {
         }
         Ok(open.len())
     }
+}
+
+/// The fields an edit sets, in words ("opportunity value", "zone").
+fn changed(columns: &Columns) -> String {
+    let words: Vec<&str> = columns
+        .iter()
+        .map(|(c, _)| *c)
+        // How a tier or zone was decided is said by the field itself.
+        .filter(|c| !c.ends_with("_rule") && !c.ends_with("_source"))
+        .map(|c| match c {
+            "annual_revenue" => "revenue",
+            "opportunity_value" => "opportunity value",
+            "first_name" => "first name",
+            "last_name" => "last name",
+            other => other,
+        })
+        .collect();
+    words.join(", ")
 }
 
 fn record_activity(action: &str, account: Option<i64>, player: Option<i64>, detail: &str) -> Activity {

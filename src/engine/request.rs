@@ -234,6 +234,17 @@ pub fn done_outcomes(channel: Channel) -> &'static [Outcome] {
     }
 }
 
+/// Whether a response can come from a touch on this channel: an open or a
+/// bounce is an email's (or a video message's, sent by email); an ad gets
+/// no answer; the rest can follow any touch.
+pub fn response_fits(outcome: Outcome, channel: Channel) -> bool {
+    match outcome {
+        Outcome::Opened | Outcome::Bounced => matches!(channel, Channel::Email | Channel::Video),
+        Outcome::RepliedPositive | Outcome::RepliedNegative | Outcome::MeetingBooked => channel != Channel::Ad,
+        _ => true,
+    }
+}
+
 impl Engine {
     /// Applies one user action in one transaction; says what it did.
     pub fn apply(&self, store: &mut Store, request: Request) -> Result<String> {

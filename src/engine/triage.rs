@@ -1,10 +1,10 @@
 //! Triage of one touch: done, skip, snooze, opened, replied, meeting,
 //! bounced, opt-out, out-of-office, note; and undo.
 
-use super::request::{done_outcomes, On, SnoozeTo};
+use super::request::{done_outcomes, response_fits, On, SnoozeTo};
 use super::{advance_thread, complete_if_finished, invalid, placing, refused, user_text, Engine, Result};
 use crate::cadence::{self, window::resolve_local, Adjustment};
-use crate::domain::{AccountStatus, EnrollmentState, Outcome, PlayerStatus, TouchKind, TouchState};
+use crate::domain::{AccountStatus, Channel, EnrollmentState, Outcome, PlayerStatus, TouchKind, TouchState};
 use crate::play::human_duration;
 use crate::store::{ActionTx, Activity, Store, TouchRow, Undone};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
@@ -233,32 +233,50 @@ impl Engine {
     /// touch, with its outcome raised, and what to say when it is not the
     /// one named.
     fn sent_touch(tx: &mut ActionTx<'_>, on: On, outcome: Outcome) -> Result<(TouchRow, String)> {
+        let what = outcome.label();
+        let channels = || {
+            let fit: Vec<&str> =
+                Channel::ALL.iter().filter(|c| response_fits(outcome, **c)).map(|c| c.as_str()).collect();
+            fit.join(" or ")
+        };
         let last_sent = |touches: Vec<TouchRow>| {
-            touches.into_iter().filter(|t| t.state == TouchState::Done).max_by_key(|t| (t.done_at, t.id))
+            touches
+                .into_iter()
+                .filter(|t| t.state == TouchState::Done && response_fits(outcome, t.channel))
+                .max_by_key(|t| (t.done_at, t.id))
         };
         let (touch, said) = match on {
             On::Touch(id) => {
                 let touch = tx.touch(id)?;
                 if touch.state == TouchState::Done {
+                    if !response_fits(outcome, touch.channel) {
+                        return Err(invalid(format!(
+                            "{what} does not fit touch {id} ({}): it follows a touch by {}",
+                            touch.channel,
+                            channels()
+                        )));
+                    }
                     (touch, String::new())
                 } else {
                     let player = tx.player(touch.player_id)?;
                     match last_sent(tx.player_touches(touch.enrollment_id, touch.player_id)?) {
                         Some(sent) => {
                             let said = format!(
-                                "touch {id} has not gone out ({}): logged on touch {}, the last sent to {}; ",
+                                "touch {id} has not gone out ({}): logged on touch {} ({}), the last sent to {}; ",
                                 touch.state.label(),
                                 sent.id,
+                                sent.channel,
                                 player.first_name
                             );
                             (sent, said)
                         }
                         None => {
                             return Err(refused(format!(
-                            "nothing has gone out to {} in this play yet (touch {id} is {}): mark a touch done first",
-                            player.full_name(),
-                            touch.state.label()
-                        )))
+                                "nothing has gone out to {} in this play that a {what} could follow (touch {id} is {}; a {what} follows a touch by {}): mark one done first",
+                                player.full_name(),
+                                touch.state.label(),
+                                channels()
+                            )))
                         }
                     }
                 }
@@ -267,13 +285,17 @@ impl Engine {
                 let player = tx.player(player_id)?;
                 match last_sent(placing::everywhere(tx, player.account_id, player_id)?) {
                     Some(sent) => {
-                        let said = format!("logged on touch {}, the last sent to {}; ", sent.id, player.first_name);
+                        let said = format!(
+                            "logged on touch {} ({}), the last sent to {}; ",
+                            sent.id, sent.channel, player.first_name
+                        );
                         (sent, said)
                     }
                     None => {
                         return Err(refused(format!(
-                            "nothing has gone out to {} yet: mark a touch done first",
-                            player.full_name()
+                            "nothing has gone out to {} that a {what} could follow (a {what} follows a touch by {}): mark one done first",
+                            player.full_name(),
+                            channels()
                         )))
                     }
                 }

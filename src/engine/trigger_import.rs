@@ -4,7 +4,7 @@
 //! back into the same records.
 
 use super::{refused, Engine, Result};
-use crate::store::{Activity, Columns, ImportLookup, RecordTable, Store};
+use crate::store::{ActionTx, Activity, Columns, ImportLookup, RecordTable, Store};
 use chrono::NaiveDate;
 use rusqlite::types::Value;
 
@@ -92,7 +92,7 @@ impl Engine {
     /// A row's account, date, text and columns, or why it cannot be imported.
     fn trigger_columns(
         &self,
-        lookup: &dyn ImportLookup,
+        lookup: &ActionTx<'_>,
         row: &TriggerRow,
     ) -> std::result::Result<(i64, NaiveDate, String, Columns), String> {
         let words = |e: super::EngineError| e.to_string();
@@ -107,7 +107,16 @@ impl Engine {
             }
             (None, Some(name)) => match lookup.accounts_by_name(name).map_err(|e| e.to_string())?.as_slice() {
                 [(id, _)] => *id,
-                [] => return Err(format!("no account is named {}", crate::text::quoted(name))),
+                // A domain in the account column names the account too.
+                [] => match crate::import::values::domain(name)
+                    .map(|d| lookup.accounts_by_domain(&d))
+                    .transpose()
+                    .map_err(|e| e.to_string())?
+                    .and_then(|ids| ids.first().copied())
+                {
+                    Some(id) => id,
+                    None => return Err(format!("no account is named {}", crate::text::quoted(name))),
+                },
                 _ => return Err(format!("several accounts are named {}: give the domain", crate::text::quoted(name))),
             },
             (None, None) => return Err("no account: give its domain or name".into()),

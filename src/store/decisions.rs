@@ -14,7 +14,7 @@ pub struct DecisionRow {
     pub owner: String,
     /// The waiting plays, as `name vN`.
     pub plays: Vec<String>,
-    /// Since when the owner has had to decide.
+    /// When the latest answer came (else when the plays were paused for it).
     pub since: DateTime<Utc>,
     /// The latest answer on the account: who, what, and what they said.
     pub player_name: Option<String>,
@@ -37,7 +37,7 @@ impl Store {
         // activity index: one statement however many decisions wait.
         let sql = format!(
             "SELECT a.id, a.name, a.owner, MIN(e.decision_at), group_concat(p.name || ' v' || p.version, '\u{1f}'),
-                    (SELECT json_array(pl.first_name || ' ' || pl.last_name, act.outcome, act.detail)
+                    (SELECT json_array(pl.first_name || ' ' || pl.last_name, act.outcome, act.detail, act.at)
                        FROM activity act LEFT JOIN players pl ON pl.id = act.player_id
                       WHERE act.account_id = a.id AND act.action IN ('replied', 'meeting') AND act.undone_by IS NULL
                       ORDER BY act.at DESC, act.id DESC LIMIT 1)
@@ -50,15 +50,18 @@ impl Store {
             .query_map(params![owner], |r| {
                 let plays: String = r.get(4)?;
                 let answer: Option<String> = r.get(5)?;
-                let answer: Vec<Option<String>> =
+                let answer: Vec<serde_json::Value> =
                     answer.and_then(|a| serde_json::from_str(&a).ok()).unwrap_or_default();
-                let part = |i: usize| answer.get(i).cloned().flatten();
+                let part = |i: usize| answer.get(i).and_then(|v| v.as_str()).map(str::to_string);
+                // How long ago: since the latest answer, the one shown.
+                let answered =
+                    answer.get(3).and_then(serde_json::Value::as_i64).and_then(|at| DateTime::from_timestamp(at, 0));
                 Ok(DecisionRow {
                     account_id: r.get(0)?,
                     account_name: r.get(1)?,
                     owner: r.get(2)?,
                     plays: plays.split('\u{1f}').map(str::to_string).collect(),
-                    since: rows::time(r, 3)?,
+                    since: answered.map_or_else(|| rows::time(r, 3), Ok)?,
                     player_name: part(0),
                     outcome: part(1).and_then(|o| o.parse().ok()),
                     said: part(2).filter(|s| !s.trim().is_empty()),

@@ -186,12 +186,26 @@ impl Store {
         let found: Vec<Account> = stmt
             .query_map(params![key.trim(), like(Some(&key.trim().to_string()))], rows::account)?
             .collect::<rusqlite::Result<_>>()?;
-        match found.as_slice() {
-            [] => Err(StoreError::NotFound { what: "account", key: format!("matching {}", crate::text::quoted(key)) }),
-            [only] => Ok(only.clone()),
-            [first, ..] if first.name.eq_ignore_ascii_case(key.trim()) => Ok(first.clone()),
-            many => Err(StoreError::Invalid(format!(
-                "`{key}` matches several accounts: {}; give more of the name or the id",
+        // Typed exactly as stored (case and all) wins; else the only name
+        // or domain equal to it ignoring case; else the only partial match.
+        let key_text = key.trim();
+        let exact: Vec<&Account> = found.iter().filter(|a| a.name == key_text).collect();
+        let equal: Vec<&Account> = found
+            .iter()
+            .filter(|a| {
+                a.name.eq_ignore_ascii_case(key_text)
+                    || a.domain.as_deref().is_some_and(|d| d.eq_ignore_ascii_case(key_text))
+            })
+            .collect();
+        match (found.as_slice(), exact.as_slice(), equal.as_slice()) {
+            ([], _, _) => {
+                Err(StoreError::NotFound { what: "account", key: format!("matching {}", crate::text::quoted(key)) })
+            }
+            ([only], _, _) => Ok(only.clone()),
+            (_, [only], _) | (_, [], [only]) => Ok((*only).clone()),
+            (many, _, _) => Err(StoreError::Invalid(format!(
+                "{} matches several accounts: {}; give more of the name or the id",
+                crate::text::quoted(key_text),
                 many.iter().map(|a| format!("{} (#{})", a.name, a.id)).collect::<Vec<_>>().join(", ")
             ))),
         }

@@ -226,6 +226,9 @@ pub struct Model {
     pub account: AccountModel,
     pub manager: ManagerModel,
     pub popup: Option<Popup>,
+    /// A form sent and not yet answered: shown again, as typed, if the
+    /// engine refuses it.
+    pub sent_form: Option<Box<crate::tui::form::Form>>,
     pub help: bool,
     /// Lines the help screen is scrolled down by.
     pub help_scroll: u16,
@@ -249,6 +252,7 @@ impl Model {
             account: AccountModel::default(),
             manager: ManagerModel::default(),
             popup: None,
+            sent_form: None,
             help: false,
             help_scroll: 0,
             status: Status::None,

@@ -144,6 +144,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::ActionDone(text) => {
+            model.sent_form = None;
             model.status = Status::Info(text);
             model.demo_notice = false;
             // The review is rebuilt when next looked at, not after every touch.
@@ -162,6 +163,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         Msg::Failed(text) => {
             model.status = Status::Error(text);
+            // A refused form comes back with what was typed, to be fixed.
+            if let Some(form) = model.sent_form.take() {
+                model.popup = Some(Popup::Form(form));
+            }
             vec![]
         }
     }
@@ -578,7 +583,9 @@ fn on_popup_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
                     model.status = Status::Error(problem);
                     vec![]
                 } else {
-                    model.popup = None;
+                    if let Some(Popup::Form(form)) = model.popup.take() {
+                        model.sent_form = Some(form);
+                    }
                     vec![Effect::Act(*request)]
                 }
             }
