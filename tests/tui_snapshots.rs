@@ -103,6 +103,7 @@ fn outcome_popup() {
     // The first touch is an email: it went out, so "sent" is the only outcome.
     let text = screen(&app, 100, 30);
     assert!(text.contains("Done: outcome") && text.contains("1. sent"), "{text}");
+    assert!(text.contains("t129 · Joost van den Berg · email"), "the popup names the touch it acts on: {text}");
     assert!(!text.contains("voicemail"), "a call's outcomes are not offered for an email: {text}");
     both_sizes(&app, "done_popup");
 }

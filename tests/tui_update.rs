@@ -482,3 +482,54 @@ fn a_refused_form_comes_back_as_typed() {
     let Some(Popup::Form(form)) = &model.popup else { panic!("the form is back") };
     assert_eq!(form.fields[0].value, "raised a round");
 }
+
+/// The demo's ranked accounts, as the app loads them.
+fn accounts() -> Vec<playbook::engine::AccountItem> {
+    let mut store = Store::open_in_memory().expect("store");
+    let config = Config::default();
+    playbook::demo::load_shipped(&mut store, &config.policy, now()).expect("demo");
+    let engine = Engine::new(&config, now());
+    engine.accounts(&store, &playbook::store::AccountFilter::default(), 200, 0).expect("accounts")
+}
+
+#[test]
+fn after_a_reload_reorders_the_list_the_next_action_hits_the_highlighted_account() {
+    let mut model = loaded();
+    ch(&mut model, '2');
+    let items = accounts();
+    update(&mut model, Msg::AccountsLoaded { items: items.clone(), append: false, more: false });
+    ch(&mut model, 'j');
+    ch(&mut model, 'j');
+    let chosen = model.accounts.items[model.accounts.selected].row.account.id;
+    // A rating elsewhere re-ranks the list: the chosen account moves to the top.
+    let mut reranked = items.clone();
+    let at = reranked.iter().position(|i| i.row.account.id == chosen).expect("in the list");
+    let moved = reranked.remove(at);
+    reranked.insert(0, moved);
+    for (rank, item) in reranked.iter_mut().enumerate() {
+        item.rank = rank + 1;
+    }
+    update(&mut model, Msg::AccountsLoaded { items: reranked, append: false, more: false });
+    assert_eq!(model.accounts.items[model.accounts.selected].row.account.id, chosen, "the highlight followed it");
+    assert_eq!(ch(&mut model, 'e'), vec![Effect::LoadPlays(chosen)], "e enrolls the account that is highlighted");
+    // Sorting by name keeps it too.
+    ch(&mut model, 's');
+    assert_eq!(model.accounts.items[model.accounts.selected].row.account.id, chosen);
+    assert_eq!(ch(&mut model, 'p'), vec![Effect::Act(Request::PauseOrResume { account: chosen })]);
+}
+
+#[test]
+fn a_reload_keeps_the_cursor_on_its_touch_and_a_done_touch_hands_it_to_the_neighbour() {
+    let mut model = loaded();
+    ch(&mut model, 'j');
+    ch(&mut model, 'j');
+    let chosen = model.queue.current().expect("touch").row.touch.id;
+    let mut items = model.queue.items.clone();
+    items.reverse();
+    update(&mut model, Msg::QueueLoaded { decisions: vec![], items: items.clone(), ranks: HashMap::new() });
+    assert_eq!(model.queue.current().map(|i| i.row.touch.id), Some(chosen), "same touch after the reload");
+    let index = model.queue.selected;
+    items.retain(|i| i.row.touch.id != chosen);
+    update(&mut model, Msg::QueueLoaded { decisions: vec![], items, ranks: HashMap::new() });
+    assert_eq!(model.queue.selected, index.min(model.queue.len() - 1), "its neighbour takes the cursor");
+}

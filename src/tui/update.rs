@@ -92,11 +92,23 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             // The screen groups by time; within a group the engine's order
             // (deadline-bound first, then rank, then due time) stands.
             items.sort_by_key(|i| i.group);
+            // The cursor stays on the record it was on, wherever it moved;
+            // when that record left the list, on its neighbour.
+            let was = queue_key(&model.queue);
             model.queue.decisions = decisions;
             model.queue.items = items;
             model.queue.ranks = ranks;
             model.queue.loaded = true;
-            model.queue.selected = model.queue.selected.min(model.queue.len().saturating_sub(1));
+            let found = was.and_then(|key| {
+                let q = &model.queue;
+                match key {
+                    QueueKey::Decision(account) => q.decisions.iter().position(|d| d.account_id == account),
+                    QueueKey::Touch(touch) => {
+                        q.items.iter().position(|i| i.row.touch.id == touch).map(|i| i + q.decisions.len())
+                    }
+                }
+            });
+            model.queue.selected = found.unwrap_or(model.queue.selected).min(model.queue.len().saturating_sub(1));
             content_effect(model)
         }
         Msg::ContentLoaded { touch, content } => {
@@ -106,15 +118,15 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::AccountsLoaded { items, append, more } => {
+            let was = selected_account(model);
             if append {
                 model.accounts.items.extend(items);
             } else {
                 model.accounts.items = items;
-                model.accounts.selected = model.accounts.selected.min(model.accounts.items.len().saturating_sub(1));
             }
             model.accounts.more = more;
             model.accounts.loaded = true;
-            sort_accounts(model);
+            sort_accounts(model, was);
             vec![]
         }
         Msg::AccountLoaded(detail) => {
@@ -136,6 +148,11 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             let m = &mut model.manager;
             if m.owner.is_none() {
                 m.owners = report.reps.iter().map(|r| r.owner.clone()).collect();
+            }
+            // The rep highlighted stays highlighted when the rows re-sort.
+            let was = m.report.as_ref().and_then(|r| r.reps.get(m.rep)).map(|r| r.owner.clone());
+            if let Some(i) = was.and_then(|owner| report.reps.iter().position(|r| r.owner == owner)) {
+                m.rep = i;
             }
             m.play = m.play.min(report.plays.len().saturating_sub(1));
             m.rep = m.rep.min(report.reps.len().saturating_sub(1));
@@ -232,7 +249,6 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
             KeyCode::Enter => {
                 model.accounts.filter = text.trim().to_string();
                 model.accounts.editing = None;
-                model.accounts.selected = 0;
                 return vec![Effect::LoadAccounts { offset: 0 }];
             }
             KeyCode::Backspace => {
@@ -469,8 +485,9 @@ fn on_command(model: &mut Model, command: Command) -> Vec<Effect> {
             vec![]
         }
         Command::Sort => {
+            let was = selected_account(model);
             model.accounts.sort = model.accounts.sort.next();
-            sort_accounts(model);
+            sort_accounts(model, was);
             model.status = Status::Info(format!("sorted by {}", model.accounts.sort.label()));
             vec![]
         }
@@ -739,7 +756,33 @@ pub fn parse_when(text: &str, now: DateTime<Utc>, zone: chrono_tz::Tz) -> Result
     Ok(crate::cadence::window::resolve_local(zone, local))
 }
 
-fn sort_accounts(model: &mut Model) {
+fn selected_account(model: &Model) -> Option<i64> {
+    model.accounts.items.get(model.accounts.selected).map(|i| i.row.account.id)
+}
+
+/// What the queue's cursor is on, to find it again after a reload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum QueueKey {
+    Decision(i64),
+    Touch(i64),
+}
+
+fn queue_key(q: &crate::tui::model::QueueModel) -> Option<QueueKey> {
+    q.current_decision()
+        .map(|d| QueueKey::Decision(d.account_id))
+        .or_else(|| q.current().map(|i| QueueKey::Touch(i.row.touch.id)))
+}
+
+/// Orders the account list, the cursor staying on the account it was on
+/// (on its neighbour when that account left the list).
+fn sort_accounts(model: &mut Model, was: Option<i64>) {
+    order_accounts(model);
+    let found = was.and_then(|id| model.accounts.items.iter().position(|i| i.row.account.id == id));
+    model.accounts.selected =
+        found.unwrap_or(model.accounts.selected).min(model.accounts.items.len().saturating_sub(1));
+}
+
+fn order_accounts(model: &mut Model) {
     let items = &mut model.accounts.items;
     match model.accounts.sort {
         Sort::Rank => items.sort_by_key(|i| i.rank),

@@ -29,12 +29,39 @@ fn choices<'a>(options: &[String], choice: usize, footer: &'a str) -> Vec<Line<'
     lines
 }
 
-pub fn render(_model: &Model, popup: &Popup, frame: &mut Frame<'_>) {
+/// The touch a popup acts on, as the queue shows it: `t131 · Anke Schröder
+/// · email · Nordwind Logistik GmbH`.
+fn touch_line(model: &Model, touch: i64) -> String {
+    model.queue.items.iter().find(|i| i.row.touch.id == touch).map_or_else(
+        || format!("t{touch}"),
+        |i| format!("t{touch} · {} · {} · {}", i.row.player_name, i.row.touch.channel, i.row.account_name),
+    )
+}
+
+/// An account's name wherever the model holds it.
+fn account_name(model: &Model, account: i64) -> String {
+    let from_queue =
+        model.queue.items.iter().find(|i| i.row.touch.account_id == account).map(|i| i.row.account_name.clone());
+    let from_list =
+        || model.accounts.items.iter().find(|i| i.row.account.id == account).map(|i| i.row.account.name.clone());
+    let from_detail =
+        || model.account.detail.as_ref().filter(|d| d.account.id == account).map(|d| d.account.name.clone());
+    from_detail().or_else(from_list).or(from_queue).unwrap_or_else(|| format!("account {account}"))
+}
+
+/// What the popup acts on, first, then its choices.
+fn about<'a>(what: &str, mut lines: Vec<Line<'a>>) -> Vec<Line<'a>> {
+    lines.insert(0, Line::raw(""));
+    lines.insert(0, Line::styled(super::fit(what, 60), Style::new().add_modifier(Modifier::BOLD)));
+    lines
+}
+
+pub fn render(model: &Model, popup: &Popup, frame: &mut Frame<'_>) {
     let pick = "enter: confirm · j/k or 1-9: choose · esc: cancel";
     let (lines, title): (Vec<Line<'_>>, &str) = match popup {
-        Popup::Outcome { choices: outcomes, choice, .. } => {
+        Popup::Outcome { touch, choices: outcomes, choice } => {
             let options: Vec<String> = outcomes.iter().map(|o| o.label()).collect();
-            (choices(&options, *choice, pick), " Done: outcome ")
+            (about(&touch_line(model, *touch), choices(&options, *choice, pick)), " Done: outcome ")
         }
         Popup::Form(form) => {
             let mut lines = Vec::new();
@@ -81,9 +108,13 @@ pub fn render(_model: &Model, popup: &Popup, frame: &mut Frame<'_>) {
             ],
             " Confirm ",
         ),
-        Popup::Reply { choice, .. } => {
+        Popup::Reply { on, choice } => {
             let options: Vec<String> = REPLIES.iter().map(|s| (*s).to_string()).collect();
-            (choices(&options, *choice, pick), " Reply ")
+            let what = match on {
+                crate::engine::On::Touch(t) => touch_line(model, *t),
+                crate::engine::On::Player(p) => format!("player {p}"),
+            };
+            (about(&what, choices(&options, *choice, pick)), " Reply ")
         }
         Popup::End { name, choice, .. } => {
             let options: Vec<String> = crate::domain::Ending::ALL.iter().map(|e| e.label()).collect();
@@ -91,11 +122,15 @@ pub fn render(_model: &Model, popup: &Popup, frame: &mut Frame<'_>) {
             lines.extend(choices(&options, *choice, pick));
             (lines, " End play ")
         }
-        Popup::Enroll { plays, choice, .. } => (choices(plays, *choice, pick), " Enroll in play "),
-        Popup::Snooze { choice, custom, .. } => {
+        Popup::Enroll { account, plays, choice } => (
+            about(&format!("Enroll {} in:", account_name(model, *account)), choices(plays, *choice, pick)),
+            " Enroll in play ",
+        ),
+        Popup::Snooze { touch, choice, custom } => {
             let mut options: Vec<String> = SnoozeTo::presets().iter().map(|(label, _)| (*label).to_string()).collect();
             options.push(format!("{SNOOZE_TYPED}: {custom}_"));
-            (choices(&options, *choice, "HH:MM or YYYY-MM-DD HH:MM, your zone · enter · esc"), " Snooze ")
+            let lines = choices(&options, *choice, "HH:MM or YYYY-MM-DD HH:MM, your zone · enter · esc");
+            (about(&touch_line(model, *touch), lines), " Snooze ")
         }
         Popup::Rate { name, digits, .. } => {
             let labels = ["Budget", "Authority", "Need", "Timing"];
@@ -109,8 +144,10 @@ pub fn render(_model: &Model, popup: &Popup, frame: &mut Frame<'_>) {
             lines.push(Line::styled("type 4 digits 1-5 · enter: save · esc: cancel", Style::new().fg(Color::Gray)));
             (lines, " Rate BANT ")
         }
-        Popup::SkipReason { text, .. } => (
+        Popup::SkipReason { touch, text } => (
             vec![
+                Line::styled(super::fit(&touch_line(model, *touch), 60), Style::new().add_modifier(Modifier::BOLD)),
+                Line::raw(""),
                 Line::raw("Why skip? (optional)"),
                 Line::styled(format!("{text}_"), Style::new().fg(Color::Cyan)),
                 Line::raw(""),
@@ -118,10 +155,11 @@ pub fn render(_model: &Model, popup: &Popup, frame: &mut Frame<'_>) {
             ],
             " Skip ",
         ),
-        Popup::Note { editor, .. } => {
+        Popup::Note { touch, editor } => {
             let area = centered(frame.area(), 70, 12);
             frame.render_widget(Clear, area);
-            let block = Block::bordered().title(" Note (ctrl-s saves, esc cancels) ");
+            let title = format!(" Note on {} (ctrl-s saves, esc cancels) ", super::fit(&touch_line(model, *touch), 30));
+            let block = Block::bordered().title(super::safe(&title));
             let inner = block.inner(area);
             frame.render_widget(block, area);
             frame.render_widget(editor.as_ref(), inner);
