@@ -162,3 +162,20 @@ fn a_trigger_from_the_form_is_the_cli_add_trigger() {
     env.ok(&["add", "trigger", &account.to_string(), "opened a plant in Porto", "--kind", "expansion"]);
     same(&twin, &env.db, &format!("a trigger on the account of touch {touch}"));
 }
+
+#[test]
+fn a_change_from_another_process_shows_without_a_key() {
+    let (env, _twin) = twins();
+    let mut app = ui(&env.db, &env.now);
+    let touch = first_touch(&mut app);
+    let next = app.model.queue.items.get(1).expect("a second touch").row.touch.id;
+    keys(&mut app, &[KeyCode::Char('j')]);
+    assert!(!app.store_changed(), "nothing changed yet");
+    // A teammate (or a command in another terminal) marks the first touch done.
+    env.ok(&["done", &touch.to_string()]);
+    assert!(app.store_changed(), "the UI sees the other process's commit");
+    app.dispatch(Msg::StoreChanged);
+    assert!(app.model.queue.items.iter().all(|i| i.row.touch.id != touch), "the done touch left the queue");
+    assert_eq!(app.model.queue.current().map(|i| i.row.touch.id), Some(next), "the cursor stayed on its touch");
+    assert!(!app.store_changed(), "its own reads are not a change");
+}

@@ -183,6 +183,12 @@ impl Store {
     }
 
     /// Whether the database holds no accounts yet.
+    /// Changes when another connection commits (not this one's own writes):
+    /// polled by the UI to show a teammate's or a command's change.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self.conn.pragma_query_value(None, "data_version", |r| r.get(0))?)
+    }
+
     pub fn is_empty(&self) -> Result<bool> {
         Ok(self.conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM accounts)", [], |r| r.get(0))?)
     }

@@ -25,6 +25,8 @@ pub struct App {
     pub model: Model,
     /// Where failures are logged (never to the screen the UI owns).
     pub log: Option<PathBuf>,
+    /// The store's `data_version` when last looked at.
+    seen_version: Option<i64>,
 }
 
 /// How many of the rep's accounts get a rank number in the queue.
@@ -45,7 +47,8 @@ impl App {
         config.me.clone_from(&owner);
         let zone = engine.rep_zone(&store, owner.as_deref())?;
         let model = Model::new(keymap, engine.now, owner, zone);
-        Ok(App { store, config, clock, model, log: None })
+        let seen_version = store.data_version().ok();
+        Ok(App { store, config, clock, model, log: None, seen_version })
     }
 
     fn engine(&self) -> Engine {
@@ -167,10 +170,25 @@ impl App {
                 }
             } else {
                 self.dispatch(Msg::Tick(self.clock.now()));
+                // Half a second without a key: a change from another
+                // process shows now, without a key press.
+                if self.store_changed() {
+                    self.dispatch(Msg::StoreChanged);
+                }
             }
             self.draw(terminal)?;
         }
         Ok(())
+    }
+
+    /// Whether another connection has committed since the last look.
+    pub fn store_changed(&mut self) -> bool {
+        let now = self.store.data_version().ok();
+        let changed = now.is_some() && self.seen_version.is_some() && now != self.seen_version;
+        if now.is_some() {
+            self.seen_version = now;
+        }
+        changed
     }
 
     /// Loads the queue (the default screen's data).

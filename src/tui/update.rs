@@ -50,6 +50,8 @@ pub enum Msg {
     ReportLoaded(Box<Report>),
     /// An action committed; the text says what it did.
     ActionDone(String),
+    /// Someone else wrote to the store since it was last read.
+    StoreChanged,
     Failed(String),
 }
 
@@ -178,6 +180,8 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             }
             effects
         }
+        // Another process (a CLI command, a teammate) changed the store.
+        Msg::StoreChanged => reload(model),
         Msg::Failed(text) => {
             model.status = Status::Error(text);
             // A refused form comes back with what was typed, to be fixed.
@@ -187,6 +191,23 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             vec![]
         }
     }
+}
+
+/// Everything on screen read again (the cursor stays on its record).
+fn reload(model: &mut Model) -> Vec<Effect> {
+    let mut effects = vec![Effect::LoadQueue];
+    if model.accounts.loaded {
+        effects.push(Effect::LoadAccounts { offset: 0 });
+    }
+    if let Some(id) = model.account.detail.as_ref().map(|d| d.account.id) {
+        effects.push(Effect::LoadAccount(id));
+    }
+    if model.screen == Screen::Manager {
+        effects.push(load_report(model));
+    } else {
+        model.manager.loaded = false;
+    }
+    effects
 }
 
 fn content_effect(model: &mut Model) -> Vec<Effect> {
@@ -404,21 +425,7 @@ fn on_command(model: &mut Model, command: Command) -> Vec<Effect> {
         Command::CatchUp if on_queue => {
             vec![Effect::Act(Request::CatchUp { owner: model.owner.clone(), per_day: None, dry_run: false })]
         }
-        Command::Refresh => {
-            let mut effects = vec![Effect::LoadQueue];
-            if model.accounts.loaded {
-                effects.push(Effect::LoadAccounts { offset: 0 });
-            }
-            if let Some(id) = model.account.detail.as_ref().map(|d| d.account.id) {
-                effects.push(Effect::LoadAccount(id));
-            }
-            if model.screen == Screen::Manager {
-                effects.push(load_report(model));
-            } else {
-                model.manager.loaded = false;
-            }
-            effects
-        }
+        Command::Refresh => reload(model),
         Command::Enroll => model.focused_account().map(|a| vec![Effect::LoadPlays(a)]).unwrap_or_default(),
         Command::End => {
             if let (Some(account), Some(name)) = (model.focused_account(), model.focused_account_name()) {
