@@ -233,3 +233,12 @@ fn import_triggers_writes_the_rows_it_left_out_and_refuses_options_it_ignores() 
         "{rejected}"
     );
 }
+
+#[test]
+fn plays_check_says_what_each_account_needs() {
+    let env = Env::new();
+    let out = at(&env, &["plays", "check", "assets/plays/exec-trigger.toml", "assets/plays/multi-thread.toml"]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].contains("each account needs a trigger event: playbook add trigger ACCOUNT TEXT"), "{out}");
+    assert!(!lines[1].contains("needs"), "multi-thread asks nothing of an account: {out}");
+}

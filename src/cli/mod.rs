@@ -668,7 +668,21 @@ fn plays(session: &Session, engine: &Engine, cmd: PlaysCommand) -> Result<String
                         errors += findings.iter().filter(|f| f.severity == Severity::Error).count();
                         if findings.is_empty() {
                             let steps = crate::text::count(play.steps.len(), "step", "steps");
-                            out.push(format!("{}: ok ({}, {steps})", file.display(), play.label()));
+                            let needs = play.account_needs();
+                            let needs = if needs.is_empty() {
+                                String::new()
+                            } else {
+                                let how: Vec<&str> = needs
+                                    .iter()
+                                    .map(|n| match *n {
+                                        "a trigger event" => "playbook add trigger ACCOUNT TEXT",
+                                        "an industry" => "playbook edit account ACCOUNT --industry ...",
+                                        _ => "playbook edit account ACCOUNT --region ...",
+                                    })
+                                    .collect();
+                                format!("; each account needs {}: {}", needs.join(" and "), how.join(", "))
+                            };
+                            out.push(format!("{}: ok ({}, {steps}{needs})", file.display(), play.label()));
                         }
                         for f in findings {
                             out.push(format!("{}:{f}", file.display()));

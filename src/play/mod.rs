@@ -104,6 +104,27 @@ impl Content {
     }
 }
 
+impl Play {
+    /// What an account must hold before this play can be enrolled: the
+    /// account-level fields its content names without a fallback
+    /// (`{trigger}`, `{industry}`, `{region}`), in words.
+    pub fn account_needs(&self) -> Vec<&'static str> {
+        let mut needs = Vec::new();
+        for field in self.steps.iter().flat_map(|s| s.content.required_fields()) {
+            let word = match field {
+                Field::Trigger => "a trigger event",
+                Field::Industry => "an industry",
+                Field::Region => "a region",
+                _ => continue,
+            };
+            if !needs.contains(&word) {
+                needs.push(word);
+            }
+        }
+        needs
+    }
+}
+
 impl Step {
     /// Whether this step addresses a player of the given tier and role.
     pub fn targets(&self, tier: Tier, role: Role) -> bool {
