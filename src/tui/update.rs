@@ -590,6 +590,11 @@ fn pick(choice: &mut usize, len: usize, key: &KeyEvent) {
 }
 
 fn on_popup_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
+    // An escape typed just before a letter reaches us as alt-letter: it
+    // must not pick a choice in a popup that acts on a whole play.
+    if key.modifiers.contains(KeyModifiers::ALT) {
+        return vec![];
+    }
     if key.code == KeyCode::Esc {
         model.popup = None;
         return vec![];

@@ -10,3 +10,6 @@ UPDATE enrollments SET decision_at = paused_at
    AND (reason LIKE '%owner to decide' OR reason LIKE 'meeting booked%');
 
 CREATE INDEX enrollments_decision ON enrollments(decision_at) WHERE state = 'paused' AND decision_at IS NOT NULL;
+
+-- The latest answer on an account, for the decision it waits on.
+CREATE INDEX activity_answers ON activity(account_id, at) WHERE action IN ('replied', 'meeting') AND undone_by IS NULL;
