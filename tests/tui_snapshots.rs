@@ -174,3 +174,18 @@ fn imported_players_show_their_tier_rule_and_zone_guess() {
     assert!(text.contains("tier: title has \"vp\" → executive"), "{text}");
     assert!(text.contains("Europe/Berlin (guess)"), "{text}");
 }
+
+#[test]
+fn the_reader_shows_the_whole_touch_at_80x24() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Enter);
+    let text = screen(&app, 80, 24);
+    let lines: Vec<&str> = text.lines().collect();
+    let subject = lines.iter().position(|l| l.contains("subject")).unwrap_or_else(|| panic!("a subject: {text}"));
+    let bottom = lines.iter().rposition(|l| l.starts_with('└')).expect("the reader's bottom border");
+    let body = lines[subject + 1..bottom].iter().filter(|l| l.trim_matches(['│', ' ']).len() > 1).count();
+    assert!(body >= 8, "at least 8 body lines at 80x24, got {body}:\n{text}");
+    assert!(text.contains("Dana Kim"), "down to the signature: {text}");
+    both_sizes(&app, "reader");
+}

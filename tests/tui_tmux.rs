@@ -76,7 +76,7 @@ fn mark_the_top_touch_done_in_a_real_terminal() {
     for _ in waiting {
         tmux(&["send-keys", "-t", &session, "j"]);
     }
-    wait_for(&session, &format!("#{touch} ·"));
+    wait_for(&session, &format!("t{touch} ·"));
     tmux(&["send-keys", "-t", &session, "d"]);
     wait_for(&session, "Done: outcome");
     tmux(&["send-keys", "-t", &session, "Enter"]);

@@ -116,10 +116,13 @@ fn screens_load_their_data_when_first_shown() {
     assert!(ch(&mut model, '2').is_empty(), "already loaded");
     ch(&mut model, '1');
     let account = model.queue.current().expect("touch").row.touch.account_id;
-    assert_eq!(key(&mut model, KeyCode::Enter), vec![Effect::LoadAccount(account)]);
+    assert!(key(&mut model, KeyCode::Enter).is_empty(), "enter reads the touch first");
+    assert!(model.queue.reading);
+    assert_eq!(key(&mut model, KeyCode::Enter), vec![Effect::LoadAccount(account)], "again: its account");
     assert_eq!(model.screen, Screen::Account);
     key(&mut model, KeyCode::Esc);
     assert_eq!(model.screen, Screen::Queue, "esc goes back where enter came from");
+    assert!(!model.queue.reading);
 }
 
 #[test]
@@ -532,4 +535,24 @@ fn a_reload_keeps_the_cursor_on_its_touch_and_a_done_touch_hands_it_to_the_neigh
     items.retain(|i| i.row.touch.id != chosen);
     update(&mut model, Msg::QueueLoaded { decisions: vec![], items, ranks: HashMap::new() });
     assert_eq!(model.queue.selected, index.min(model.queue.len() - 1), "its neighbour takes the cursor");
+}
+
+#[test]
+fn the_reader_scrolls_and_esc_closes_it() {
+    let mut model = loaded();
+    let first = model.queue.current().expect("touch").row.touch.id;
+    ch(&mut model, 'v');
+    assert!(model.queue.reading);
+    ch(&mut model, 'j');
+    ch(&mut model, 'j');
+    assert_eq!(model.queue.scroll, 2, "j scrolls the reader");
+    assert_eq!(model.queue.current().map(|i| i.row.touch.id), Some(first), "and does not move the cursor");
+    key(&mut model, KeyCode::Esc);
+    assert!(!model.queue.reading);
+    typed(&mut model, "K");
+    assert_eq!(model.queue.scroll, 0, "K scrolls the detail back up, never above the top");
+    typed(&mut model, "J");
+    assert_eq!(model.queue.scroll, 3);
+    ch(&mut model, 'j');
+    assert_eq!(model.queue.scroll, 0, "another touch is read from its top");
 }

@@ -110,6 +110,12 @@ commands! {
     Bounced => "bounced", Queue;
     /// Add a note
     Note => "note", Queue;
+    /// Read the whole touch full screen (enter too); esc returns
+    Read => "read", Queue;
+    /// Scroll the touch's detail down
+    ScrollDown => "scroll_down", Queue;
+    /// Scroll the touch's detail up
+    ScrollUp => "scroll_up", Queue;
     /// Edit the player's zone, tier and role
     EditPlayer => "edit_player", Queue;
     /// Catch up: spread overdue touches over the coming working days
@@ -380,11 +386,11 @@ mod tests {
 
     #[test]
     fn user_file_rebinds_on_top_of_the_defaults() {
-        let map = Keymap::with_user_file("[queue]\ndone = [\"v\"]\n").expect("valid");
-        assert_eq!(map.resolve(Scope::Queue, Key::parse("v").expect("key")), Some(Command::Done));
+        let map = Keymap::with_user_file("[queue]\ndone = [\"w\"]\n").expect("valid");
+        assert_eq!(map.resolve(Scope::Queue, Key::parse("w").expect("key")), Some(Command::Done));
         assert_eq!(map.resolve(Scope::Queue, Key::parse("d").expect("key")), None);
         assert_eq!(map.resolve(Scope::Queue, Key::parse("q").expect("key")), Some(Command::Quit));
-        let err = Keymap::with_user_file("[queue]\nfly = [\"v\"]\n").expect_err("unknown");
+        let err = Keymap::with_user_file("[queue]\nfly = [\"w\"]\n").expect_err("unknown");
         assert!(err.contains("fly"), "{err}");
     }
 }

@@ -52,6 +52,10 @@ pub struct QueueModel {
     pub ranks: HashMap<i64, usize>,
     /// Rendered content of the selected touch (subject, body), or why not.
     pub content: Option<Result<(Option<String>, String), String>>,
+    /// The selected touch read full screen (Enter or `v`).
+    pub reading: bool,
+    /// Lines the touch's detail (or the reader) is scrolled down by.
+    pub scroll: u16,
     pub loaded: bool,
 }
 

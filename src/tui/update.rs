@@ -111,6 +111,11 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                 }
             });
             model.queue.selected = found.unwrap_or(model.queue.selected).min(model.queue.len().saturating_sub(1));
+            if queue_key(&model.queue) != was {
+                // Another touch under the cursor: read from its top.
+                model.queue.scroll = 0;
+                model.queue.reading = false;
+            }
             content_effect(model)
         }
         Msg::ContentLoaded { touch, content } => {
@@ -208,6 +213,12 @@ fn reload(model: &mut Model) -> Vec<Effect> {
         model.manager.loaded = false;
     }
     effects
+}
+
+/// Moves a scroll offset, never above the top.
+fn scroll(offset: &mut u16, delta: isize) {
+    let moved = i64::from(*offset) + delta.clamp(-10_000, 10_000) as i64;
+    *offset = moved.clamp(0, 10_000) as u16;
 }
 
 fn content_effect(model: &mut Model) -> Vec<Effect> {
@@ -325,6 +336,11 @@ fn on_command(model: &mut Model, command: Command) -> Vec<Effect> {
     };
     if let Some(delta) = delta {
         return match model.screen {
+            // Reading a touch, the moves scroll it.
+            Screen::Queue if model.queue.reading => {
+                scroll(&mut model.queue.scroll, delta);
+                vec![]
+            }
             Screen::Queue => {
                 let before = model.queue.selected;
                 let len = model.queue.len();
@@ -332,6 +348,7 @@ fn on_command(model: &mut Model, command: Command) -> Vec<Effect> {
                 if before == model.queue.selected {
                     vec![]
                 } else {
+                    model.queue.scroll = 0;
                     content_effect(model)
                 }
             }
@@ -405,7 +422,21 @@ fn on_command(model: &mut Model, command: Command) -> Vec<Effect> {
             vec![]
         }
         Command::AccountsScreen => go(model, Screen::Accounts),
+        // On the queue, Enter reads the touch first; again, its account.
+        Command::Open if model.screen == Screen::Queue && !model.queue.reading && model.queue.current().is_some() => {
+            model.queue.reading = true;
+            vec![]
+        }
+        Command::Read => {
+            model.queue.reading = !model.queue.reading && model.queue.current().is_some();
+            vec![]
+        }
+        Command::ScrollDown | Command::ScrollUp => {
+            scroll(&mut model.queue.scroll, if command == Command::ScrollDown { 3 } else { -3 });
+            vec![]
+        }
         Command::AccountScreen | Command::Open => {
+            model.queue.reading = false;
             if model.screen == Screen::Account {
                 vec![]
             } else {
@@ -413,7 +444,9 @@ fn on_command(model: &mut Model, command: Command) -> Vec<Effect> {
             }
         }
         Command::Back => {
-            if model.screen == Screen::Account {
+            if model.screen == Screen::Queue && model.queue.reading {
+                model.queue.reading = false;
+            } else if model.screen == Screen::Account {
                 model.screen = model.back_to;
             } else {
                 model.status = Status::None;

@@ -54,6 +54,12 @@ fn group_style(group: Group) -> Style {
 }
 
 pub fn render(model: &Model, frame: &mut Frame<'_>, area: Rect) {
+    if model.queue.reading {
+        if let Some(item) = model.queue.current() {
+            render_reader(model, item, frame, area);
+            return;
+        }
+    }
     let detail_height = (area.height * 2 / 5).clamp(6, 12);
     let [list, detail] = Layout::vertical([Constraint::Min(4), Constraint::Length(detail_height)]).areas(area);
     render_list(model, frame, list);
@@ -211,10 +217,73 @@ fn render_detail(model: &Model, frame: &mut Frame<'_>, area: Rect) {
         return;
     };
     let t = &item.row.touch;
-    let player_now = model.now.with_timezone(&item.row.zone).format("%a %H:%M");
-    let title = format!(" #{} · {} · step {}/{} ", t.id, item.play_label, t.step, item.steps_total);
-    let label = |s: &'static str| Span::styled(s, Style::new().fg(Color::Gray));
+    let title = format!(" t{} · {} · step {}/{} ", t.id, item.play_label, t.step, item.steps_total);
     let width = area.width.saturating_sub(2) as usize;
+    let lines = touch_lines(model, item, width, false);
+    let title = safe(&title);
+    let keys = |c: Command| model.keymap.label(c);
+    let more =
+        format!(" {} read · {}/{} scroll ", keys(Command::Read), keys(Command::ScrollDown), keys(Command::ScrollUp));
+    frame.render_widget(
+        Paragraph::new(safe_lines(lines))
+            .wrap(Wrap { trim: false })
+            .scroll((model.queue.scroll, 0))
+            .block(Block::bordered().title(title).title_bottom(Line::styled(more, Style::new().fg(Color::Gray)))),
+        area,
+    );
+}
+
+/// The selected touch full screen: everything it says, scrolled with j/k.
+fn render_reader(model: &Model, item: &QueueItem, frame: &mut Frame<'_>, area: Rect) {
+    let t = &item.row.touch;
+    let title =
+        format!(" t{} · {} · {} · step {}/{} ", t.id, item.row.account_name, item.play_label, t.step, item.steps_total);
+    let width = area.width.saturating_sub(2) as usize;
+    let lines = touch_lines(model, item, width, true);
+    let keys = |c: Command| model.keymap.label(c);
+    let footer = format!(
+        " {}/{} scroll · {} back · {} the account ",
+        keys(Command::Down),
+        keys(Command::Up),
+        keys(Command::Back),
+        keys(Command::Open)
+    );
+    frame.render_widget(
+        Paragraph::new(safe_lines(lines)).wrap(Wrap { trim: false }).scroll((model.queue.scroll, 0)).block(
+            Block::bordered()
+                .title(safe(&title))
+                .title_bottom(Line::styled(safe(&footer), Style::new().fg(Color::Gray))),
+        ),
+        area,
+    );
+}
+
+/// A body's lines with the breaks a template put mid-sentence taken out,
+/// so the screen wraps whole sentences by words (no orphan "the" on a line
+/// of its own); blank lines, sign-offs and list lines stay as written.
+fn reflow(body: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in body.lines() {
+        let joins = out.last().is_some_and(|prev| {
+            let ends_open = !prev.is_empty() && !prev.ends_with(['.', ',', '!', '?', ':', ';']);
+            ends_open && line.chars().next().is_some_and(char::is_lowercase)
+        });
+        match out.last_mut() {
+            Some(prev) if joins => {
+                prev.push(' ');
+                prev.push_str(line.trim_start());
+            }
+            _ => out.push(line.to_string()),
+        }
+    }
+    out
+}
+
+/// What a touch says: to whom, why, why now, its content, its notes.
+fn touch_lines<'a>(model: &Model, item: &'a QueueItem, width: usize, full: bool) -> Vec<Line<'a>> {
+    let t = &item.row.touch;
+    let player_now = model.now.with_timezone(&item.row.zone).format("%a %H:%M");
+    let label = |s: &'static str| Span::styled(s, Style::new().fg(Color::Gray));
     let mut lines = vec![
         Line::from(vec![
             label("to      "),
@@ -228,7 +297,11 @@ fn render_detail(model: &Model, frame: &mut Frame<'_>, area: Rect) {
                 player_now
             )),
         ]),
-        Line::from(vec![label("why     "), Span::raw(fit(&t.why, width.saturating_sub(8)))]),
+        Line::from(vec![
+            label("why     "),
+            // The reader has room for all of it; the pane cuts it.
+            Span::raw(if full { t.why.clone() } else { fit(&t.why, width.saturating_sub(8)) }),
+        ]),
     ];
     let trigger = item.score.terms.iter().find(|term| term.name == "trigger").map(|term| term.detail.clone());
     lines.push(Line::from(vec![
@@ -244,14 +317,15 @@ fn render_detail(model: &Model, frame: &mut Frame<'_>, area: Rect) {
                     Span::styled(subject.clone(), Style::new().add_modifier(Modifier::BOLD)),
                 ]));
             }
-            lines.extend(body.trim().lines().map(|l| Line::raw(l.to_string())));
+            lines.extend(reflow(body.trim()).into_iter().map(Line::raw));
         }
         Some(Err(e)) => lines.push(Line::styled(format!("content cannot be filled: {e}"), Style::new().fg(Color::Red))),
         None => lines.push(Line::styled("…", Style::new().fg(Color::Gray))),
     }
-    let title = safe(&title);
-    frame.render_widget(
-        Paragraph::new(safe_lines(lines)).wrap(Wrap { trim: false }).block(Block::bordered().title(title)),
-        area,
-    );
+    if let Some(note) = t.note.as_deref().filter(|n| !n.trim().is_empty()) {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("notes", Style::new().fg(Color::Gray)));
+        lines.extend(note.lines().map(|l| Line::raw(format!("  {l}"))));
+    }
+    lines
 }
