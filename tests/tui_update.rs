@@ -556,3 +556,44 @@ fn the_reader_scrolls_and_esc_closes_it() {
     ch(&mut model, 'j');
     assert_eq!(model.queue.scroll, 0, "another touch is read from its top");
 }
+
+#[test]
+fn slash_finds_in_the_queue_and_n_walks_the_matches() {
+    let mut model = loaded();
+    let target = model.queue.items.iter().rev().find(|i| i.row.touch.channel == Channel::Call).expect("a call").clone();
+    let name = target.row.account_name.clone();
+    ch(&mut model, '/');
+    typed(&mut model, "zzz");
+    update(&mut model, Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
+    assert_eq!(model.queue.searching.as_deref(), Some(""), "ctrl-u clears the line");
+    typed(&mut model, &name.to_lowercase());
+    key(&mut model, KeyCode::Enter);
+    let at = model.queue.current().expect("a match").row.account_name.clone();
+    assert_eq!(at, name, "the cursor is on the first row of that account");
+    assert!(matches!(&model.status, Status::Info(t) if t.starts_with("match 1 of")), "{:?}", model.status);
+    let total = (0..model.queue.len()).filter(|i| model.queue.matches(*i)).count();
+    for _ in 0..total {
+        ch(&mut model, 'n');
+        assert_eq!(model.queue.current().expect("row").row.account_name, name, "n stays on matches");
+    }
+    typed(&mut model, "N");
+    assert_eq!(model.queue.current().expect("row").row.account_name, name);
+    ch(&mut model, 'a');
+    assert!(matches!(model.popup, Some(Popup::Note { .. })), "a adds a note now that n finds");
+}
+
+#[test]
+fn the_account_list_shows_every_reps_book_and_reverses() {
+    let mut model = loaded();
+    model.owner = Some("Dana Kim".into());
+    ch(&mut model, '2');
+    update(&mut model, Msg::AccountsLoaded { items: accounts(), append: false, more: false });
+    assert_eq!(ch(&mut model, 'o'), vec![Effect::LoadAccounts { offset: 0 }]);
+    assert!(model.accounts.everyone);
+    assert!(matches!(&model.status, Status::Info(t) if t == "showing every rep's accounts"));
+    let first = model.accounts.items[0].row.account.id;
+    let last = model.accounts.items.last().expect("rows").row.account.id;
+    typed(&mut model, "S");
+    assert_eq!(model.accounts.items[0].row.account.id, last, "reversed");
+    assert_eq!(model.accounts.items[model.accounts.selected].row.account.id, first, "the cursor stayed on its account");
+}

@@ -100,7 +100,9 @@ impl App {
             }
             Effect::LoadAccounts { offset } => {
                 let mut filter = parse_filter(&self.model.accounts.filter)?;
-                if filter.owner.is_none() {
+                // Your book unless you asked for every rep's (`o`) or named
+                // one (`owner:luis`).
+                if filter.owner.is_none() && filter.owner_like.is_none() && !self.model.accounts.everyone {
                     filter.owner = owner;
                 }
                 let items = engine.accounts(&self.store, &filter, ACCOUNTS_PAGE, offset).map_err(text)?;

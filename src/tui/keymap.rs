@@ -110,6 +110,12 @@ commands! {
     Bounced => "bounced", Queue;
     /// Add a note
     Note => "note", Queue;
+    /// Find in the queue: account, player, channel, content
+    Find => "find", Queue;
+    /// Next match of the search
+    NextMatch => "next_match", Queue;
+    /// Previous match of the search
+    PreviousMatch => "previous_match", Queue;
     /// Read the whole touch full screen (enter too); esc returns
     Read => "read", Queue;
     /// Scroll the touch's detail down
@@ -126,6 +132,10 @@ commands! {
     Sort => "sort", Accounts;
     /// Rate BANT: budget, authority, need, timing, 1-5 each
     Rate => "rate", Accounts;
+    /// Reverse the sort order
+    Reverse => "reverse", Accounts;
+    /// Your accounts, or every rep's
+    Everyone => "everyone", Accounts;
     /// Period: today, 7 days, 30 days
     Period => "period", Manager;
     /// Period: a custom range FROM..TO

@@ -54,12 +54,38 @@ pub struct QueueModel {
     pub content: Option<Result<(Option<String>, String), String>>,
     /// The selected touch read full screen (Enter or `v`).
     pub reading: bool,
+    /// What `/` looks for (account, player, channel, content title).
+    pub search: String,
+    /// The search being typed, while its line is open.
+    pub searching: Option<String>,
     /// Lines the touch's detail (or the reader) is scrolled down by.
     pub scroll: u16,
     pub loaded: bool,
 }
 
 impl QueueModel {
+    /// Whether a row matches the search: its account, player, channel or
+    /// content title, any case.
+    pub fn matches(&self, index: usize) -> bool {
+        let needle = self.search.trim().to_lowercase();
+        if needle.is_empty() {
+            return false;
+        }
+        let has = |text: &str| text.to_lowercase().contains(&needle);
+        match index.checked_sub(self.decisions.len()) {
+            None => self
+                .decisions
+                .get(index)
+                .is_some_and(|d| has(&d.account_name) || d.player_name.as_deref().is_some_and(has)),
+            Some(i) => self.items.get(i).is_some_and(|item| {
+                has(&item.row.account_name)
+                    || has(&item.row.player_name)
+                    || has(item.row.touch.channel.as_str())
+                    || has(&item.step_title)
+            }),
+        }
+    }
+
     /// The selected touch (none while a decision is selected).
     pub fn current(&self) -> Option<&QueueItem> {
         self.selected.checked_sub(self.decisions.len()).and_then(|i| self.items.get(i))
@@ -119,6 +145,10 @@ pub struct AccountsModel {
     /// The filter being typed, while the filter line is open.
     pub editing: Option<String>,
     pub sort: Sort,
+    /// The sort turned upside down (`S`).
+    pub reverse: bool,
+    /// Every rep's accounts, not only yours (`o`).
+    pub everyone: bool,
     /// More rows exist past the loaded ones.
     pub more: bool,
     pub loaded: bool,

@@ -215,6 +215,38 @@ fn reload(model: &mut Model) -> Vec<Effect> {
     effects
 }
 
+/// Moves the queue's cursor to the next match of the search (`step` 1),
+/// the previous one (-1), or the first from the cursor on (0); says which.
+fn find(model: &mut Model, step: isize) -> Vec<Effect> {
+    let q = &model.queue;
+    let needle = q.search.trim().to_string();
+    if needle.is_empty() {
+        model.status = Status::Info("nothing to find: / types a search".into());
+        return vec![];
+    }
+    let len = q.len();
+    let matches: Vec<usize> = (0..len).filter(|i| q.matches(*i)).collect();
+    let Some(&first) = matches.first() else {
+        model.status = Status::Info(format!("no row matches {}", crate::text::quoted(&needle)));
+        return vec![];
+    };
+    let at = q.selected;
+    let target = match step {
+        0 => matches.iter().copied().find(|i| *i >= at).unwrap_or(first),
+        s if s > 0 => matches.iter().copied().find(|i| *i > at).unwrap_or(first),
+        _ => matches.iter().rev().copied().find(|i| *i < at).unwrap_or(*matches.last().unwrap_or(&first)),
+    };
+    let nth = matches.iter().position(|i| *i == target).unwrap_or(0) + 1;
+    model.status = Status::Info(format!("match {nth} of {} for {}", matches.len(), crate::text::quoted(&needle)));
+    if target == model.queue.selected {
+        return vec![];
+    }
+    model.queue.selected = target;
+    model.queue.scroll = 0;
+    model.queue.reading = false;
+    content_effect(model)
+}
+
 /// Moves a scroll offset, never above the top.
 fn scroll(offset: &mut u16, delta: isize) {
     let moved = i64::from(*offset) + delta.clamp(-10_000, 10_000) as i64;
@@ -283,11 +315,19 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
                 model.accounts.editing = None;
                 return vec![Effect::LoadAccounts { offset: 0 }];
             }
-            KeyCode::Backspace => {
-                text.pop();
+            _ => edit_line(text, &key),
+        }
+        return vec![];
+    }
+    if let Some(text) = model.queue.searching.as_mut() {
+        match key.code {
+            KeyCode::Esc => model.queue.searching = None,
+            KeyCode::Enter => {
+                model.queue.search = text.trim().to_string();
+                model.queue.searching = None;
+                return find(model, 0);
             }
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => text.push(c),
-            _ => {}
+            _ => edit_line(text, &key),
         }
         return vec![];
     }
@@ -426,6 +466,29 @@ fn on_command(model: &mut Model, command: Command) -> Vec<Effect> {
         Command::Open if model.screen == Screen::Queue && !model.queue.reading && model.queue.current().is_some() => {
             model.queue.reading = true;
             vec![]
+        }
+        Command::Find => {
+            model.queue.searching = Some(model.queue.search.clone());
+            vec![]
+        }
+        Command::NextMatch => find(model, 1),
+        Command::PreviousMatch => find(model, -1),
+        Command::Reverse => {
+            let was = selected_account(model);
+            model.accounts.reverse = !model.accounts.reverse;
+            sort_accounts(model, was);
+            let order = if model.accounts.reverse { "reversed" } else { "as is" };
+            model.status = Status::Info(format!("sorted by {}, {order}", model.accounts.sort.label()));
+            vec![]
+        }
+        Command::Everyone => {
+            model.accounts.everyone = !model.accounts.everyone;
+            let whose = match (&model.owner, model.accounts.everyone) {
+                (Some(me), false) => format!("{me}'s accounts"),
+                _ => "every rep's accounts".to_string(),
+            };
+            model.status = Status::Info(format!("showing {whose}"));
+            vec![Effect::LoadAccounts { offset: 0 }]
         }
         Command::Read => {
             model.queue.reading = !model.queue.reading && model.queue.current().is_some();
@@ -770,8 +833,10 @@ fn load_report(model: &Model) -> Effect {
     Effect::LoadReport { period: model.manager.period.spec().to_string(), owner: model.manager.owner.clone() }
 }
 
+/// A typed line: characters, backspace, ctrl-u clears it.
 fn edit_line(text: &mut String, key: &KeyEvent) {
     match key.code {
+        KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => text.clear(),
         KeyCode::Backspace => {
             text.pop();
         }
@@ -828,6 +893,13 @@ fn sort_accounts(model: &mut Model, was: Option<i64>) {
 }
 
 fn order_accounts(model: &mut Model) {
+    sort_by(model);
+    if model.accounts.reverse {
+        model.accounts.items.reverse();
+    }
+}
+
+fn sort_by(model: &mut Model) {
     let items = &mut model.accounts.items;
     match model.accounts.sort {
         Sort::Rank => items.sort_by_key(|i| i.rank),

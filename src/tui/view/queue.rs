@@ -69,8 +69,18 @@ pub fn render(model: &Model, frame: &mut Frame<'_>, area: Rect) {
 fn render_list(model: &Model, frame: &mut Frame<'_>, area: Rect) {
     let q = &model.queue;
     let today_count = q.items.iter().filter(|i| i.group != Group::Tomorrow).count();
-    let title = format!(" Due touches: {today_count} today ");
-    let block = Block::bordered().title(title);
+    let mut title = format!(" Due touches: {today_count} today ");
+    if let Some(typing) = &q.searching {
+        title.push_str(&format!("· find: {}_ (enter, esc) ", fit(typing, 30)));
+    } else if !q.search.trim().is_empty() {
+        let n = (0..q.len()).filter(|i| q.matches(*i)).count();
+        title.push_str(&format!(
+            "· {} for {} (n/N) ",
+            crate::text::count(n, "match", "matches"),
+            crate::text::quoted(&fit(&q.search, 20))
+        ));
+    }
+    let block = Block::bordered().title(safe(&title));
     if q.is_empty() {
         let text = if q.loaded { "Nothing due. Tab for the account list." } else { "Loading…" };
         frame.render_widget(Paragraph::new(text).block(block), area);
@@ -107,7 +117,8 @@ fn render_list(model: &Model, frame: &mut Frame<'_>, area: Rect) {
         if i == q.selected {
             selected_row = rows.len();
         }
-        rows.push(row(model, item));
+        let found = q.matches(i);
+        rows.push(if found { row(model, item).style(Style::new().fg(Color::Yellow)) } else { row(model, item) });
     }
     let widths = [
         // Wide enough for the longest group name, "Needs decision".
