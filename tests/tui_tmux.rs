@@ -137,6 +137,44 @@ fn closing_the_terminal_ends_playbook() {
     }
 }
 
+#[test]
+fn a_cli_done_while_the_ui_is_open_shows_within_two_seconds_without_a_key() {
+    if !tmux_available() {
+        return;
+    }
+    let env = Env::demo();
+    let touch = top_touch(&env);
+    let session = format!("playbook-live-{}", std::process::id());
+    let script = format!(
+        "XDG_CONFIG_HOME='{dir}' PLAYBOOK_CONFIG='{dir}/config.toml' exec '{bin}' --db '{db}' --now '{now}'",
+        dir = env.dir.path().display(),
+        bin = env!("CARGO_BIN_EXE_playbook"),
+        db = env.db.display(),
+        now = env.now,
+    );
+    tmux(&["new-session", "-d", "-s", &session, "-x", "100", "-y", "30", &script]);
+    let cleanup = scopeguard(&session);
+    wait_for(&session, "Needs decision");
+    let waiting = env.json(&["decisions", "--format", "json"]);
+    for _ in waiting.as_array().expect("array") {
+        tmux(&["send-keys", "-t", &session, "j"]);
+    }
+    wait_for(&session, &format!("t{touch} ·"));
+    // Another terminal marks it done; no key is pressed here.
+    env.ok(&["done", &touch.to_string()]);
+    let start = Instant::now();
+    loop {
+        let screen = tmux(&["capture-pane", "-p", "-t", &session]);
+        if !screen.contains(&format!("t{touch} ·")) {
+            assert!(screen.contains("Due touches"), "still the queue:\n{screen}");
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(2), "the done touch still shows after 2 s:\n{screen}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    drop(cleanup);
+}
+
 /// Kills the tmux session when the test ends, pass or fail.
 struct Guard(String);
 
