@@ -24,6 +24,9 @@ pub struct Config {
     pub weights: Weights,
     /// Value bands, close rates and the ARR goal for the manager's pipeline.
     pub pipeline: PipelineConfig,
+    /// The UI takes the mouse (click, wheel); off for terminals where
+    /// selecting text with the mouse matters more.
+    pub mouse: bool,
 }
 
 impl Default for Config {
@@ -34,6 +37,7 @@ impl Default for Config {
             policy: Policy::default(),
             weights: Weights::default(),
             pipeline: PipelineConfig::default(),
+            mouse: true,
         }
     }
 }
@@ -60,6 +64,19 @@ struct File {
     holidays: BTreeMap<String, HolidaySource>,
     ranking: Weights,
     pipeline: PipelineConfig,
+    ui: UiFile,
+}
+
+#[derive(Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct UiFile {
+    mouse: bool,
+}
+
+impl Default for UiFile {
+    fn default() -> Self {
+        UiFile { mouse: true }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -324,6 +341,7 @@ impl Config {
             },
             weights: file.ranking,
             pipeline: file.pipeline,
+            mouse: file.ui.mouse,
         })
     }
 }

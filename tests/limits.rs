@@ -162,3 +162,15 @@ fn plays_that_run_past_a_year_and_pauses_across_centuries_are_bounded() {
 
     refused(&env, &["accounts", "--filter", &"x".repeat(100_000)], 1, "at most 200 characters");
 }
+
+#[test]
+fn the_mouse_can_be_turned_off_in_the_config() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("c.toml");
+    std::fs::write(&path, "[ui]\nmouse = false\n").expect("write");
+    assert!(!playbook::config::Config::load(&path, true).expect("config").mouse);
+    std::fs::write(&path, "").expect("write");
+    assert!(playbook::config::Config::load(&path, true).expect("config").mouse, "on by default");
+    std::fs::write(&path, "[ui]\nmouse = \"maybe\"\n").expect("write");
+    assert!(playbook::config::Config::load(&path, true).is_err());
+}

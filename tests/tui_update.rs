@@ -597,3 +597,29 @@ fn the_account_list_shows_every_reps_book_and_reverses() {
     assert_eq!(model.accounts.items[0].row.account.id, last, "reversed");
     assert_eq!(model.accounts.items[model.accounts.selected].row.account.id, first, "the cursor stayed on its account");
 }
+
+fn mouse(model: &mut Model, kind: crossterm::event::MouseEventKind, column: u16, row: u16) -> Vec<Effect> {
+    let event = crossterm::event::MouseEvent { kind, column, row, modifiers: KeyModifiers::NONE };
+    update(model, Msg::Mouse(event))
+}
+
+#[test]
+fn the_wheel_moves_the_list_and_a_click_on_a_tab_changes_screen() {
+    use crossterm::event::{MouseButton, MouseEventKind};
+    let mut model = loaded();
+    let second = model.queue.items[1].row.touch.id;
+    let effects = mouse(&mut model, MouseEventKind::ScrollDown, 40, 10);
+    assert_eq!(model.queue.current().map(|i| i.row.touch.id), Some(second));
+    assert!(matches!(effects.as_slice(), [Effect::LoadContent { .. }]));
+    mouse(&mut model, MouseEventKind::ScrollUp, 40, 10);
+    assert_eq!(model.queue.selected, 0);
+    // " playbook " then " 1 Queue " then " 2 Accounts ": column 22 is on Accounts.
+    assert_eq!(
+        mouse(&mut model, MouseEventKind::Down(MouseButton::Left), 22, 0),
+        vec![Effect::LoadAccounts { offset: 0 }]
+    );
+    assert_eq!(model.screen, Screen::Accounts);
+    ch(&mut model, '?');
+    mouse(&mut model, MouseEventKind::ScrollDown, 40, 10);
+    assert_eq!(model.help_scroll, 1, "the wheel scrolls the help");
+}

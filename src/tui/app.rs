@@ -29,6 +29,22 @@ pub struct App {
     seen_version: Option<i64>,
 }
 
+/// Mouse reporting on while it lives.
+struct MouseCapture;
+
+impl MouseCapture {
+    fn start() -> MouseCapture {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
+        MouseCapture
+    }
+}
+
+impl Drop for MouseCapture {
+    fn drop(&mut self) {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
+    }
+}
+
 /// How many of the rep's accounts get a rank number in the queue.
 const RANKED_FOR_QUEUE: usize = 300;
 
@@ -150,7 +166,11 @@ impl App {
         super::hangup::watch(Arc::clone(&stop), Arc::clone(&finished));
         // ratatui::init installs a panic hook that restores the terminal.
         let mut terminal = ratatui::init();
+        // The mouse is given back however the loop ends (a panic unwinds
+        // through this guard too).
+        let mouse = self.config.mouse.then(MouseCapture::start);
         let result = self.event_loop(&mut terminal, &stop);
+        drop(mouse);
         finished.store(true, Ordering::Relaxed);
         ratatui::restore();
         result
@@ -161,24 +181,39 @@ impl App {
         self.draw(terminal)?;
         self.dispatch_load();
         self.draw(terminal)?;
+        let tick = Duration::from_millis(500);
+        let mut last_tick = std::time::Instant::now();
         while !self.model.quit && !stop.load(Ordering::Relaxed) {
-            if crossterm::event::poll(Duration::from_millis(500))? {
+            let mut redraw = false;
+            if crossterm::event::poll(tick.saturating_sub(last_tick.elapsed()))? {
                 match crossterm::event::read()? {
                     crossterm::event::Event::Key(key) if key.kind == crossterm::event::KeyEventKind::Press => {
                         self.dispatch(Msg::Key(key));
+                        redraw = true;
                     }
-                    crossterm::event::Event::Resize(..) => {}
-                    _ => continue,
+                    crossterm::event::Event::Mouse(event)
+                        if !matches!(event.kind, crossterm::event::MouseEventKind::Moved) =>
+                    {
+                        self.dispatch(Msg::Mouse(event));
+                        redraw = true;
+                    }
+                    crossterm::event::Event::Resize(..) => redraw = true,
+                    _ => {}
                 }
-            } else {
+            }
+            // Every half second, keys or not: the clock, and a change from
+            // another process shows without a key press.
+            if last_tick.elapsed() >= tick {
+                last_tick = std::time::Instant::now();
                 self.dispatch(Msg::Tick(self.clock.now()));
-                // Half a second without a key: a change from another
-                // process shows now, without a key press.
                 if self.store_changed() {
                     self.dispatch(Msg::StoreChanged);
                 }
+                redraw = true;
             }
-            self.draw(terminal)?;
+            if redraw {
+                self.draw(terminal)?;
+            }
         }
         Ok(())
     }

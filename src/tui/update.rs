@@ -26,6 +26,8 @@ pub const REPLIES: [&str; 2] = ["positive", "negative"];
 #[derive(Debug)]
 pub enum Msg {
     Key(KeyEvent),
+    /// A mouse event: `row` and `column` on the screen.
+    Mouse(crossterm::event::MouseEvent),
     /// The clock moved.
     Tick(DateTime<Utc>),
     QueueLoaded {
@@ -81,6 +83,7 @@ pub enum Effect {
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => on_key(model, key),
+        Msg::Mouse(event) => on_mouse(model, event),
         Msg::Tick(now) => {
             let minute_changed = now.with_second(0) != model.now.with_second(0);
             model.now = now;
@@ -335,6 +338,33 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
     match model.keymap.resolve(model.screen.scope(), key) {
         Some(command) => on_command(model, command),
         None => vec![],
+    }
+}
+
+/// The wheel moves the list (or scrolls what is being read, or the help);
+/// a click on the top bar picks a screen.
+fn on_mouse(model: &mut Model, event: crossterm::event::MouseEvent) -> Vec<Effect> {
+    use crossterm::event::{MouseButton, MouseEventKind};
+    let wheel = match event.kind {
+        MouseEventKind::ScrollDown => Some(1),
+        MouseEventKind::ScrollUp => Some(-1),
+        _ => None,
+    };
+    if let Some(delta) = wheel {
+        if model.help {
+            scroll(&mut model.help_scroll, delta);
+            return vec![];
+        }
+        if model.popup.is_some() {
+            return vec![];
+        }
+        return on_command(model, if delta > 0 { Command::Down } else { Command::Up });
+    }
+    match event.kind {
+        MouseEventKind::Down(MouseButton::Left) if model.popup.is_none() && !model.help && event.row == 0 => {
+            super::view::tab_at(event.column).map(|s| go(model, s)).unwrap_or_default()
+        }
+        _ => vec![],
     }
 }
 

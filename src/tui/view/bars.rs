@@ -17,6 +17,19 @@ fn clock_text(model: &Model) -> String {
     format!("{who} · {} {} ", local.format("%a %d %b %H:%M"), model.zone.name())
 }
 
+/// The screen whose tab is at this column of the top bar.
+pub fn tab_at(column: u16) -> Option<Screen> {
+    let mut x = " playbook ".len();
+    for (i, screen) in Screen::ALL.iter().enumerate() {
+        let width = format!(" {} {} ", i + 1, screen.title()).len();
+        if (x..x + width).contains(&(column as usize)) {
+            return Some(*screen);
+        }
+        x += width;
+    }
+    None
+}
+
 fn tabs_width() -> usize {
     " playbook ".len()
         + Screen::ALL.iter().enumerate().map(|(i, s)| format!(" {} {} ", i + 1, s.title()).len()).sum::<usize>()

@@ -8,6 +8,8 @@ mod manager;
 mod popup;
 mod queue;
 
+pub use bars::tab_at;
+
 use super::model::{Model, Screen};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
