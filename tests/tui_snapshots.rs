@@ -45,6 +45,7 @@ fn screen(app: &App, width: u16, height: u16) -> String {
 fn both_sizes(app: &App, name: &str) {
     insta::assert_snapshot!(format!("{name}_100x30"), screen(app, 100, 30));
     insta::assert_snapshot!(format!("{name}_80x24"), screen(app, 80, 24));
+    insta::assert_snapshot!(format!("{name}_160x45"), screen(app, 160, 45));
 }
 
 #[test]
@@ -52,6 +53,13 @@ fn queue_screen() {
     let app = app();
     let text = screen(&app, 100, 30);
     assert!(text.contains("Overdue") && text.contains("Due touches"), "{text}");
+    assert!(text.contains("Needs decision") && text.contains("Maison Lumière"), "the decision waits first: {text}");
+    // A cut name ends in an ellipsis; at 160 columns the content gets the room.
+    let small = screen(&app, 80, 24);
+    assert!(small.contains('…'), "{small}");
+    let wide = screen(&app, 160, 45);
+    assert!(wide.contains("Congratulate on the trigger") && wide.contains("Connect with the practitioner"), "{wide}");
+    assert!(wide.contains("Cerulean Pay BV") && !wide.contains("Cerulean Pay BV  …"), "{wide}");
     both_sizes(&app, "queue");
 }
 

@@ -118,7 +118,11 @@ impl Form {
             kind: FormKind::Respond,
             about: name.to_string(),
             fields: vec![
-                field("touch", &latest.map(|t| t.to_string()).unwrap_or_default(), "the #id of a sent touch"),
+                field(
+                    "touch",
+                    &latest.map(|t| t.to_string()).unwrap_or_default(),
+                    "the id of a sent touch (t131 or 131)",
+                ),
                 field("response", "", "opened, positive, negative, meeting, bounced, optout, ooo YYYY-MM-DD"),
                 field("note", "", "what they said (optional)"),
             ],

@@ -267,6 +267,8 @@ pub struct Model {
     /// Lines the help screen is scrolled down by.
     pub help_scroll: u16,
     pub status: Status,
+    /// The status shown and since when: it clears after a few seconds.
+    pub status_since: Option<(Status, DateTime<Utc>)>,
     /// Shown until the first action: the store holds the built-in demo.
     pub demo_notice: bool,
     pub quit: bool,
@@ -290,6 +292,7 @@ impl Model {
             help: false,
             help_scroll: 0,
             status: Status::None,
+            status_since: None,
             demo_notice: false,
             quit: false,
         }

@@ -13,6 +13,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 use std::collections::HashMap;
 
+/// How long a status message stays when nothing replaces it.
+pub const STATUS_SECONDS: i64 = 6;
+
 /// Rows a page key moves.
 pub const PAGE: usize = 10;
 /// Accounts loaded per page of the list.
@@ -87,6 +90,17 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Tick(now) => {
             let minute_changed = now.with_second(0) != model.now.with_second(0);
             model.now = now;
+            // A message stays a few seconds, then gives the bar back.
+            match &model.status_since {
+                _ if model.status == Status::None => model.status_since = None,
+                Some((shown, since)) if *shown == model.status => {
+                    if now - *since >= Duration::seconds(STATUS_SECONDS) {
+                        model.status = Status::None;
+                        model.status_since = None;
+                    }
+                }
+                _ => model.status_since = Some((model.status.clone(), now)),
+            }
             if minute_changed {
                 vec![Effect::LoadQueue]
             } else {

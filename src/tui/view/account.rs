@@ -99,7 +99,7 @@ pub fn render(model: &Model, frame: &mut Frame<'_>, area: Rect) {
                 let outcome =
                     t.touch.outcome.map(|o| format!(" → {}", o.as_str().replace('_', " "))).unwrap_or_default();
                 lines.push(Line::from(vec![
-                    Span::raw(format!("        #{:<6} {:<20} ", t.touch.id, super::fit(&t.player_name, 20))),
+                    Span::raw(format!("        t{:<6} {:<20} ", t.touch.id, super::fit(&t.player_name, 20))),
                     Span::styled(format!("{:<9}", t.touch.state.as_str()), state_style(t.touch.state)),
                     Span::raw(format!(" {}{outcome}", local(when))),
                 ]));
@@ -108,7 +108,7 @@ pub fn render(model: &Model, frame: &mut Frame<'_>, area: Rect) {
         for t in &play.extra {
             lines.push(Line::from(vec![
                 Span::raw(format!(
-                    "   + #{:<6} {} to {:<14} ",
+                    "   + t{:<6} {} to {:<14} ",
                     t.touch.id,
                     t.touch.channel,
                     super::fit(&t.player_name, 14)
@@ -143,7 +143,7 @@ pub fn render(model: &Model, frame: &mut Frame<'_>, area: Rect) {
     let visible = area.height.saturating_sub(2);
     let max_scroll = (lines.len() as u16).saturating_sub(visible);
     let scroll = model.account.scroll.min(max_scroll);
-    let title = format!(" Account #{} · {}/{} ", a.id, scroll + 1, lines.len());
+    let title = format!(" Account a{} · {}/{} ", a.id, scroll + 1, lines.len());
     frame.render_widget(
         Paragraph::new(super::safe_lines(lines))
             .wrap(Wrap { trim: false })

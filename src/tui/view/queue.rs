@@ -86,6 +86,7 @@ fn render_list(model: &Model, frame: &mut Frame<'_>, area: Rect) {
         frame.render_widget(Paragraph::new(text).block(block), area);
         return;
     }
+    let c = columns(area.width);
     let mut rows = Vec::new();
     let mut selected_row = 0;
     if !q.decisions.is_empty() {
@@ -99,7 +100,7 @@ fn render_list(model: &Model, frame: &mut Frame<'_>, area: Rect) {
             if i == q.selected {
                 selected_row = rows.len();
             }
-            rows.push(decision_row(model, d));
+            rows.push(decision_row(model, d, &c));
         }
     }
     let mut group = None;
@@ -111,24 +112,29 @@ fn render_list(model: &Model, frame: &mut Frame<'_>, area: Rect) {
             rows.push(Row::new(vec![
                 Cell::from(Span::styled(item.group.label(), group_style(item.group))),
                 Cell::from(""),
-                Cell::from(Span::styled(crate::text::count(count, "touch", "touches"), group_style(item.group))),
+                // Inside a group: deadline-bound first, then by rank.
+                Cell::from(Span::styled(
+                    fit(&format!("{} · by rank", crate::text::count(count, "touch", "touches")), c.account),
+                    group_style(item.group),
+                )),
             ]));
         }
         if i == q.selected {
             selected_row = rows.len();
         }
         let found = q.matches(i);
-        rows.push(if found { row(model, item).style(Style::new().fg(Color::Yellow)) } else { row(model, item) });
+        let line = row(model, item, &c);
+        rows.push(if found { line.style(Style::new().fg(Color::Yellow)) } else { line });
     }
     let widths = [
         // Wide enough for the longest group name, "Needs decision".
         Constraint::Length(14),
         Constraint::Length(6),
-        Constraint::Fill(3),
-        Constraint::Fill(3),
+        Constraint::Length(c.account as u16),
+        Constraint::Length(c.player as u16),
         Constraint::Length(8),
         Constraint::Length(5),
-        Constraint::Fill(3),
+        Constraint::Length(c.content as u16),
     ];
     let table = Table::new(rows, widths)
         .header(
@@ -146,17 +152,34 @@ fn answer(d: &DecisionRow) -> String {
     d.outcome.map_or_else(|| "answered".to_string(), Outcome::label)
 }
 
-fn decision_row<'a>(model: &Model, d: &'a DecisionRow) -> Row<'a> {
+/// The widths of the queue's text columns: account and player get room up
+/// to a point, the content takes the rest (a wide terminal shows more of
+/// what to send, not longer blanks after a name).
+struct Columns {
+    account: usize,
+    player: usize,
+    content: usize,
+}
+
+fn columns(width: u16) -> Columns {
+    // Borders, the fixed columns (due, left, channel, step) and the spaces.
+    let rest = (width as usize).saturating_sub(2 + 14 + 6 + 8 + 5 + 6);
+    let account = (rest * 3 / 10).clamp(8, 30).min(rest);
+    let player = (rest * 3 / 10).clamp(8, 28).min(rest - account);
+    Columns { account, player, content: rest - account - player }
+}
+
+fn decision_row<'a>(model: &Model, d: &'a DecisionRow, c: &Columns) -> Row<'a> {
     let rank = model.queue.ranks.get(&d.account_id).map_or_else(String::new, |r| format!("#{r} "));
     let said = d.said.as_deref().map(|s| format!("\"{}\"", crate::text::one_line(s))).unwrap_or_default();
     Row::new(vec![
         Cell::from(crate::text::ago(d.since, model.now)),
         Cell::from(""),
-        Cell::from(safe(&format!("{rank}{}", d.account_name))),
-        Cell::from(safe(d.player_name.as_deref().unwrap_or("-"))),
-        Cell::from(Span::styled(answer(d), Style::new().fg(Color::Magenta))),
+        Cell::from(fit(&format!("{rank}{}", d.account_name), c.account)),
+        Cell::from(fit(d.player_name.as_deref().unwrap_or("-"), c.player)),
+        Cell::from(Span::styled(fit(&answer(d), 8), Style::new().fg(Color::Magenta))),
         Cell::from(""),
-        Cell::from(safe(&said)),
+        Cell::from(fit(&said, c.content)),
     ])
 }
 
@@ -194,7 +217,7 @@ fn render_decision(model: &Model, d: &DecisionRow, frame: &mut Frame<'_>, area: 
     );
 }
 
-fn row<'a>(model: &Model, item: &'a QueueItem) -> Row<'a> {
+fn row<'a>(model: &Model, item: &'a QueueItem, c: &Columns) -> Row<'a> {
     let t = &item.row.touch;
     let due_local = t.due_at.with_timezone(&model.zone);
     let today = model.now.with_timezone(&model.zone).date_naive();
@@ -210,11 +233,11 @@ fn row<'a>(model: &Model, item: &'a QueueItem) -> Row<'a> {
     Row::new(vec![
         Cell::from(due),
         Cell::from(Span::styled(left, Style::new().fg(Color::Magenta))),
-        Cell::from(safe(&format!("{rank}{}", item.row.account_name))),
-        Cell::from(safe(&player)),
+        Cell::from(fit(&format!("{rank}{}", item.row.account_name), c.account)),
+        Cell::from(fit(&player, c.player)),
         Cell::from(t.channel.as_str()),
         Cell::from(format!("{}/{}", t.step, item.steps_total)),
-        Cell::from(safe(&item.step_title)),
+        Cell::from(fit(&item.step_title, c.content)),
     ])
 }
 
