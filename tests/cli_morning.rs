@@ -154,3 +154,15 @@ fn demo_refuses_to_overwrite_without_force() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
     env.ok(&["demo", "--force"]);
 }
+
+#[test]
+fn a_reps_quota_is_their_share_of_the_team_goal_whoever_is_picked() {
+    let env = Env::demo();
+    let team = env.json(&["report", "--format", "json"]);
+    let dana = env.json(&["report", "--owner", "Dana Kim", "--format", "json"]);
+    assert_eq!(team["pipeline"]["reps"], 3);
+    assert_eq!(
+        dana["pipeline"]["quota_mrr_per_rep"], team["pipeline"]["quota_mrr_per_rep"],
+        "picking a rep does not load the team's goal on them"
+    );
+}

@@ -427,7 +427,10 @@ pub fn build(
         total.meetings += met;
     }
 
-    let pipeline = pipeline::pipeline(pipeline_config, &store.open_opportunities(owner)?, owners.len() as i64);
+    // The quota splits the team's goal over the whole team, one rep picked
+    // or not: a rep's share is the same whoever is looking.
+    let team = if owner.is_some() { store.owners(None)?.len() } else { owners.len() };
+    let pipeline = pipeline::pipeline(pipeline_config, &store.open_opportunities(owner)?, team as i64);
     Ok(Report {
         period,
         zone: zone.name().to_string(),
