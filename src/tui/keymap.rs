@@ -110,6 +110,10 @@ commands! {
     Bounced => "bounced", Queue;
     /// Add a note
     Note => "note", Queue;
+    /// Copy the touch to the clipboard: subject and body, or the phone number / LinkedIn URL
+    Copy => "copy", Queue;
+    /// Open the touch where it is done: mail client, phone, LinkedIn
+    OpenTouch => "open_touch", Queue;
     /// Edit the player's zone, tier and role
     EditPlayer => "edit_player", Queue;
     /// Catch up: spread overdue touches over the coming working days
