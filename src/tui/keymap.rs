@@ -110,9 +110,9 @@ commands! {
     Bounced => "bounced", Queue;
     /// Add a note
     Note => "note", Queue;
-    /// Copy the touch to the clipboard: subject and body, or the phone number / LinkedIn URL
+    /// Copy the touch's text, phone or URL
     Copy => "copy", Queue;
-    /// Open the touch where it is done: mail client, phone, LinkedIn
+    /// Open in mail, phone or LinkedIn
     OpenTouch => "open_touch", Queue;
     /// Edit the player's zone, tier and role
     EditPlayer => "edit_player", Queue;
