@@ -77,7 +77,9 @@ fn y_copies_the_phone_for_a_call_and_the_url_for_linkedin() {
         }]
     );
     let mut model = on(Channel::Linkedin, Some(Ok((None, "Connect note"))));
-    assert!(matches!(&ch(&mut model, 'y')[..], [Effect::Copy { text, .. }] if text == "https://www.linkedin.com/in/ana-ruiz"));
+    assert!(
+        matches!(&ch(&mut model, 'y')[..], [Effect::Copy { text, .. }] if text == "https://www.linkedin.com/in/ana-ruiz")
+    );
     // Without a phone number the call script goes, and the status says why.
     let mut model = on(Channel::Call, Some(Ok((None, "Ask about the new Hamburg hub."))));
     model.queue.items[0].row.player_phone = None;
@@ -131,12 +133,17 @@ fn g_dials_a_call_and_opens_the_linkedin_profile() {
         }]
     );
     let mut model = on(Channel::Sms, Some(Ok((None, "See you at 3?"))));
-    assert!(matches!(&ch(&mut model, 'g')[..], [Effect::Open { uri, .. }] if uri == "sms:+14155550134?body=See%20you%20at%203%3F"));
+    assert!(
+        matches!(&ch(&mut model, 'g')[..], [Effect::Open { uri, .. }] if uri == "sms:+14155550134?body=See%20you%20at%203%3F")
+    );
 }
+
+/// What a case does to the model before `g`.
+type Change = fn(&mut Model);
 
 #[test]
 fn nothing_to_open_says_so_and_asks_for_nothing() {
-    let cases: [(Channel, fn(&mut Model), &str); 6] = [
+    let cases: [(Channel, Change, &str); 6] = [
         (Channel::Email, |m| m.queue.items[0].row.player_email = None, "no email address for Ana Ruiz"),
         (Channel::Call, |m| m.queue.items[0].row.player_phone = Some("  ".into()), "no phone number for Ana Ruiz"),
         (Channel::Linkedin, |m| m.queue.items[0].row.player_linkedin = None, "no LinkedIn URL for Ana Ruiz"),

@@ -45,7 +45,10 @@ pub fn copy(item: &QueueItem, content: &Content) -> Result<Handoff, String> {
         },
         Channel::Linkedin | Channel::Social => match row.player_linkedin.as_deref().map(linkedin_url) {
             Some(Ok(url)) => {
-                return Ok(Handoff { said: format!("copied {who}'s LinkedIn URL {url} to the clipboard"), payload: url })
+                return Ok(Handoff {
+                    said: format!("copied {who}'s LinkedIn URL {url} to the clipboard"),
+                    payload: url,
+                })
             }
             Some(Err(e)) => missing = Some(format!("{e}: ")),
             None => missing = Some(format!("no LinkedIn URL for {who}: ")),

@@ -564,7 +564,9 @@ fn on_command(model: &mut Model, command: Command) -> Vec<Effect> {
                 }
                 vec![]
             }
-            (Command::Copy, Some(_)) => hand_over(model, handoff::copy, |h| Effect::Copy { text: h.payload, said: h.said }),
+            (Command::Copy, Some(_)) => {
+                hand_over(model, handoff::copy, |h| Effect::Copy { text: h.payload, said: h.said })
+            }
             (Command::OpenTouch, Some(_)) => {
                 hand_over(model, handoff::open, |h| Effect::Open { uri: h.payload, said: h.said })
             }
