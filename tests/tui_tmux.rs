@@ -175,6 +175,92 @@ fn a_cli_done_while_the_ui_is_open_shows_within_two_seconds_without_a_key() {
     drop(cleanup);
 }
 
+/// `y` puts the touch on the clipboard through OSC 52 (tmux keeps it as a
+/// paste buffer when `set-clipboard` is on) and `g` hands a `mailto:` to
+/// the opener, here a script that writes down what it was given.
+#[test]
+fn copy_and_open_the_top_touch_in_a_real_terminal() {
+    if !tmux_available() {
+        return;
+    }
+    let env = Env::demo();
+    let touch = top_touch(&env);
+    let queue = env.json(&["queue", "--format", "json"]);
+    let channel = queue.as_array().expect("array").iter().find(|i| i["touch_id"].as_i64() == Some(touch)).expect("top")
+        ["channel"]
+        .clone();
+    assert_eq!(channel, "email", "the demo's top touch is an email");
+    let opened = env.dir.path().join("opened");
+    let opener = env.dir.path().join("opener.sh");
+    std::fs::write(&opener, format!("#!/bin/sh\nprintf '%s' \"$1\" > '{}'\n", opened.display())).expect("opener");
+    std::fs::set_permissions(&opener, std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("chmod");
+    // A server of its own: set-clipboard is a server-wide option, and the
+    // user's own tmux must not be touched.
+    let socket = format!("playbook-clip-{}", std::process::id());
+    let tmux = |args: &[&str]| tmux(&[&["-L", &socket, "-f", "/dev/null"], args].concat());
+    let session = "clip";
+    let script = format!(
+        "XDG_CONFIG_HOME='{dir}' PLAYBOOK_CONFIG='{dir}/config.toml' PLAYBOOK_OPENER='{opener}' exec '{bin}' --db '{db}' --now '{now}'",
+        dir = env.dir.path().display(),
+        opener = opener.display(),
+        bin = env!("CARGO_BIN_EXE_playbook"),
+        db = env.db.display(),
+        now = env.now,
+    );
+    tmux(&["new-session", "-d", "-s", session, "-x", "100", "-y", "30", &script]);
+    let _cleanup = Server(socket.clone());
+    tmux(&["set-option", "-g", "set-clipboard", "on"]);
+    let wait_for = |what: &str| {
+        let start = Instant::now();
+        loop {
+            let screen = tmux(&["capture-pane", "-p", "-t", session]);
+            if screen.contains(what) {
+                return screen;
+            }
+            assert!(start.elapsed() < Duration::from_secs(15), "`{what}` never appeared:\n{screen}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    wait_for("Due touches");
+    let decisions = env.json(&["decisions", "--format", "json"]);
+    for _ in decisions.as_array().expect("array") {
+        tmux(&["send-keys", "-t", session, "j"]);
+    }
+    let screen = wait_for("subject ");
+    let subject = screen
+        .lines()
+        .find_map(|l| l.split_once("subject ").map(|(_, s)| s.trim_end_matches([' ', '│']).trim().to_string()))
+        .expect("a subject line");
+    assert!(screen.contains(&format!("t{touch} ·")), "{screen}");
+
+    tmux(&["send-keys", "-t", session, "y"]);
+    wait_for("to the clipboard");
+    let buffer = tmux(&["show-buffer"]);
+    assert!(buffer.starts_with(&format!("{subject}\n\n")), "the clipboard holds the subject, then the body:\n{buffer}");
+    assert!(buffer.lines().count() > 3, "and the body:\n{buffer}");
+
+    tmux(&["send-keys", "-t", session, "g"]);
+    wait_for("in your mail client");
+    let start = Instant::now();
+    while !opened.exists() {
+        assert!(start.elapsed() < Duration::from_secs(10), "the opener never ran");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    let uri = std::fs::read_to_string(&opened).expect("uri");
+    assert!(uri.starts_with("mailto:") && uri.contains("?subject=") && uri.contains("&body="), "{uri}");
+    assert!(!uri.contains(' ') && !uri.contains('\n'), "percent-encoded: {uri}");
+}
+
+/// Ends a test's own tmux server.
+struct Server(String);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["-L", &self.0, "kill-server"]).output();
+    }
+}
+
 /// Kills the tmux session when the test ends, pass or fail.
 struct Guard(String);
 

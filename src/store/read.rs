@@ -58,6 +58,10 @@ pub struct QueueRow {
     pub role: Role,
     pub zone: Tz,
     pub play_id: i64,
+    /// Where the touch is done: `y` copies and `g` opens these.
+    pub player_email: Option<String>,
+    pub player_phone: Option<String>,
+    pub player_linkedin: Option<String>,
 }
 
 /// One entry of the activity log.
@@ -79,7 +83,8 @@ macro_rules! queue_select {
     () => {
         "SELECT t.id, t.enrollment_id, t.account_id, t.player_id, t.owner, t.step, t.seq, t.nominal_day, t.kind,
                 t.channel, t.state, t.due_at, t.deadline_at, t.why, t.outcome, t.done_at, t.note, t.reason, t.on_time, t.done_day,
-                a.name, p.first_name || ' ' || p.last_name, p.title, p.tier, p.role, p.zone, e.play_id
+                a.name, p.first_name || ' ' || p.last_name, p.title, p.tier, p.role, p.zone, e.play_id,
+                p.email, p.phone, p.linkedin
          FROM touches t
          JOIN enrollments e ON e.id = t.enrollment_id
          JOIN players p ON p.id = t.player_id
@@ -355,6 +360,9 @@ impl Store {
                     role: rows::named(r, 24)?,
                     zone: rows::zone(r, 25)?,
                     play_id: r.get(26)?,
+                    player_email: r.get(27)?,
+                    player_phone: r.get(28)?,
+                    player_linkedin: r.get(29)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;

@@ -27,6 +27,18 @@ pub struct App {
     pub log: Option<PathBuf>,
     /// The store's `data_version` when last looked at.
     seen_version: Option<i64>,
+    /// Where `y` and `g` hand a touch over.
+    pub outside: Outside,
+}
+
+/// Where the clipboard and the opener are.
+#[derive(Debug)]
+pub enum Outside {
+    /// Nothing leaves the process: each copy and open is kept here (tests,
+    /// benchmarks, fuzzing never launch a browser).
+    Recorded(Vec<Effect>),
+    /// The terminal's clipboard (OSC 52 on stdout) and this opener.
+    System(super::handoff::Opener),
 }
 
 /// Mouse reporting on while it lives.
@@ -64,7 +76,7 @@ impl App {
         let zone = engine.rep_zone(&store, owner.as_deref())?;
         let model = Model::new(keymap, engine.now, owner, zone);
         let seen_version = store.data_version().ok();
-        Ok(App { store, config, clock, model, log: None, seen_version })
+        Ok(App { store, config, clock, model, log: None, seen_version, outside: Outside::Recorded(vec![]) })
     }
 
     fn engine(&self) -> Engine {
@@ -141,6 +153,28 @@ impl App {
                 Ok(Msg::ReportLoaded(Box::new(report)))
             }
             Effect::Act(request) => engine.apply(&mut self.store, request).map(Msg::ActionDone).map_err(text),
+            Effect::Copy { text, said } => {
+                match &mut self.outside {
+                    Outside::Recorded(done) => done.push(Effect::Copy { text, said: said.clone() }),
+                    Outside::System(_) => {
+                        // Between two frames: the sequence moves no cursor.
+                        let mut out = std::io::stdout().lock();
+                        out.write_all(super::handoff::osc52(&text).as_bytes())
+                            .and_then(|()| out.flush())
+                            .map_err(|e| format!("could not write to the clipboard: {e}"))?;
+                    }
+                }
+                Ok(Msg::HandedOver(said))
+            }
+            Effect::Open { uri, said } => {
+                match &mut self.outside {
+                    Outside::Recorded(done) => done.push(Effect::Open { uri, said: said.clone() }),
+                    Outside::System(opener) => opener.open(&uri).map_err(|e| {
+                        format!("could not run {}: {e} (set $BROWSER or PLAYBOOK_OPENER)", opener.program)
+                    })?,
+                }
+                Ok(Msg::HandedOver(said))
+            }
         }
     }
 

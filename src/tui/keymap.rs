@@ -122,6 +122,10 @@ commands! {
     ScrollDown => "scroll_down", Queue;
     /// Scroll the touch's detail up
     ScrollUp => "scroll_up", Queue;
+    /// Copy the touch's text, phone or URL
+    Copy => "copy", Queue;
+    /// Open in mail, phone or LinkedIn
+    OpenTouch => "open_touch", Queue;
     /// Edit the player's zone, tier and role
     EditPlayer => "edit_player", Queue;
     /// Catch up: spread overdue touches over the coming working days

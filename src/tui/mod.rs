@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod form;
+pub mod handoff;
 mod hangup;
 pub mod keymap;
 pub mod model;
@@ -42,6 +43,7 @@ pub fn run(session: &Session) -> Result<()> {
     }
     let mut app = app::App::new(store, session.config.clone(), session.clock, keymap)?;
     app.log = session.db_path.parent().map(|d| d.join("playbook.log"));
+    app.outside = app::Outside::System(handoff::Opener::from_env());
     app.model.demo_notice = demo;
     if demo {
         app.model.status = model::Status::Info("demo data - see README to import your own".into());

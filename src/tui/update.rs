@@ -2,6 +2,7 @@
 //! effects. No I/O and no clock here; the app runs the effects.
 
 use super::form::{Form, FormKey};
+use super::handoff::{self, Handoff};
 use super::keymap::{Command, Key};
 use super::model::{Model, PeriodChoice, Popup, Screen, Sort, Status};
 use crate::domain::Ending;
@@ -57,6 +58,8 @@ pub enum Msg {
     ActionDone(String),
     /// Someone else wrote to the store since it was last read.
     StoreChanged,
+    /// Something left playbook (the clipboard, the opener); the text says what.
+    HandedOver(String),
     Failed(String),
 }
 
@@ -80,6 +83,16 @@ pub enum Effect {
     },
     /// A user action, applied by the engine's one path.
     Act(Request),
+    /// Put text on the terminal's clipboard (OSC 52); `said` is the status once done.
+    Copy {
+        text: String,
+        said: String,
+    },
+    /// Hand a URI (`mailto:`, `tel:`, `https:`) to the system opener.
+    Open {
+        uri: String,
+        said: String,
+    },
 }
 
 /// Applies one message.
@@ -204,6 +217,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         // Another process (a CLI command, a teammate) changed the store.
         Msg::StoreChanged => reload(model),
+        Msg::HandedOver(text) => {
+            model.status = Status::Info(text);
+            vec![]
+        }
         Msg::Failed(text) => {
             model.status = Status::Error(text);
             // A refused form comes back with what was typed, to be fixed.
@@ -687,12 +704,34 @@ fn on_command(model: &mut Model, command: Command) -> Vec<Effect> {
                 }
                 vec![]
             }
+            (Command::Copy, Some(_)) => {
+                hand_over(model, handoff::copy, |h| Effect::Copy { text: h.payload, said: h.said })
+            }
+            (Command::OpenTouch, Some(_)) => {
+                hand_over(model, handoff::open, |h| Effect::Open { uri: h.payload, said: h.said })
+            }
             (Command::Opened, Some((id, _))) => vec![respond(On::Touch(id), Response::Opened)],
             (Command::Meeting, Some((id, _))) => confirm(model, On::Touch(id), Response::Meeting),
             (Command::Bounced, Some((id, _))) => confirm(model, On::Touch(id), Response::Bounced),
             _ => vec![],
         },
         _ => vec![],
+    }
+}
+
+/// `y` and `g`: what the selected touch hands over, or why nothing can be.
+fn hand_over(
+    model: &mut Model,
+    decide: fn(&QueueItem, &handoff::Content) -> Result<Handoff, String>,
+    effect: fn(Handoff) -> Effect,
+) -> Vec<Effect> {
+    let Some(item) = model.queue.current() else { return vec![] };
+    match decide(item, &model.queue.content) {
+        Ok(handoff) => vec![effect(handoff)],
+        Err(e) => {
+            model.status = Status::Error(e);
+            vec![]
+        }
     }
 }
 

@@ -78,6 +78,9 @@ fn hints(screen: Screen) -> &'static [Command] {
             Command::Undo,
             Command::Open,
             Command::Help,
+            // Past the help hint: shown when the terminal is wide enough.
+            Command::Copy,
+            Command::OpenTouch,
         ],
         Screen::Accounts => &[
             Command::Open,
