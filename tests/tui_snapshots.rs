@@ -76,6 +76,10 @@ fn account_screen() {
     press(&mut app, KeyCode::Enter);
     let text = screen(&app, 100, 30);
     assert!(text.contains("score") && text.contains("Players"), "{text}");
+    // At 80 columns each player stays on one line, status and all.
+    let small = screen(&app, 80, 24);
+    let rows: Vec<&str> = small.lines().skip_while(|l| !l.contains("Players")).skip(1).take(3).collect();
+    assert!(rows.iter().all(|l| l.contains("active")), "player rows do not wrap:\n{small}");
     both_sizes(&app, "account");
 }
 

@@ -61,15 +61,19 @@ pub fn render(model: &Model, frame: &mut Frame<'_>, area: Rect) {
         )));
     }
     lines.push(head("Players"));
+    // One line per player at any width: at 80 columns the title and zone
+    // give up room (with an ellipsis), never the line.
+    let narrow = area.width < 100;
+    let (name_w, title_w, zone_w) = if narrow { (16, 11, 14) } else { (18, 16, 22) };
     for p in &d.players {
-        let now = model.now.with_timezone(&p.zone).format("%a %H:%M");
+        let now = model.now.with_timezone(&p.zone).format(if narrow { "%H:%M" } else { "%a %H:%M" });
         lines.push(Line::raw(format!(
-            "  {:<18} {:<16} {:<5} {:<10} {:<22} {now}  {}",
-            super::fit(&p.full_name(), 18),
-            super::fit(p.title.as_deref().unwrap_or("-"), 16),
+            "  {:<name_w$} {:<title_w$} {:<5} {:<10} {:<zone_w$} {now}  {}",
+            super::fit(&p.full_name(), name_w),
+            super::fit(p.title.as_deref().unwrap_or("-"), title_w),
             tier_short(p.tier),
             p.role.as_str(),
-            super::fit(&p.zone_label(), 22),
+            super::fit(&p.zone_label(), zone_w),
             p.status.as_str().replace('_', " ")
         )));
         // An imported player's tier was decided by a rule worth seeing.
