@@ -150,6 +150,9 @@ fn manager_screen() {
     let dana = report.reps.iter().find(|r| r.owner == "Dana Kim").expect("Dana");
     assert!(text.contains(&format!("Dana Kim      {}", dana.done)), "{text}");
     assert!(text.contains("Plays") && text.contains("Funnel") && text.contains("Pipeline"), "{text}");
+    // Channels by their whole names; cut segment names end in an ellipsis.
+    assert!(text.contains("linkedin") && text.contains("email"), "{text}");
+    assert!(text.contains("North Ame…") && !text.contains("North Amer "), "{text}");
     both_sizes(&app, "manager");
     // One rep, 30 days, the second play in the step chart.
     press(&mut app, KeyCode::Char('o'));

@@ -184,8 +184,11 @@ fn funnel_tables(report: &Report, frame: &mut Frame<'_>, area: Rect) {
     frame.render_widget(block, area);
     let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).spacing(1).areas(inner);
     for (rows, title, area) in [(&report.funnel.by_region, "Region", a), (&report.funnel.by_industry, "Industry", b)] {
-        let shown = rows.iter().map(|r: &FunnelRow| {
-            Row::new(vec![fit(&r.segment, 40), compact(r.worked), compact(r.replied), compact(r.meetings)])
+        // The name column is what is left of the table after the figures
+        // and the gaps: cut there, with an ellipsis.
+        let name = (area.width as usize).saturating_sub(6 + 5 + 4 + 3).max(1);
+        let shown = rows.iter().map(move |r: &FunnelRow| {
+            Row::new(vec![fit(&r.segment, name), compact(r.worked), compact(r.replied), compact(r.meetings)])
         });
         let widths = [Constraint::Fill(1), Constraint::Length(6), Constraint::Length(5), Constraint::Length(4)];
         let table = Table::new(shown, widths).header(Row::new(vec![title, "Work", "Repl", "Mtg"]).style(header()));
@@ -230,16 +233,14 @@ fn rep_charts(model: &Model, report: &Report, frame: &mut Frame<'_>, area: Rect)
     let bars: Vec<Bar<'_>> = rep
         .by_channel
         .iter()
-        .map(|(channel, n)| {
-            Bar::default()
-                .value(u64::try_from(*n).unwrap_or(0))
-                .label(Line::from(channel.chars().take(4).collect::<String>()))
-        })
+        .map(|(channel, n)| Bar::default().value(u64::try_from(*n).unwrap_or(0)).label(Line::from(channel.clone())))
         .collect();
+    // One row per channel, its whole name beside its bar.
     let chart = BarChart::default()
+        .direction(ratatui::layout::Direction::Horizontal)
         .data(BarGroup::default().bars(&bars))
-        .bar_width(4)
-        .bar_gap(1)
+        .bar_width(1)
+        .bar_gap(0)
         .bar_style(Style::new().fg(Color::Cyan))
         .value_style(Style::new().fg(Color::Black).bg(Color::Cyan));
     frame.render_widget(chart, channels);
