@@ -204,3 +204,36 @@ fn the_reader_shows_the_whole_touch_at_80x24() {
     assert!(text.contains("Dana Kim"), "down to the signature: {text}");
     both_sizes(&app, "reader");
 }
+
+fn click(app: &mut App, column: u16, row: u16) {
+    let kind = crossterm::event::MouseEventKind::Down(crossterm::event::MouseButton::Left);
+    app.dispatch(Msg::Mouse(crossterm::event::MouseEvent { kind, column, row, modifiers: KeyModifiers::NONE }));
+}
+
+#[test]
+fn a_click_selects_the_row_under_the_pointer() {
+    let mut app = app();
+    app.dispatch(Msg::Resize(100, 30));
+    let near_end = {
+        let items = &app.model.queue.items;
+        items[items.len() - 3].row.player_name.clone()
+    };
+    for (player, scrolled) in [("Nuria Ibáñez", false), ("Jürgen Weiß", false), (near_end.as_str(), true)] {
+        if scrolled {
+            // The list scrolled to its end: rows sit elsewhere on screen.
+            press(&mut app, KeyCode::End);
+        }
+        let text = screen(&app, 100, 30);
+        let y = text.lines().position(|l| l.contains(player) && l.contains('│')).expect("the row is on screen");
+        click(&mut app, 40, y as u16);
+        let picked = app.model.queue.current().map(|i| i.row.player_name.clone());
+        assert_eq!(picked.as_deref(), Some(player), "clicked line {y}:\n{text}");
+    }
+    // A click on a group header selects nothing new.
+    let before = app.model.queue.selected;
+    let text = screen(&app, 100, 30);
+    if let Some(y) = text.lines().position(|l| l.starts_with("│Overdue")) {
+        click(&mut app, 40, y as u16);
+        assert_eq!(app.model.queue.selected, before);
+    }
+}

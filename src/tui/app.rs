@@ -212,6 +212,8 @@ impl App {
 
     fn event_loop(&mut self, terminal: &mut ratatui::DefaultTerminal, stop: &AtomicBool) -> anyhow::Result<()> {
         // The first frame goes up before the first query.
+        let size = terminal.size()?;
+        self.dispatch(Msg::Resize(size.width, size.height));
         self.draw(terminal)?;
         self.dispatch_load();
         self.draw(terminal)?;
@@ -231,7 +233,10 @@ impl App {
                         self.dispatch(Msg::Mouse(event));
                         redraw = true;
                     }
-                    crossterm::event::Event::Resize(..) => redraw = true,
+                    crossterm::event::Event::Resize(width, height) => {
+                        self.dispatch(Msg::Resize(width, height));
+                        redraw = true;
+                    }
                     _ => {}
                 }
             }

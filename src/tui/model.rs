@@ -264,6 +264,8 @@ pub struct Model {
     /// engine refuses it.
     pub sent_form: Option<Box<crate::tui::form::Form>>,
     pub help: bool,
+    /// The terminal's size, for what a click lands on.
+    pub size: (u16, u16),
     /// Lines the help screen is scrolled down by.
     pub help_scroll: u16,
     pub status: Status,
@@ -290,6 +292,7 @@ impl Model {
             popup: None,
             sent_form: None,
             help: false,
+            size: (0, 0),
             help_scroll: 0,
             status: Status::None,
             status_since: None,

@@ -32,6 +32,8 @@ pub enum Msg {
     Key(KeyEvent),
     /// A mouse event: `row` and `column` on the screen.
     Mouse(crossterm::event::MouseEvent),
+    /// The terminal's size (at start and on every resize).
+    Resize(u16, u16),
     /// The clock moved.
     Tick(DateTime<Utc>),
     QueueLoaded {
@@ -100,6 +102,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => on_key(model, key),
         Msg::Mouse(event) => on_mouse(model, event),
+        Msg::Resize(width, height) => {
+            model.size = (width, height);
+            vec![]
+        }
         Msg::Tick(now) => {
             let minute_changed = now.with_second(0) != model.now.with_second(0);
             model.now = now;
@@ -394,6 +400,20 @@ fn on_mouse(model: &mut Model, event: crossterm::event::MouseEvent) -> Vec<Effec
     match event.kind {
         MouseEventKind::Down(MouseButton::Left) if model.popup.is_none() && !model.help && event.row == 0 => {
             super::view::tab_at(event.column).map(|s| go(model, s)).unwrap_or_default()
+        }
+        // A click on a queue row selects it, as moving there would.
+        MouseEventKind::Down(MouseButton::Left)
+            if model.popup.is_none() && !model.help && model.screen == Screen::Queue && !model.queue.reading =>
+        {
+            let screen = ratatui::layout::Rect::new(0, 0, model.size.0, model.size.1);
+            match super::view::queue_row_at(model, screen, event.row) {
+                Some(index) if index != model.queue.selected => {
+                    model.queue.selected = index;
+                    model.queue.scroll = 0;
+                    content_effect(model)
+                }
+                _ => vec![],
+            }
         }
         _ => vec![],
     }

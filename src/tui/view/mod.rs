@@ -9,6 +9,7 @@ mod popup;
 mod queue;
 
 pub use bars::tab_at;
+pub use queue::row_at as queue_row_at;
 
 use super::model::{Model, Screen};
 use ratatui::buffer::Buffer;

@@ -60,10 +60,54 @@ pub fn render(model: &Model, frame: &mut Frame<'_>, area: Rect) {
             return;
         }
     }
-    let detail_height = (area.height * 2 / 5).clamp(6, 12);
-    let [list, detail] = Layout::vertical([Constraint::Min(4), Constraint::Length(detail_height)]).areas(area);
+    let [list, detail] = split(area);
     render_list(model, frame, list);
     render_detail(model, frame, detail);
+}
+
+/// The list above, the selected touch's detail below.
+fn split(area: Rect) -> [Rect; 2] {
+    let detail_height = (area.height * 2 / 5).clamp(6, 12);
+    Layout::vertical([Constraint::Min(4), Constraint::Length(detail_height)]).areas(area)
+}
+
+/// The table's rows as drawn: a group header (None) or a row of the list
+/// (its index over decisions, then touches).
+fn table_rows(model: &Model) -> Vec<Option<usize>> {
+    let q = &model.queue;
+    let mut rows = Vec::new();
+    if !q.decisions.is_empty() {
+        rows.push(None);
+        rows.extend((0..q.decisions.len()).map(Some));
+    }
+    let mut group = None;
+    for (i, item) in q.items.iter().enumerate() {
+        if group != Some(item.group) {
+            group = Some(item.group);
+            rows.push(None);
+        }
+        rows.push(Some(i + q.decisions.len()));
+    }
+    rows
+}
+
+/// The list row drawn at screen line `y` in a queue drawn on `screen`
+/// (the whole terminal): what a click there selects.
+pub fn row_at(model: &Model, screen: Rect, y: u16) -> Option<usize> {
+    // The top bar and the status bar frame the screen's body.
+    let body = Rect { y: screen.y + 1, height: screen.height.saturating_sub(2), ..screen };
+    let [list, _] = split(body);
+    // A border and the header line come before the first row.
+    let first = list.y + 2;
+    let visible = list.height.saturating_sub(3) as usize;
+    if y < first || (y - first) as usize >= visible {
+        return None;
+    }
+    let rows = table_rows(model);
+    let selected = rows.iter().position(|r| *r == Some(model.queue.selected)).unwrap_or(0);
+    // The table scrolls just enough to show the selected row.
+    let offset = (selected + 1).saturating_sub(visible);
+    rows.get(offset + (y - first) as usize).copied().flatten()
 }
 
 fn render_list(model: &Model, frame: &mut Frame<'_>, area: Rect) {
