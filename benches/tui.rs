@@ -73,6 +73,16 @@ fn benches(c: &mut Criterion) {
         });
     });
 
+    // What follows every action: the queue (with its ranks and the
+    // decisions waiting) read again, then the frame. The commit itself is
+    // `bench/cli.sh`'s triage figure.
+    c.bench_function("after an action: reload the queue + render", |b| {
+        b.iter(|| {
+            app.dispatch(Msg::ActionDone("done".into()));
+            app.draw(&mut terminal).expect("draw");
+        });
+    });
+
     c.bench_function("key 4: build the 7-day review of every rep + render", |b| {
         b.iter(|| {
             app.model.screen = Screen::Queue;

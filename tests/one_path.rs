@@ -118,6 +118,10 @@ fn ending_a_decision_is_the_cli_end() {
     let mut app = ui(&twin, &env.now);
     let account = app.model.queue.current_decision().expect("a decision waits").account_id;
     keys(&mut app, &[KeyCode::Char('x'), KeyCode::Char('1'), KeyCode::Enter]);
+    assert!(
+        app.model.queue.decisions.iter().all(|d| d.account_id != account),
+        "the decision made leaves the Needs decision group at once"
+    );
     drop(app);
     env.ok(&["end", &account.to_string(), "--as", "won"]);
     same(&twin, &env.db, "the same change");

@@ -77,7 +77,7 @@ fn after_an_action_the_cursor_lands_on_the_next_touch() {
     let second = model.queue.items[1].row.touch.id;
     let third = model.queue.items[2].row.touch.id;
     let effects = update(&mut model, Msg::ActionDone(format!("touch {second} done")));
-    assert_eq!(effects, vec![Effect::LoadQueue]);
+    assert_eq!(effects, vec![Effect::ReloadQueue], "an action reloads the queue, not the ranks");
     assert_eq!(model.status, Status::Info(format!("touch {second} done")));
     // The reloaded queue no longer holds the done touch.
     let mut items = model.queue.items.clone();

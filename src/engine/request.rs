@@ -221,6 +221,25 @@ pub enum Request {
     Undo,
 }
 
+impl Request {
+    /// Whether applying it can change which plays wait for a decision: a
+    /// screen showing them reads them again only then.
+    pub fn changes_decisions(&self) -> bool {
+        !matches!(
+            self,
+            Request::Done { .. }
+                | Request::Skip { .. }
+                | Request::Snooze { .. }
+                | Request::Note { .. }
+                | Request::Rate { .. }
+                | Request::AddTrigger { .. }
+                | Request::AddPlayer { .. }
+                | Request::AddAccount(_)
+                | Request::Respond { response: Response::Opened, .. }
+        )
+    }
+}
+
 /// What `done` can record for a touch on a channel; the first is what a
 /// plain `done` records.
 pub fn done_outcomes(channel: Channel) -> &'static [Outcome] {

@@ -27,6 +27,8 @@ pub struct App {
     pub log: Option<PathBuf>,
     /// The store's `data_version` when last looked at.
     seen_version: Option<i64>,
+    /// The last action may have changed the decisions waiting.
+    decisions_stale: bool,
     /// Where `y` and `g` hand a touch over.
     pub outside: Outside,
 }
@@ -76,7 +78,16 @@ impl App {
         let zone = engine.rep_zone(&store, owner.as_deref())?;
         let model = Model::new(keymap, engine.now, owner, zone);
         let seen_version = store.data_version().ok();
-        Ok(App { store, config, clock, model, log: None, seen_version, outside: Outside::Recorded(vec![]) })
+        Ok(App {
+            store,
+            config,
+            clock,
+            model,
+            log: None,
+            seen_version,
+            decisions_stale: false,
+            outside: Outside::Recorded(vec![]),
+        })
     }
 
     fn engine(&self) -> Engine {
@@ -121,6 +132,17 @@ impl App {
                     .collect();
                 Ok(Msg::QueueLoaded { decisions, items, ranks })
             }
+            Effect::ReloadQueue => {
+                let today = engine.today(self.model.zone);
+                let items = engine.queue(&self.store, owner.as_deref(), today, true).map_err(text)?;
+                let decisions = if self.decisions_stale {
+                    engine.decisions(&self.store, owner.as_deref()).map_err(text)?
+                } else {
+                    self.model.queue.decisions.clone()
+                };
+                self.decisions_stale = false;
+                Ok(Msg::QueueLoaded { decisions, items, ranks: self.model.queue.ranks.clone() })
+            }
             Effect::LoadContent { touch, play } => {
                 let row = self.store.touch(touch).map_err(|e| e.to_string())?;
                 let content = engine.touch_content(&self.store, &row, play).map_err(text);
@@ -152,7 +174,10 @@ impl App {
                     engine.review(&self.store, &self.config.pipeline, &period, owner.as_deref()).map_err(text)?;
                 Ok(Msg::ReportLoaded(Box::new(report)))
             }
-            Effect::Act(request) => engine.apply(&mut self.store, request).map(Msg::ActionDone).map_err(text),
+            Effect::Act(request) => {
+                self.decisions_stale = request.changes_decisions();
+                engine.apply(&mut self.store, request).map(Msg::ActionDone).map_err(text)
+            }
             Effect::Copy { text, said } => {
                 match &mut self.outside {
                     Outside::Recorded(done) => done.push(Effect::Copy { text, said: said.clone() }),

@@ -69,6 +69,10 @@ pub enum Msg {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     LoadQueue,
+    /// After an action: the queue's touches read again; its ranks kept
+    /// (they refresh each minute), the decisions read again only if the
+    /// action could change them.
+    ReloadQueue,
     LoadContent {
         touch: i64,
         play: i64,
@@ -209,7 +213,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             model.demo_notice = false;
             // The review is rebuilt when next looked at, not after every touch.
             model.manager.loaded = false;
-            let mut effects = vec![Effect::LoadQueue];
+            let mut effects = vec![Effect::ReloadQueue];
             if model.screen == Screen::Manager {
                 effects.push(load_report(model));
             }
