@@ -56,7 +56,7 @@ fn y_copies_the_rendered_subject_and_body_of_an_email() {
         effects,
         vec![Effect::Copy {
             text: "Hamburg & your 14 new roles?\n\nHi Ana,\n\nsaw the news.\nBest,\nDana".into(),
-            said: "copied the email to Ana Ruiz (#131: subject and 5 lines) to the clipboard".into(),
+            said: "copied the email to Ana Ruiz (t131: subject and 5 lines) to the clipboard".into(),
         }]
     );
     // The status changes once the app says it went.
@@ -153,7 +153,7 @@ fn nothing_to_open_says_so_and_asks_for_nothing() {
             "the LinkedIn URL \"javascript:alert(1)\" is not an http(s) address",
         ),
         (Channel::Meeting, |_| {}, "a meeting touch has nothing to open; copy its content instead"),
-        (Channel::Email, |m| m.queue.content = None, "touch #131's content is still loading; try again"),
+        (Channel::Email, |m| m.queue.content = None, "touch t131's content is still loading; try again"),
     ];
     for (channel, change, said) in cases {
         let mut model = on(channel, EMAIL);

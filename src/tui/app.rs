@@ -155,8 +155,12 @@ impl App {
                 if filter.owner.is_none() && filter.owner_like.is_none() && !self.model.accounts.everyone {
                     filter.owner = owner;
                 }
-                let items = engine.accounts(&self.store, &filter, ACCOUNTS_PAGE, offset).map_err(text)?;
-                let more = items.len() == ACCOUNTS_PAGE;
+                // Read again from the top, as many rows as were loaded: the
+                // cursor's account is among them wherever it went.
+                let rows = if offset == 0 { self.model.accounts.items.len().max(ACCOUNTS_PAGE) } else { ACCOUNTS_PAGE };
+                let rows = rows.min(crate::limits::LIST_ROWS);
+                let items = engine.accounts(&self.store, &filter, rows, offset).map_err(text)?;
+                let more = items.len() == rows;
                 Ok(Msg::AccountsLoaded { items, append: offset > 0, more })
             }
             Effect::LoadAccount(id) => {

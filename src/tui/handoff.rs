@@ -62,7 +62,7 @@ pub fn copy(item: &QueueItem, content: &Content) -> Result<Handoff, String> {
     };
     Ok(Handoff {
         said: format!(
-            "{}copied the {channel} to {who} (#{}: {}) to the clipboard",
+            "{}copied the {channel} to {who} (t{}: {}) to the clipboard",
             missing.unwrap_or_default(),
             row.touch.id,
             shape(subject.as_deref(), &body)
@@ -134,13 +134,13 @@ fn present(value: Option<&str>) -> Option<&str> {
 /// line breaks and tabs, or why there is nothing to hand over.
 fn rendered(item: &QueueItem, content: &Content) -> Result<(Option<String>, String), String> {
     match content {
-        None => Err(format!("touch #{}'s content is still loading; try again", item.row.touch.id)),
+        None => Err(format!("touch t{}'s content is still loading; try again", item.row.touch.id)),
         Some(Err(e)) => Err(format!("content cannot be filled: {e}")),
         Some(Ok((subject, body))) => {
             let subject = subject.as_deref().map(|s| one_line(s.trim()).into_owned()).filter(|s| !s.is_empty());
             let body = clean(body.trim()).replace("\r\n", "\n");
             if subject.is_none() && body.is_empty() {
-                return Err(format!("touch #{} has no content", item.row.touch.id));
+                return Err(format!("touch t{} has no content", item.row.touch.id));
             }
             Ok((subject, body))
         }

@@ -72,7 +72,7 @@ commands! {
     PageDown => "page_down", Global;
     /// Page up
     PageUp => "page_up", Global;
-    /// Open the selected account
+    /// Open: the touch full screen (queue), else the selected account
     Open => "open", Global;
     /// Back / close
     Back => "back", Global;

@@ -291,6 +291,36 @@ fn find(model: &mut Model, step: isize) -> Vec<Effect> {
     content_effect(model)
 }
 
+/// How far the help can scroll: its rows (commands and section titles in
+/// two columns) past what the screen shows.
+fn help_lines(model: &Model) -> u16 {
+    let rows = (Command::ALL.len() + 4).div_ceil(2) as u16;
+    rows.saturating_sub(model.size.1.saturating_sub(2)).max(1)
+}
+
+/// The lines the selected touch takes on a screen as wide as the terminal
+/// (long lines wrap): how far its reader scrolls, the last line kept in view.
+fn touch_lines(model: &Model) -> u16 {
+    let width = usize::from(model.size.0.saturating_sub(2)).max(20);
+    let wrapped = |text: &str| text.lines().map(|l| crate::text::width(l).div_ceil(width).max(1)).sum::<usize>();
+    let mut lines = 6;
+    if let Some(Ok((_, body))) = &model.queue.content {
+        lines += wrapped(body);
+    }
+    if let Some(note) = model.queue.current().and_then(|i| i.row.touch.note.as_deref()) {
+        lines += 2 + wrapped(note);
+    }
+    u16::try_from(lines.saturating_sub(1)).unwrap_or(u16::MAX)
+}
+
+/// About how many lines the account screen takes: how far it scrolls.
+fn account_lines(d: &AccountDetail) -> u16 {
+    let plays: usize =
+        d.plays.iter().map(|p| 2 + p.steps.iter().map(|s| 1 + s.touches.len()).sum::<usize>() + p.extra.len()).sum();
+    let lines = 8 + d.triggers.len() + 2 * d.players.len() + plays + d.activity.len();
+    u16::try_from(lines).unwrap_or(u16::MAX)
+}
+
 /// Moves a scroll offset, never above the top.
 fn scroll(offset: &mut u16, delta: isize) {
     let moved = i64::from(*offset) + delta.clamp(-10_000, 10_000) as i64;
@@ -317,7 +347,10 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
         // j/k (or the arrows) scroll a help longer than the screen; any
         // other key closes it.
         match key.code {
-            KeyCode::Char('j') | KeyCode::Down => model.help_scroll = model.help_scroll.saturating_add(1).min(200),
+            // Never further than the help is long (two columns of commands).
+            KeyCode::Char('j') | KeyCode::Down => {
+                model.help_scroll = model.help_scroll.saturating_add(1).min(help_lines(model));
+            }
             KeyCode::Char('k') | KeyCode::Up => model.help_scroll = model.help_scroll.saturating_sub(1),
             _ => {
                 model.help = false;
@@ -394,6 +427,7 @@ fn on_mouse(model: &mut Model, event: crossterm::event::MouseEvent) -> Vec<Effec
     if let Some(delta) = wheel {
         if model.help {
             scroll(&mut model.help_scroll, delta);
+            model.help_scroll = model.help_scroll.min(help_lines(model));
             return vec![];
         }
         if model.popup.is_some() {
@@ -402,6 +436,11 @@ fn on_mouse(model: &mut Model, event: crossterm::event::MouseEvent) -> Vec<Effec
         return on_command(model, if delta > 0 { Command::Down } else { Command::Up });
     }
     match event.kind {
+        // A line being typed (find, filter, period) keeps the keys: a click
+        // elsewhere would leave it hidden but listening.
+        _ if model.queue.searching.is_some() || model.accounts.editing.is_some() || model.manager.editing.is_some() => {
+            vec![]
+        }
         MouseEventKind::Down(MouseButton::Left) if model.popup.is_none() && !model.help && event.row == 0 => {
             super::view::tab_at(event.column).map(|s| go(model, s)).unwrap_or_default()
         }
@@ -461,9 +500,10 @@ fn on_command(model: &mut Model, command: Command) -> Vec<Effect> {
     };
     if let Some(delta) = delta {
         return match model.screen {
-            // Reading a touch, the moves scroll it.
+            // Reading a touch, the moves scroll it, never past its end.
             Screen::Queue if model.queue.reading => {
                 scroll(&mut model.queue.scroll, delta);
+                model.queue.scroll = model.queue.scroll.min(touch_lines(model));
                 vec![]
             }
             Screen::Queue => {
@@ -493,8 +533,9 @@ fn on_command(model: &mut Model, command: Command) -> Vec<Effect> {
                 vec![]
             }
             Screen::Account => {
+                let last = model.account.detail.as_ref().map_or(0, account_lines);
                 let scroll = i64::from(model.account.scroll) + delta.clamp(-10_000, 10_000) as i64;
-                model.account.scroll = scroll.clamp(0, 10_000) as u16;
+                model.account.scroll = scroll.clamp(0, i64::from(last)) as u16;
                 vec![]
             }
         };
@@ -581,6 +622,7 @@ fn on_command(model: &mut Model, command: Command) -> Vec<Effect> {
         }
         Command::ScrollDown | Command::ScrollUp => {
             scroll(&mut model.queue.scroll, if command == Command::ScrollDown { 3 } else { -3 });
+            model.queue.scroll = model.queue.scroll.min(touch_lines(model));
             vec![]
         }
         Command::AccountScreen | Command::Open => {
@@ -766,7 +808,7 @@ fn respond(on: On, response: Response) -> Effect {
 /// A response that stops a whole thread asks first: one key confirms.
 fn confirm(model: &mut Model, on: On, response: Response) -> Vec<Effect> {
     let question = match &response {
-        Response::Meeting => "Meeting booked? The player's thread ends and the play pauses for you to decide.",
+        Response::Meeting => "Meeting booked? Their thread ends; the play waits for you.",
         Response::Bounced => "Bounced? Nothing more goes to this player.",
         Response::OptedOut => "Opted out? Nothing more goes to this player.",
         _ => "Log this response?",

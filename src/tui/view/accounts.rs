@@ -28,14 +28,18 @@ pub fn render(model: &Model, frame: &mut Frame<'_>, area: Rect) {
         let text = if a.loaded { "No account matches." } else { "Loading…" };
         frame.render_widget(Paragraph::new(text).block(block), list);
     } else {
-        let rows: Vec<Row<'_>> = a.items.iter().map(|i| row(model, i)).collect();
+        // Name and owner share what the fixed columns leave (4 to 2), so a
+        // cut is known here and shown with an ellipsis.
+        let rest = (list.width as usize).saturating_sub(2 + 4 + 5 + 7 + 5 + 10 + 9 + 12 + 8);
+        let widths = Widths { name: rest * 2 / 3, owner: rest - rest * 2 / 3 };
+        let rows: Vec<Row<'_>> = a.items.iter().map(|i| row(model, i, &widths)).collect();
         let widths = [
             Constraint::Length(4),
-            Constraint::Fill(4),
+            Constraint::Length(widths.name as u16),
             Constraint::Length(5),
             Constraint::Length(7),
             Constraint::Length(5),
-            Constraint::Fill(2),
+            Constraint::Length(widths.owner as u16),
             Constraint::Length(10),
             Constraint::Length(9),
             Constraint::Length(12),
@@ -61,7 +65,13 @@ pub fn render(model: &Model, frame: &mut Frame<'_>, area: Rect) {
     }
 }
 
-fn row<'a>(model: &Model, item: &'a AccountItem) -> Row<'a> {
+/// The text columns' widths.
+struct Widths {
+    name: usize,
+    owner: usize,
+}
+
+fn row<'a>(model: &Model, item: &'a AccountItem, widths: &Widths) -> Row<'a> {
     let acc = &item.row.account;
     let bant = acc
         .bant
@@ -78,12 +88,12 @@ fn row<'a>(model: &Model, item: &'a AccountItem) -> Row<'a> {
     let score = if item.score.scored { item.score.total.to_string() } else { format!("({})", item.score.total) };
     Row::new(vec![
         Cell::from(item.rank.to_string()),
-        Cell::from(super::safe(&acc.name)),
+        Cell::from(super::fit(&acc.name, widths.name)),
         Cell::from(score),
         Cell::from(bant),
         Cell::from(if boosts > 0 { format!("+{boosts}") } else { String::new() }),
-        Cell::from(super::safe(&acc.owner)),
-        Cell::from(acc.status.as_str().replace('_', " ")),
+        Cell::from(super::fit(&acc.owner, widths.owner)),
+        Cell::from(super::fit(&acc.status.label(), 10)),
         Cell::from(next),
         Cell::from(gauge(item.row.touches_done, item.row.touches_planned, 5)),
     ])

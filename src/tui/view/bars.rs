@@ -115,9 +115,18 @@ pub fn status(model: &Model, frame: &mut Frame<'_>, area: Rect) {
         Status::Info(m) => (super::safe(m), Style::new().fg(Color::Green)),
         Status::Error(m) => (super::safe(&format!("error: {m}")), Style::new().fg(Color::White).bg(Color::Red)),
     };
+    // The hints keep at least the first three and help; the message gets
+    // the rest of the line, cut with an ellipsis.
+    let keep: usize = hints(model.screen)
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| *i < 3 || **c == Command::Help)
+        .map(|(_, c)| format!("{} {}  ", model.keymap.label(*c), c.name().replace('_', " ")).chars().count())
+        .sum();
+    let message = super::fit(&message, (area.width as usize).saturating_sub(keep + 1));
     let mut spans = Vec::new();
     let mut width = 0;
-    let room = (area.width as usize).saturating_sub(message.chars().count() + 1);
+    let room = (area.width as usize).saturating_sub(crate::text::width(&message) + 1);
     for command in hints(model.screen) {
         let keys = model.keymap.label(*command);
         let label = command.name().replace('_', " ");

@@ -100,8 +100,21 @@ pub fn render(model: &Model, popup: &Popup, frame: &mut Frame<'_>) {
             frame.render_widget(Paragraph::new(lines).block(Block::bordered().title(super::safe(&title))), area);
             return;
         }
-        Popup::Confirm { question, .. } => (
+        Popup::Confirm { question, request } => (
             vec![
+                Line::styled(
+                    super::fit(
+                        &match request.as_ref() {
+                            crate::engine::Request::Respond { on: crate::engine::On::Touch(t), .. } => {
+                                touch_line(model, *t)
+                            }
+                            _ => String::new(),
+                        },
+                        60,
+                    ),
+                    Style::new().add_modifier(Modifier::BOLD),
+                ),
+                Line::raw(""),
                 Line::raw(question.clone()),
                 Line::raw(""),
                 Line::styled("y or enter: yes · any other key: cancel", Style::new().fg(Color::Gray)),

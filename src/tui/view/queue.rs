@@ -113,7 +113,8 @@ pub fn row_at(model: &Model, screen: Rect, y: u16) -> Option<usize> {
 fn render_list(model: &Model, frame: &mut Frame<'_>, area: Rect) {
     let q = &model.queue;
     let today_count = q.items.iter().filter(|i| i.group != Group::Tomorrow).count();
-    let mut title = format!(" Due touches: {today_count} today ");
+    // Inside a group: deadline-bound first, then by the account's rank.
+    let mut title = format!(" Due touches: {today_count} today · by rank in each group ");
     if let Some(typing) = &q.searching {
         title.push_str(&format!("· find: {}_ (enter, esc) ", fit(typing, 30)));
     } else if !q.search.trim().is_empty() {
@@ -156,9 +157,8 @@ fn render_list(model: &Model, frame: &mut Frame<'_>, area: Rect) {
             rows.push(Row::new(vec![
                 Cell::from(Span::styled(item.group.label(), group_style(item.group))),
                 Cell::from(""),
-                // Inside a group: deadline-bound first, then by rank.
                 Cell::from(Span::styled(
-                    fit(&format!("{} · by rank", crate::text::count(count, "touch", "touches")), c.account),
+                    fit(&crate::text::count(count, "touch", "touches"), c.account),
                     group_style(item.group),
                 )),
             ]));
@@ -221,9 +221,12 @@ fn decision_row<'a>(model: &Model, d: &'a DecisionRow, c: &Columns) -> Row<'a> {
         Cell::from(""),
         Cell::from(fit(&format!("{rank}{}", d.account_name), c.account)),
         Cell::from(fit(d.player_name.as_deref().unwrap_or("-"), c.player)),
-        Cell::from(Span::styled(fit(&answer(d), 8), Style::new().fg(Color::Magenta))),
         Cell::from(""),
-        Cell::from(fit(&said, c.content)),
+        Cell::from(""),
+        Cell::from(Span::styled(
+            fit(&if said.is_empty() { answer(d) } else { format!("{} {said}", answer(d)) }, c.content),
+            Style::new().fg(Color::Magenta),
+        )),
     ])
 }
 
