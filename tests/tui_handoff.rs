@@ -56,7 +56,7 @@ fn y_copies_the_rendered_subject_and_body_of_an_email() {
         effects,
         vec![Effect::Copy {
             text: "Hamburg & your 14 new roles?\n\nHi Ana,\n\nsaw the news.\nBest,\nDana".into(),
-            said: "copied the email to Ana Ruiz (t131: subject and 5 lines) to the clipboard".into(),
+            said: "to the clipboard: the email to Ana Ruiz (t131: subject and 5 lines)".into(),
         }]
     );
     // The status changes once the app says it went.
@@ -73,7 +73,7 @@ fn y_copies_the_phone_for_a_call_and_the_url_for_linkedin() {
         ch(&mut model, 'y'),
         vec![Effect::Copy {
             text: "+1 (415) 555-0134".into(),
-            said: "copied Ana Ruiz's phone number +1 (415) 555-0134 to the clipboard".into(),
+            said: "to the clipboard: Ana Ruiz's phone number +1 (415) 555-0134".into(),
         }]
     );
     let mut model = on(Channel::Linkedin, Some(Ok((None, "Connect note"))));
@@ -86,7 +86,7 @@ fn y_copies_the_phone_for_a_call_and_the_url_for_linkedin() {
     let effects = ch(&mut model, 'y');
     assert!(
         matches!(&effects[..], [Effect::Copy { text, said }]
-            if text == "Ask about the new Hamburg hub." && said.starts_with("no phone number for Ana Ruiz: copied the call")),
+            if text == "Ask about the new Hamburg hub." && said.starts_with("no phone number for Ana Ruiz: to the clipboard: the call")),
         "{effects:?}"
     );
 }
@@ -109,7 +109,7 @@ fn g_opens_a_mailto_with_subject_and_body_for_an_email() {
             uri: "mailto:ana.ruiz@acme.example?subject=Hamburg%20%26%20your%2014%20new%20roles%3F\
                   &body=Hi%20Ana%2C%0D%0A%0D%0Asaw%20the%20news.%0D%0ABest%2C%0D%0ADana"
                 .into(),
-            said: "opened mailto:ana.ruiz@acme.example (subject and 5 lines) in your mail client".into(),
+            said: "in your mail client: mailto:ana.ruiz@acme.example (subject and 5 lines)".into(),
         }]
     );
 }

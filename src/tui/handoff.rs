@@ -37,7 +37,7 @@ pub fn copy(item: &QueueItem, content: &Content) -> Result<Handoff, String> {
             Some(phone) => {
                 let phone = one_line(phone);
                 return Ok(Handoff {
-                    said: format!("copied {who}'s phone number {phone} to the clipboard"),
+                    said: format!("to the clipboard: {who}'s phone number {phone}"),
                     payload: phone.into_owned(),
                 });
             }
@@ -45,10 +45,7 @@ pub fn copy(item: &QueueItem, content: &Content) -> Result<Handoff, String> {
         },
         Channel::Linkedin | Channel::Social => match row.player_linkedin.as_deref().map(linkedin_url) {
             Some(Ok(url)) => {
-                return Ok(Handoff {
-                    said: format!("copied {who}'s LinkedIn URL {url} to the clipboard"),
-                    payload: url,
-                })
+                return Ok(Handoff { said: format!("to the clipboard: {who}'s LinkedIn URL {url}"), payload: url })
             }
             Some(Err(e)) => missing = Some(format!("{e}: ")),
             None => missing = Some(format!("no LinkedIn URL for {who}: ")),
@@ -62,7 +59,7 @@ pub fn copy(item: &QueueItem, content: &Content) -> Result<Handoff, String> {
     };
     Ok(Handoff {
         said: format!(
-            "{}copied the {channel} to {who} (t{}: {}) to the clipboard",
+            "{}to the clipboard: the {channel} to {who} (t{}: {})",
             missing.unwrap_or_default(),
             row.touch.id,
             shape(subject.as_deref(), &body)
@@ -96,7 +93,7 @@ pub fn open(item: &QueueItem, content: &Content) -> Result<Handoff, String> {
             let _ = write!(uri, "body={}", percent_encode(&crlf(&body), b""));
             Ok(Handoff {
                 said: format!(
-                    "opened mailto:{} ({}) in your mail client",
+                    "in your mail client: mailto:{} ({})",
                     one_line(address),
                     shape(subject.as_deref(), &body)
                 ),
