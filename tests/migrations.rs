@@ -22,7 +22,7 @@ const PINNED: [(&str, u64); 7] = [
     ("4: response owner", 0x95b0_5096_8817_b940),
     ("5: application id, guarded rollup triggers", 0x4e92_0167_652f_817d),
     ("6: reasons as data, own working weeks, absences", 0x93f6_fc1f_c186_d39a),
-    ("7: decisions waiting, how plays ended", 0x7278_142c_75fc_9f69),
+    ("7: decisions waiting, how plays ended", 0xaba1_d809_a0da_a346),
 ];
 
 fn fnv(text: &str) -> u64 {

@@ -36,7 +36,7 @@ fn on(channel: Channel, content: Option<Result<(Option<&str>, &str), &str>>) -> 
     row.player_linkedin = Some("https://www.linkedin.com/in/ana-ruiz".into());
     if let Some(content) = content {
         let content = content.map(|(s, b)| (s.map(str::to_string), b.to_string())).map_err(str::to_string);
-        update(&mut model, Msg::ContentLoaded { touch: 131, content });
+        update(&mut model, Msg::ContentLoaded { touch: 131, content, answer: None });
     }
     model
 }

@@ -237,3 +237,16 @@ fn a_click_selects_the_row_under_the_pointer() {
         assert_eq!(app.model.queue.selected, before);
     }
 }
+
+#[test]
+fn the_detail_shows_the_players_latest_answer() {
+    let mut app = app();
+    // Past the decision to Sanne de Vries's touch: she opened the trigger email.
+    let at = app.model.queue.decisions.len()
+        + app.model.queue.items.iter().position(|i| i.row.player_name == "Sanne de Vries").expect("Sanne waits");
+    for _ in 0..at {
+        press(&mut app, KeyCode::Char('j'));
+    }
+    let text = screen(&app, 100, 30);
+    assert!(text.contains("answered opened by email"), "{text}");
+}

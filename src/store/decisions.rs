@@ -4,7 +4,7 @@
 use super::{rows, Result, Store};
 use crate::domain::Outcome;
 use chrono::{DateTime, Utc};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 /// An account whose plays wait for its owner's decision.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,5 +69,32 @@ impl Store {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
+    }
+}
+
+/// A player's answer: what it was, the channel of the touch it answered,
+/// when it was logged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    pub outcome: Outcome,
+    pub channel: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+impl Store {
+    /// A player's latest answer (an open, a reply, a meeting, an absence, a
+    /// bounce or an opt-out) not undone: what, on which channel, when.
+    pub fn last_answer(&self, player_id: i64) -> Result<Option<Answer>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT outcome, channel, at FROM activity
+              WHERE player_id = ?1 AND undone_by IS NULL
+                AND outcome IN ('opened', 'replied_positive', 'replied_negative', 'meeting_booked', 'out_of_office',
+                                'bounced', 'opted_out')
+              ORDER BY at DESC, id DESC LIMIT 1",
+        )?;
+        let found = stmt
+            .query_row([player_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, rows::time(r, 2)?)))
+            .optional()?;
+        Ok(found.and_then(|(outcome, channel, at)| outcome.parse().ok().map(|outcome| Answer { outcome, channel, at })))
     }
 }

@@ -146,7 +146,11 @@ impl App {
             Effect::LoadContent { touch, play } => {
                 let row = self.store.touch(touch).map_err(|e| e.to_string())?;
                 let content = engine.touch_content(&self.store, &row, play).map_err(text);
-                Ok(Msg::ContentLoaded { touch, content })
+                let answer = self.store.last_answer(row.player_id).map_err(|e| e.to_string())?.map(|a| {
+                    let by = a.channel.map(|c| format!(" by {c}")).unwrap_or_default();
+                    format!("{}{by} {}", a.outcome.label(), crate::text::ago(a.at, engine.now))
+                });
+                Ok(Msg::ContentLoaded { touch, content, answer })
             }
             Effect::LoadAccounts { offset } => {
                 let mut filter = parse_filter(&self.model.accounts.filter)?;

@@ -52,6 +52,8 @@ pub struct QueueModel {
     pub ranks: HashMap<i64, usize>,
     /// Rendered content of the selected touch (subject, body), or why not.
     pub content: Option<Result<(Option<String>, String), String>>,
+    /// The selected touch's player's latest answer, in words.
+    pub answer: Option<String>,
     /// The selected touch read full screen (Enter or `v`).
     pub reading: bool,
     /// What `/` looks for (account, player, channel, content title).

@@ -44,6 +44,8 @@ pub enum Msg {
     ContentLoaded {
         touch: i64,
         content: Result<(Option<String>, String), String>,
+        /// The player's latest answer, in words ("replied negative by email 3d ago").
+        answer: Option<String>,
     },
     AccountsLoaded {
         items: Vec<AccountItem>,
@@ -158,9 +160,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             }
             content_effect(model)
         }
-        Msg::ContentLoaded { touch, content } => {
+        Msg::ContentLoaded { touch, content, answer } => {
             if model.queue.current().is_some_and(|i| i.row.touch.id == touch) {
                 model.queue.content = Some(content);
+                model.queue.answer = answer;
             }
             vec![]
         }
@@ -329,6 +332,7 @@ fn scroll(offset: &mut u16, delta: isize) {
 
 fn content_effect(model: &mut Model) -> Vec<Effect> {
     model.queue.content = None;
+    model.queue.answer = None;
     model
         .queue
         .current()

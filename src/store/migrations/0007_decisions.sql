@@ -13,3 +13,8 @@ CREATE INDEX enrollments_decision ON enrollments(decision_at) WHERE state = 'pau
 
 -- The latest answer on an account, for the decision it waits on.
 CREATE INDEX activity_answers ON activity(account_id, at) WHERE action IN ('replied', 'meeting') AND undone_by IS NULL;
+
+-- A player's latest answer, shown beside the touch about to go to them.
+CREATE INDEX activity_player_answers ON activity(player_id, at)
+    WHERE undone_by IS NULL
+      AND outcome IN ('opened', 'replied_positive', 'replied_negative', 'meeting_booked', 'out_of_office', 'bounced', 'opted_out');

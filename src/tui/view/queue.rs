@@ -403,6 +403,9 @@ fn touch_lines<'a>(model: &Model, item: &'a QueueItem, width: usize, full: bool)
         Some(Err(e)) => lines.push(Line::styled(format!("content cannot be filled: {e}"), Style::new().fg(Color::Red))),
         None => lines.push(Line::styled("…", Style::new().fg(Color::Gray))),
     }
+    if let Some(answer) = &model.queue.answer {
+        lines.insert(3, Line::from(vec![label("answered"), Span::raw(format!(" {answer}"))]));
+    }
     if let Some(note) = t.note.as_deref().filter(|n| !n.trim().is_empty()) {
         lines.push(Line::raw(""));
         lines.push(Line::styled("notes", Style::new().fg(Color::Gray)));
