@@ -250,3 +250,25 @@ fn the_detail_shows_the_players_latest_answer() {
     let text = screen(&app, 100, 30);
     assert!(text.contains("answered opened by email"), "{text}");
 }
+
+#[test]
+fn a_click_on_a_popup_choice_highlights_it_and_a_second_takes_it() {
+    let mut app = app();
+    app.dispatch(Msg::Resize(100, 30));
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('z'));
+    let text = screen(&app, 100, 30);
+    let y = text.lines().position(|l| l.contains("2. tomorrow 09:00")).expect("the snooze choices") as u16;
+    click(&mut app, 50, y);
+    assert!(
+        matches!(app.model.popup, Some(playbook::tui::model::Popup::Snooze { choice: 1, .. })),
+        "the first click highlights"
+    );
+    click(&mut app, 50, y);
+    assert!(app.model.popup.is_none(), "the second click takes it");
+    assert!(
+        matches!(&app.model.status, playbook::tui::model::Status::Info(t) if t.contains("snoozed")),
+        "{:?}",
+        app.model.status
+    );
+}

@@ -294,6 +294,25 @@ fn find(model: &mut Model, step: isize) -> Vec<Effect> {
     content_effect(model)
 }
 
+/// The choice of a list popup drawn at screen line `y`, with the one
+/// highlighted now. Such a popup is centred: a title line (what it acts on)
+/// and a blank line, the choices, a blank line and the keys, in a border.
+fn popup_choice_at(model: &Model, y: u16) -> Option<(usize, usize)> {
+    let (count, current) = match model.popup.as_ref()? {
+        Popup::Outcome { choices, choice, .. } => (choices.len(), *choice),
+        Popup::Reply { choice, .. } => (REPLIES.len(), *choice),
+        Popup::End { choice, .. } => (Ending::ALL.len(), *choice),
+        Popup::Enroll { plays, choice, .. } => (plays.len(), *choice),
+        Popup::Snooze { choice, .. } => (SnoozeTo::presets().len() + 1, *choice),
+        _ => return None,
+    };
+    let height = (count as u16 + 4 + 2).min(model.size.1);
+    let top = (model.size.1 - height) / 2;
+    let first = top + 1 + 2;
+    let index = usize::from(y.checked_sub(first)?);
+    (index < count).then_some((index, current))
+}
+
 /// How far the help can scroll: its rows (commands and section titles in
 /// two columns) past what the screen shows.
 fn help_lines(model: &Model) -> u16 {
@@ -440,6 +459,26 @@ fn on_mouse(model: &mut Model, event: crossterm::event::MouseEvent) -> Vec<Effec
         return on_command(model, if delta > 0 { Command::Down } else { Command::Up });
     }
     match event.kind {
+        // A click on a popup's choice highlights it; a click on the
+        // highlighted one takes it (as Enter would).
+        MouseEventKind::Down(MouseButton::Left) if model.popup.is_some() => {
+            let Some((index, current)) = popup_choice_at(model, event.row) else { return vec![] };
+            if index == current {
+                on_popup_key(model, KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))
+            } else {
+                match model.popup.as_mut() {
+                    Some(
+                        Popup::Outcome { choice, .. }
+                        | Popup::Reply { choice, .. }
+                        | Popup::End { choice, .. }
+                        | Popup::Enroll { choice, .. }
+                        | Popup::Snooze { choice, .. },
+                    ) => *choice = index,
+                    _ => {}
+                }
+                vec![]
+            }
+        }
         // A line being typed (find, filter, period) keeps the keys: a click
         // elsewhere would leave it hidden but listening.
         _ if model.queue.searching.is_some() || model.accounts.editing.is_some() || model.manager.editing.is_some() => {
