@@ -466,15 +466,15 @@ fn on_mouse(model: &mut Model, event: crossterm::event::MouseEvent) -> Vec<Effec
             if index == current {
                 on_popup_key(model, KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))
             } else {
-                match model.popup.as_mut() {
-                    Some(
-                        Popup::Outcome { choice, .. }
-                        | Popup::Reply { choice, .. }
-                        | Popup::End { choice, .. }
-                        | Popup::Enroll { choice, .. }
-                        | Popup::Snooze { choice, .. },
-                    ) => *choice = index,
-                    _ => {}
+                if let Some(
+                    Popup::Outcome { choice, .. }
+                    | Popup::Reply { choice, .. }
+                    | Popup::End { choice, .. }
+                    | Popup::Enroll { choice, .. }
+                    | Popup::Snooze { choice, .. },
+                ) = model.popup.as_mut()
+                {
+                    *choice = index;
                 }
                 vec![]
             }
