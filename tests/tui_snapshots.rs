@@ -272,3 +272,19 @@ fn a_click_on_a_popup_choice_highlights_it_and_a_second_takes_it() {
         app.model.status
     );
 }
+
+#[test]
+fn a_click_selects_an_account_row() {
+    let mut app = app();
+    app.dispatch(Msg::Resize(100, 30));
+    press(&mut app, KeyCode::Char('2'));
+    let third = app.model.accounts.items[2].row.account.clone();
+    let text = screen(&app, 100, 30);
+    let y = text.lines().position(|l| l.contains(&third.name)).expect("the row is on screen") as u16;
+    click(&mut app, 30, y);
+    assert_eq!(app.model.accounts.items[app.model.accounts.selected].row.account.id, third.id, "{text}");
+    // The next key acts on it.
+    press(&mut app, KeyCode::Char('x'));
+    let text = screen(&app, 100, 30);
+    assert!(text.contains(&format!("End the plays of {}", third.name)), "{text}");
+}

@@ -501,6 +501,13 @@ fn on_mouse(model: &mut Model, event: crossterm::event::MouseEvent) -> Vec<Effec
                 _ => vec![],
             }
         }
+        MouseEventKind::Down(MouseButton::Left) if model.screen == Screen::Accounts && !model.help => {
+            let screen = ratatui::layout::Rect::new(0, 0, model.size.0, model.size.1);
+            if let Some(index) = super::view::accounts_row_at(model, screen, event.row) {
+                model.accounts.selected = index;
+            }
+            vec![]
+        }
         _ => vec![],
     }
 }

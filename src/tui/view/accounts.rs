@@ -71,6 +71,23 @@ struct Widths {
     owner: usize,
 }
 
+/// The account row drawn at screen line `y` on a terminal `screen` big:
+/// what a click there selects (the table scrolls just enough to show the
+/// selected row, as it is drawn).
+pub fn row_at(model: &Model, screen: Rect, y: u16) -> Option<usize> {
+    let body_height = screen.height.saturating_sub(2);
+    let list_height = body_height.saturating_sub(u16::from(model.accounts.editing.is_some()));
+    // The top bar, the border and the header come first.
+    let first = screen.y + 1 + 2;
+    let visible = usize::from(list_height.saturating_sub(3));
+    if y < first || usize::from(y - first) >= visible {
+        return None;
+    }
+    let offset = (model.accounts.selected + 1).saturating_sub(visible);
+    let index = offset + usize::from(y - first);
+    (index < model.accounts.items.len()).then_some(index)
+}
+
 fn row<'a>(model: &Model, item: &'a AccountItem, widths: &Widths) -> Row<'a> {
     let acc = &item.row.account;
     let bant = acc

@@ -8,6 +8,7 @@ mod manager;
 mod popup;
 mod queue;
 
+pub use accounts::row_at as accounts_row_at;
 pub use bars::tab_at;
 pub use queue::row_at as queue_row_at;
 
