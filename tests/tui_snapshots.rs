@@ -288,3 +288,19 @@ fn a_click_selects_an_account_row() {
     let text = screen(&app, 100, 30);
     assert!(text.contains(&format!("End the plays of {}", third.name)), "{text}");
 }
+
+#[test]
+fn o_on_the_account_list_picks_every_rep_then_one() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('2'));
+    assert!(app.model.accounts.items.iter().all(|i| i.row.account.owner == "Dana Kim"), "Dana's book first");
+    press(&mut app, KeyCode::Char('o'));
+    let owners: std::collections::BTreeSet<String> =
+        app.model.accounts.items.iter().map(|i| i.row.account.owner.clone()).collect();
+    assert_eq!(owners.len(), 3, "every rep's accounts: {owners:?}");
+    press(&mut app, KeyCode::Char('o'));
+    let rep = app.model.accounts.rep.clone().expect("one rep picked");
+    assert!(!app.model.accounts.items.is_empty());
+    assert!(app.model.accounts.items.iter().all(|i| i.row.account.owner == rep), "only {rep}'s");
+    assert!(screen(&app, 100, 30).contains(&format!("showing {rep}'s accounts")));
+}

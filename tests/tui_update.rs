@@ -590,7 +590,22 @@ fn the_account_list_shows_every_reps_book_and_reverses() {
     update(&mut model, Msg::AccountsLoaded { items: accounts(), append: false, more: false });
     assert_eq!(ch(&mut model, 'o'), vec![Effect::LoadAccounts { offset: 0 }]);
     assert!(model.accounts.everyone);
-    assert!(matches!(&model.status, Status::Info(t) if t == "showing every rep's accounts"));
+    assert!(matches!(&model.status, Status::Info(t) if t.starts_with("showing every rep's accounts")));
+    // o again walks through the reps seen, one at a time, then back to yours.
+    update(&mut model, Msg::AccountsLoaded { items: accounts(), append: false, more: false });
+    let reps = model.accounts.reps.clone();
+    assert!(reps.len() >= 2, "{reps:?}");
+    ch(&mut model, 'o');
+    assert_eq!(model.accounts.rep.as_deref(), Some(reps[0].as_str()));
+    assert!(matches!(&model.status, Status::Info(t) if *t == format!("showing {}'s accounts", reps[0])));
+    for _ in 1..reps.len() {
+        ch(&mut model, 'o');
+    }
+    assert_eq!(model.accounts.rep.as_deref(), reps.last().map(String::as_str));
+    ch(&mut model, 'o');
+    assert!(model.accounts.rep.is_none() && !model.accounts.everyone, "back to Dana's own");
+    ch(&mut model, 'o');
+    update(&mut model, Msg::AccountsLoaded { items: accounts(), append: false, more: false });
     let first = model.accounts.items[0].row.account.id;
     let last = model.accounts.items.last().expect("rows").row.account.id;
     typed(&mut model, "S");

@@ -156,8 +156,12 @@ impl App {
                 let mut filter = parse_filter(&self.model.accounts.filter)?;
                 // Your book unless you asked for every rep's (`o`) or named
                 // one (`owner:luis`).
-                if filter.owner.is_none() && filter.owner_like.is_none() && !self.model.accounts.everyone {
-                    filter.owner = owner;
+                if filter.owner.is_none() && filter.owner_like.is_none() {
+                    if let Some(rep) = &self.model.accounts.rep {
+                        filter.owner = Some(rep.clone());
+                    } else if !self.model.accounts.everyone {
+                        filter.owner = owner;
+                    }
                 }
                 // Read again from the top, as many rows as were loaded: the
                 // cursor's account is among them wherever it went.

@@ -151,6 +151,10 @@ pub struct AccountsModel {
     pub reverse: bool,
     /// Every rep's accounts, not only yours (`o`).
     pub everyone: bool,
+    /// One rep's accounts, picked by walking on with `o`.
+    pub rep: Option<String>,
+    /// The reps seen in every rep's list: what `o` walks through.
+    pub reps: Vec<String>,
     /// More rows exist past the loaded ones.
     pub more: bool,
     pub loaded: bool,

@@ -176,6 +176,12 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             }
             model.accounts.more = more;
             model.accounts.loaded = true;
+            if model.accounts.everyone {
+                let mut reps: Vec<String> = model.accounts.items.iter().map(|i| i.row.account.owner.clone()).collect();
+                reps.sort();
+                reps.dedup();
+                model.accounts.reps = reps;
+            }
             sort_accounts(model, was);
             vec![]
         }
@@ -657,11 +663,26 @@ fn on_command(model: &mut Model, command: Command) -> Vec<Effect> {
             model.status = Status::Info(format!("sorted by {}, {order}", model.accounts.sort.label()));
             vec![]
         }
+        // Yours, then every rep's, then each rep in turn, then yours again.
         Command::Everyone => {
-            model.accounts.everyone = !model.accounts.everyone;
-            let whose = match (&model.owner, model.accounts.everyone) {
-                (Some(me), false) => format!("{me}'s accounts"),
-                _ => "every rep's accounts".to_string(),
+            let a = &mut model.accounts;
+            let next_rep = match (&a.rep, a.everyone) {
+                (None, true) => a.reps.first().cloned(),
+                (Some(r), _) => a.reps.iter().skip_while(|x| *x != r).nth(1).cloned(),
+                (None, false) => None,
+            };
+            let (everyone, rep) = match (&a.rep, a.everyone, next_rep) {
+                (None, false, _) => (true, None),
+                (_, _, Some(r)) => (false, Some(r)),
+                _ => (false, None),
+            };
+            a.everyone = everyone;
+            a.rep = rep;
+            let whose = match (&a.rep, a.everyone, &model.owner) {
+                (Some(r), _, _) => format!("{r}'s accounts"),
+                (None, true, _) => "every rep's accounts (o again: one rep)".to_string(),
+                (None, false, Some(me)) => format!("{me}'s accounts"),
+                (None, false, None) => "every rep's accounts".to_string(),
             };
             model.status = Status::Info(format!("showing {whose}"));
             vec![Effect::LoadAccounts { offset: 0 }]
