@@ -218,7 +218,7 @@ fn a_click_selects_the_row_under_the_pointer() {
         let items = &app.model.queue.items;
         items[items.len() - 3].row.player_name.clone()
     };
-    for (player, scrolled) in [("Nuria Ibáñez", false), ("Jürgen Weiß", false), (near_end.as_str(), true)] {
+    for (player, scrolled) in [("Nuria Ibáñez", false), ("Sanne de Vries", false), (near_end.as_str(), true)] {
         if scrolled {
             // The list scrolled to its end: rows sit elsewhere on screen.
             press(&mut app, KeyCode::End);
@@ -303,4 +303,19 @@ fn o_on_the_account_list_picks_every_rep_then_one() {
     assert!(!app.model.accounts.items.is_empty());
     assert!(app.model.accounts.items.iter().all(|i| i.row.account.owner == rep), "only {rep}'s");
     assert!(screen(&app, 100, 30).contains(&format!("showing {rep}'s accounts")));
+}
+
+#[test]
+fn the_detail_pane_shows_eight_body_lines_at_80x24() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('j'));
+    let text = screen(&app, 80, 24);
+    let lines: Vec<&str> = text.lines().collect();
+    let subject = lines.iter().position(|l| l.contains("│subject")).unwrap_or_else(|| panic!("{text}"));
+    let bottom = lines.iter().rposition(|l| l.starts_with('└')).expect("the pane's border");
+    assert!(bottom - subject - 1 >= 8, "{} body lines:\n{text}", bottom - subject - 1);
+    assert!(
+        lines[subject - 3].starts_with("│to ") && lines[subject - 2].starts_with("│why "),
+        "to is one line:\n{text}"
+    );
 }

@@ -67,7 +67,8 @@ pub fn render(model: &Model, frame: &mut Frame<'_>, area: Rect) {
 
 /// The list above, the selected touch's detail below.
 fn split(area: Rect) -> [Rect; 2] {
-    let detail_height = (area.height * 2 / 5).clamp(6, 12);
+    // Half the screen for the touch: at 80x24 its body shows 8 lines.
+    let detail_height = (area.height / 2 + 3).clamp(6, 16);
     Layout::vertical([Constraint::Min(4), Constraint::Length(detail_height)]).areas(area)
 }
 
@@ -369,14 +370,22 @@ fn touch_lines<'a>(model: &Model, item: &'a QueueItem, width: usize, full: bool)
         Line::from(vec![
             label("to      "),
             Span::styled(item.row.player_name.clone(), Style::new().add_modifier(Modifier::BOLD)),
-            Span::raw(format!(
-                ", {} ({} {}, {} now {})",
-                item.row.player_title.as_deref().unwrap_or("-"),
-                item.row.tier,
-                item.row.role,
-                item.row.zone.name(),
-                player_now
-            )),
+            Span::raw({
+                let rest = format!(
+                    ", {} ({} {}, {} now {})",
+                    item.row.player_title.as_deref().unwrap_or("-"),
+                    item.row.tier,
+                    item.row.role,
+                    item.row.zone.name(),
+                    player_now
+                );
+                // One line in the pane; the reader shows all of it.
+                if full {
+                    rest
+                } else {
+                    fit(&rest, width.saturating_sub(8 + crate::text::width(&item.row.player_name)))
+                }
+            }),
         ]),
         Line::from(vec![
             label("why     "),
@@ -387,7 +396,15 @@ fn touch_lines<'a>(model: &Model, item: &'a QueueItem, width: usize, full: bool)
     let trigger = item.score.terms.iter().find(|term| term.name == "trigger").map(|term| term.detail.clone());
     lines.push(Line::from(vec![
         label("why now "),
-        Span::raw(trigger.unwrap_or_else(|| "no fresh trigger event".into())),
+        Span::raw({
+            let trigger = trigger.unwrap_or_else(|| "no fresh trigger event".into());
+            let score = format!("   score {}", item.score.total).len();
+            if full {
+                trigger
+            } else {
+                fit(&trigger, width.saturating_sub(8 + score))
+            }
+        }),
         Span::styled(format!("   score {}", item.score.total), Style::new().fg(Color::Gray)),
     ]));
     match &model.queue.content {
