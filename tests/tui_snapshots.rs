@@ -313,7 +313,8 @@ fn the_detail_pane_shows_eight_body_lines_at_80x24() {
     let lines: Vec<&str> = text.lines().collect();
     let subject = lines.iter().position(|l| l.contains("│subject")).unwrap_or_else(|| panic!("{text}"));
     let bottom = lines.iter().rposition(|l| l.starts_with('└')).expect("the pane's border");
-    assert!(bottom - subject - 1 >= 8, "{} body lines:\n{text}", bottom - subject - 1);
+    let body = bottom - subject - 1;
+    assert!(body >= 8, "{body} body lines:\n{text}");
     assert!(
         lines[subject - 3].starts_with("│to ") && lines[subject - 2].starts_with("│why "),
         "to is one line:\n{text}"
