@@ -198,3 +198,14 @@ fn decisions_as_csv_keep_the_stored_answer() {
     let accounts = at(&env, "2026-03-02T11:06:00Z", &["accounts", "--owner", "Quinn Tester", "--format", "csv"]);
     assert!(accounts.contains(",working,"), "resuming is the decision: the account is worked again: {accounts}");
 }
+
+#[test]
+fn decisions_are_listed_longest_waiting_first_by_the_answer_shown() {
+    let env = Env::demo();
+    let list = env.json(&["decisions", "--format", "json"]);
+    let since: Vec<&str> = list.as_array().expect("list").iter().map(|d| d["since"].as_str().expect("since")).collect();
+    assert!(since.len() >= 2);
+    let mut sorted = since.clone();
+    sorted.sort_unstable();
+    assert_eq!(since, sorted, "oldest answer first");
+}

@@ -68,6 +68,9 @@ impl Store {
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
+        // The longest waiting first, by the answer the row shows.
+        let mut rows = rows;
+        rows.sort_by_key(|d| (d.since, d.account_id));
         Ok(rows)
     }
 }
