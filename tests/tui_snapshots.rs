@@ -320,3 +320,17 @@ fn the_detail_pane_shows_eight_body_lines_at_80x24() {
         "to is one line:\n{text}"
     );
 }
+
+#[test]
+fn a_click_on_a_rep_in_the_review_picks_their_charts() {
+    let mut app = app();
+    app.dispatch(Msg::Resize(100, 30));
+    press(&mut app, KeyCode::Char('4'));
+    let text = screen(&app, 100, 30);
+    let (y, line) = text.lines().enumerate().find(|(_, l)| l.contains("Luis Ortega")).expect("Luis in the reps table");
+    let x = line.find("Luis Ortega").map(|b| line[..b].chars().count()).expect("x");
+    click(&mut app, x as u16 + 2, y as u16);
+    let report = app.model.manager.report.as_deref().expect("review");
+    assert_eq!(report.reps[app.model.manager.rep].owner, "Luis Ortega");
+    assert!(screen(&app, 100, 30).contains("┌ Luis Ortega"), "the charts follow the pick");
+}

@@ -507,6 +507,13 @@ fn on_mouse(model: &mut Model, event: crossterm::event::MouseEvent) -> Vec<Effec
                 _ => vec![],
             }
         }
+        MouseEventKind::Down(MouseButton::Left) if model.screen == Screen::Manager && !model.help => {
+            let screen = ratatui::layout::Rect::new(0, 0, model.size.0, model.size.1);
+            if let Some(index) = super::view::manager_rep_at(model, screen, event.column, event.row) {
+                model.manager.rep = index;
+            }
+            vec![]
+        }
         MouseEventKind::Down(MouseButton::Left) if model.screen == Screen::Accounts && !model.help => {
             let screen = ratatui::layout::Rect::new(0, 0, model.size.0, model.size.1);
             if let Some(index) = super::view::accounts_row_at(model, screen, event.row) {

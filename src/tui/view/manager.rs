@@ -55,18 +55,46 @@ pub fn render(model: &Model, frame: &mut Frame<'_>, area: Rect) {
     step_chart(model, report, frame, steps);
     funnel_tables(report, frame, funnel);
 
+    let [reps, rep, pipe, stalled] = right_column(report, right);
+    reps_table(model, report, frame, reps);
+    rep_charts(model, report, frame, rep);
+    pipeline(report, frame, pipe);
+    stalled_accounts(report, frame, stalled);
+}
+
+/// The right column: reps, the picked rep's charts, pipeline, stalled plays.
+fn right_column(report: &Report, right: Rect) -> [Rect; 4] {
     let reps_height = (report.reps.len() as u16 + 3).clamp(4, 9);
-    let [reps, rep, pipe, stalled] = Layout::vertical([
+    Layout::vertical([
         Constraint::Length(reps_height),
         Constraint::Length(8),
         Constraint::Length(5),
         Constraint::Min(3),
     ])
-    .areas(right);
-    reps_table(model, report, frame, reps);
-    rep_charts(model, report, frame, rep);
-    pipeline(report, frame, pipe);
-    stalled_accounts(report, frame, stalled);
+    .areas(right)
+}
+
+/// The rep row drawn at screen (`x`, `y`) on a terminal `screen` big: what
+/// a click there picks.
+pub fn rep_at(model: &Model, screen: Rect, x: u16, y: u16) -> Option<usize> {
+    let report = model.manager.report.as_deref()?;
+    // The top bar, the head line, then the body (the status bar below).
+    let body = Rect {
+        y: screen.y + 2,
+        height: screen.height.saturating_sub(3 + u16::from(model.manager.editing.is_some())),
+        ..screen
+    };
+    let [_, right] = Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(body);
+    let [reps, ..] = right_column(report, right);
+    if x < reps.x || x >= reps.x + reps.width {
+        return None;
+    }
+    // A border and the header line, then one row per rep.
+    let first = reps.y + 2;
+    let visible = usize::from(reps.height.saturating_sub(3));
+    let row = usize::from(y.checked_sub(first)?);
+    let offset = (model.manager.rep + 1).saturating_sub(visible);
+    (row < visible).then_some(offset + row).filter(|i| *i < report.reps.len())
 }
 
 fn head_line<'a>(model: &Model, report: &Report) -> Line<'a> {

@@ -10,6 +10,7 @@ mod queue;
 
 pub use accounts::row_at as accounts_row_at;
 pub use bars::tab_at;
+pub use manager::rep_at as manager_rep_at;
 pub use queue::row_at as queue_row_at;
 
 use super::model::{Model, Screen};
