@@ -212,24 +212,9 @@ impl Engine {
         for touch in &behind {
             let shifted = touch.due_at.checked_add_signed(shift).unwrap_or(horizon);
             let target = person.not_before(shifted.max(prev)).min(horizon);
-            let mut why = placing::why_or_rule(touch, &play);
-            why.push(Adjustment::CaughtUp { was_due: None });
-            let length = touch.deadline.map(|d| (d - touch.due_at).max(Duration::zero()));
-            let (due_at, deadline, why) = cadence::replace(
-                &self.policy,
-                person.who(),
-                touch.channel,
-                play.step(touch.step as usize),
-                target,
-                &taken,
-                play.min_spacing,
-                length,
-                why,
-            );
-            let mut moved = touch.clone();
-            placing::set_due(&mut moved, due_at, deadline, why, person.player.zone);
-            if moved != *touch {
-                tx.save_touch(&moved)?;
+            let cause = Adjustment::CaughtUp { was_due: None };
+            let (due_at, moved) = placing::place_again(self, tx, &person, &play, touch, target, &taken, Some(&cause))?;
+            if moved {
                 spread.behind += 1;
             }
             taken.push(due_at);

@@ -225,29 +225,50 @@ pub(super) fn shift_player_since(
         // centuries apart).
         let shifted = touch.due_at.checked_add_signed(shift).unwrap_or(horizon);
         let target = person.not_before(shifted.max(floor).max(engine.now)).min(horizon);
-        let step = (touch.kind == TouchKind::Step).then(|| play.step(touch.step as usize)).flatten();
-        let mut why = why_of(touch, &play);
-        why.push(cause.clone());
-        let length = touch.deadline.map(|d| (d - touch.due_at).max(Duration::zero()));
-        let (due_at, deadline, why) = cadence::replace(
-            &engine.policy,
-            person.who(),
-            touch.channel,
-            step,
-            target,
-            &taken,
-            play.min_spacing,
-            length,
-            why,
-        );
-        let mut moved = touch.clone();
-        set_due(&mut moved, due_at, deadline, why, person.player.zone);
-        if moved != *touch {
-            tx.save_touch(&moved)?;
-        }
+        let (due_at, _) = place_again(engine, tx, &person, &play, touch, target, &taken, Some(cause))?;
         taken.push(due_at);
     }
     Ok(open.len())
+}
+
+/// Places one waiting touch again from `target`: its own step's window, the
+/// play's spacing from `taken`, its deadline's length kept, `cause` (if any)
+/// added to its reason. Saved when it moved; returns where it went.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn place_again(
+    engine: &Engine,
+    tx: &mut ActionTx<'_>,
+    person: &Person,
+    play: &Play,
+    touch: &TouchRow,
+    target: DateTime<Utc>,
+    taken: &[DateTime<Utc>],
+    cause: Option<&Adjustment>,
+) -> Result<(DateTime<Utc>, bool)> {
+    let step = (touch.kind == TouchKind::Step).then(|| play.step(touch.step as usize)).flatten();
+    let mut why = why_of(touch, play);
+    if let Some(cause) = cause {
+        why.push(cause.clone());
+    }
+    let length = touch.deadline.map(|d| (d - touch.due_at).max(Duration::zero()));
+    let (due_at, deadline, why) = cadence::replace(
+        &engine.policy,
+        person.who(),
+        touch.channel,
+        step,
+        target,
+        taken,
+        play.min_spacing,
+        length,
+        why,
+    );
+    let mut moved = touch.clone();
+    set_due(&mut moved, due_at, deadline, why, person.player.zone);
+    let changed = moved != *touch;
+    if changed {
+        tx.save_touch(&moved)?;
+    }
+    Ok((due_at, changed))
 }
 
 /// After one touch of a player was placed by hand (a snooze), done, or
@@ -277,22 +298,8 @@ pub(super) fn respace_player(
         let play = &*play;
         let clash = taken.iter().any(|b| (touch.due_at - *b).abs() < play.min_spacing);
         if clash {
-            let step = (touch.kind == TouchKind::Step).then(|| play.step(touch.step as usize)).flatten();
-            let length = touch.deadline.map(|d| (d - touch.due_at).max(Duration::zero()));
-            let (due_at, deadline, why) = cadence::replace(
-                &engine.policy,
-                person.who(),
-                touch.channel,
-                step,
-                person.not_before(touch.due_at),
-                &taken,
-                play.min_spacing,
-                length,
-                why_of(touch, play),
-            );
-            let mut moved = touch.clone();
-            set_due(&mut moved, due_at, deadline, why, person.player.zone);
-            tx.save_touch(&moved)?;
+            let target = person.not_before(touch.due_at);
+            let (due_at, _) = place_again(engine, tx, &person, play, touch, target, &taken, None)?;
             taken.push(due_at);
         } else {
             taken.push(touch.due_at);

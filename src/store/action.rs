@@ -404,13 +404,7 @@ impl ActionTx<'_> {
 
     /// Every play an account has had, finished ones too.
     pub fn all_enrollments(&self, account_id: i64) -> Result<Vec<EnrollmentRow>> {
-        let mut stmt = self.tx.prepare_cached(concat!(
-            "SELECT ",
-            enrollment_columns!(),
-            " FROM enrollments WHERE account_id = ?1 ORDER BY id"
-        ))?;
-        let rows = stmt.query_map([account_id], rows::enrollment)?.collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
+        lookup::enrollments_of(&self.tx, account_id)
     }
 
     pub fn set_player_status(&mut self, id: i64, status: PlayerStatus) -> Result<()> {

@@ -43,7 +43,7 @@ impl Store {
                       ORDER BY act.at DESC, act.id DESC LIMIT 1)
                {from}
               WHERE e.state = 'paused' AND e.decision_at IS NOT NULL AND (?1 IS NULL OR a.owner = ?1)
-              GROUP BY a.id ORDER BY MIN(e.decision_at), a.id"
+              GROUP BY a.id"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt

@@ -1,7 +1,7 @@
 //! Single-row lookups shared by reads (`Store`) and actions (`ActionTx`):
 //! the same SQL whether or not a write transaction is open.
 
-use super::rows::{self, TouchRow};
+use super::rows::{self, EnrollmentRow, TouchRow};
 use super::{Result, StoreError};
 use crate::domain::{Account, Player};
 use crate::play::Play;
@@ -30,6 +30,17 @@ pub(super) fn players_of(conn: &Connection, account_id: i64) -> Result<Vec<Playe
     let mut stmt =
         conn.prepare_cached(concat!("SELECT ", player_columns!(), " FROM players WHERE account_id = ?1 ORDER BY id"))?;
     let rows = stmt.query_map([account_id], rows::player)?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// Every play an account has had, finished ones too, oldest first.
+pub(super) fn enrollments_of(conn: &Connection, account_id: i64) -> Result<Vec<EnrollmentRow>> {
+    let mut stmt = conn.prepare_cached(concat!(
+        "SELECT ",
+        enrollment_columns!(),
+        " FROM enrollments WHERE account_id = ?1 ORDER BY id"
+    ))?;
+    let rows = stmt.query_map([account_id], rows::enrollment)?.collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
 

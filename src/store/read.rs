@@ -278,13 +278,7 @@ impl Store {
     }
 
     pub fn enrollments_of(&self, account_id: i64) -> Result<Vec<EnrollmentRow>> {
-        let mut stmt = self.conn.prepare_cached(concat!(
-            "SELECT ",
-            enrollment_columns!(),
-            " FROM enrollments WHERE account_id = ?1 ORDER BY id"
-        ))?;
-        let rows = stmt.query_map([account_id], rows::enrollment)?.collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
+        lookup::enrollments_of(&self.conn, account_id)
     }
 
     pub fn touches_of_enrollment(&self, enrollment_id: i64) -> Result<Vec<TouchRow>> {

@@ -10,7 +10,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::engine::{parse_filter, Engine};
 use crate::store::{AccountFilter, Store};
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -120,28 +120,11 @@ impl App {
             Effect::LoadQueue => {
                 // A timed pause that ran out while the screen was open ends now.
                 let _ = engine.settle_pauses(&mut self.store);
-                let today = engine.today(self.model.zone);
-                let items = engine.queue(&self.store, owner.as_deref(), today, true).map_err(text)?;
-                let decisions = engine.decisions(&self.store, owner.as_deref()).map_err(text)?;
-                let filter = AccountFilter { owner, ..AccountFilter::default() };
-                let ranks: HashMap<i64, usize> = engine
-                    .accounts(&self.store, &filter, RANKED_FOR_QUEUE, 0)
-                    .map_err(text)?
-                    .into_iter()
-                    .map(|i| (i.row.account.id, i.rank))
-                    .collect();
-                Ok(Msg::QueueLoaded { decisions, items, ranks })
+                self.read_queue(&engine, true, true)
             }
             Effect::ReloadQueue => {
-                let today = engine.today(self.model.zone);
-                let items = engine.queue(&self.store, owner.as_deref(), today, true).map_err(text)?;
-                let decisions = if self.decisions_stale {
-                    engine.decisions(&self.store, owner.as_deref()).map_err(text)?
-                } else {
-                    self.model.queue.decisions.clone()
-                };
-                self.decisions_stale = false;
-                Ok(Msg::QueueLoaded { decisions, items, ranks: self.model.queue.ranks.clone() })
+                let decisions = std::mem::take(&mut self.decisions_stale);
+                self.read_queue(&engine, decisions, false)
             }
             Effect::LoadContent { touch, play } => {
                 let row = self.store.touch(touch).map_err(|e| e.to_string())?;
@@ -292,6 +275,32 @@ impl App {
             }
         }
         Ok(())
+    }
+
+    /// The queue's touches; its decisions and rank numbers read again, or
+    /// kept as shown.
+    fn read_queue(&self, engine: &Engine, decisions: bool, ranks: bool) -> Result<Msg, String> {
+        let owner = self.model.owner.clone();
+        let text = |e: crate::engine::EngineError| e.to_string();
+        let today = engine.today(self.model.zone);
+        let items = engine.queue(&self.store, owner.as_deref(), today, true).map_err(text)?;
+        let decisions = if decisions {
+            engine.decisions(&self.store, owner.as_deref()).map_err(text)?
+        } else {
+            self.model.queue.decisions.clone()
+        };
+        let ranks = if ranks {
+            let filter = AccountFilter { owner, ..AccountFilter::default() };
+            engine
+                .accounts(&self.store, &filter, RANKED_FOR_QUEUE, 0)
+                .map_err(text)?
+                .into_iter()
+                .map(|i| (i.row.account.id, i.rank))
+                .collect()
+        } else {
+            self.model.queue.ranks.clone()
+        };
+        Ok(Msg::QueueLoaded { decisions, items, ranks })
     }
 
     /// Whether another connection has committed since the last look.
