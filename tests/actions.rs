@@ -12,24 +12,7 @@ const NOW: &str = "2026-03-02T07:00:00Z";
 /// (director) and Pia (practitioner), enrolled in multi-thread.
 /// Dirk's thread: step 2 = touch 7, step 3 = touch 8.
 fn mini() -> Env {
-    let env = Env::new();
-    let write = |name: &str, text: &str| {
-        let path = env.dir.path().join(name);
-        std::fs::write(&path, text).expect("write");
-        path.display().to_string()
-    };
-    let accounts = write("a.csv", "name,domain,owner\nMini Co,mini.test,Quinn Tester\n");
-    let players = write(
-        "p.csv",
-        "first_name,last_name,email,title,account_domain,tier,role,Time Zone\n\
-         Eva,T,eva@mini.test,CEO,mini.test,executive,user,Europe/Berlin\n\
-         Dirk,T,dirk@mini.test,Head of Ops,mini.test,director,user,Europe/Berlin\n\
-         Pia,T,pia@mini.test,Analyst,mini.test,practitioner,user,Europe/Berlin\n",
-    );
-    at(&env, NOW, &["import", "accounts", &accounts]);
-    at(&env, NOW, &["import", "players", &players]);
-    at(&env, NOW, &["enroll", "mini.test", "multi-thread"]);
-    env
+    common::mini_co("Europe/Berlin")
 }
 
 fn at(env: &Env, now: &str, args: &[&str]) -> String {

@@ -5,36 +5,11 @@
 mod common;
 
 use chrono::{DateTime, Datelike, Duration, Timelike, Utc, Weekday};
-use common::Env;
+use common::{company, Env, CONTACTS_HEADER as HEADER};
 use serde_json::Value;
 
-/// Mini Co with Eva (executive), Dirk (director), Pia (practitioner), all in
-/// Berlin, enrolled in multi-thread on Monday 2 March 2026 at 08:00 Berlin.
-/// Dirk's thread: step 2 = touch 7, step 3 = touch 8, step 5 = touch 9.
 fn mini(zone: &str) -> Env {
-    let env = company(&format!(
-        "{HEADER}\n\
-         Eva,T,eva@mini.test,CEO,mini.test,executive,user,{zone}\n\
-         Dirk,T,dirk@mini.test,Head of Ops,mini.test,director,user,{zone}\n\
-         Pia,T,pia@mini.test,Analyst,mini.test,practitioner,user,{zone}\n"
-    ));
-    at(&env, "2026-03-02T07:00:00Z", &["enroll", "mini.test", "multi-thread"]);
-    env
-}
-
-const HEADER: &str = "first_name,last_name,email,title,account_domain,tier,role,Time Zone";
-
-/// Mini Co (owner Quinn Tester) with the players of a contacts CSV, not enrolled.
-fn company(players: &str) -> Env {
-    let env = Env::new();
-    let write = |name: &str, text: &str| {
-        let path = env.dir.path().join(name);
-        std::fs::write(&path, text).expect("write");
-        path.display().to_string()
-    };
-    env.ok(&["import", "accounts", &write("a.csv", "name,domain,owner\nMini Co,mini.test,Quinn Tester\n")]);
-    env.ok(&["import", "players", &write("p.csv", players)]);
-    env
+    common::mini_co(zone)
 }
 
 fn at(env: &Env, now: &str, args: &[&str]) -> String {

@@ -271,27 +271,10 @@ fn the_daily_limit_comes_from_the_config_and_is_checked() {
     assert!(err.contains("catch-up needs a rep: pass --owner REP"), "{err}");
 }
 
-const HEADER: &str = "first_name,last_name,email,title,account_domain,tier,role,Time Zone";
-
-/// Mini Co (owner Quinn Tester) with Eva (executive), Dirk (director) and
-/// Pia (practitioner) in Berlin, enrolled in multi-thread on Monday 2 March
-/// 2026 at 08:00 Berlin.
+/// Mini Co with Eva (executive), Dirk (director) and Pia (practitioner) in
+/// Berlin, enrolled in multi-thread on Monday 2 March 2026 at 08:00 Berlin.
 fn mini() -> Env {
-    let env = Env::new();
-    let write = |name: &str, text: &str| {
-        let path = env.dir.path().join(name);
-        std::fs::write(&path, text).expect("write");
-        path.display().to_string()
-    };
-    ok(&env, MADE, &["import", "accounts", &write("a.csv", "name,domain,owner\nMini Co,mini.test,Quinn Tester\n")]);
-    let players = format!(
-        "{HEADER}\nEva,T,eva@mini.test,CEO,mini.test,executive,user,Europe/Berlin\n\
-         Dirk,T,dirk@mini.test,Head of Ops,mini.test,director,user,Europe/Berlin\n\
-         Pia,T,pia@mini.test,Analyst,mini.test,practitioner,user,Europe/Berlin\n"
-    );
-    ok(&env, MADE, &["import", "players", &write("p.csv", &players)]);
-    ok(&env, "2026-03-02T07:00:00Z", &["enroll", "mini.test", "multi-thread"]);
-    env
+    common::mini_co("Europe/Berlin")
 }
 
 #[test]

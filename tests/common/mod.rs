@@ -74,3 +74,34 @@ impl Env {
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {text}"))
     }
 }
+
+/// The header of a contacts CSV as the small test companies use it.
+pub const CONTACTS_HEADER: &str = "first_name,last_name,email,title,account_domain,tier,role,Time Zone";
+
+/// Mini Co (owner Quinn Tester) with the players of a contacts CSV, not enrolled.
+pub fn company(players: &str) -> Env {
+    let env = Env::new();
+    let write = |name: &str, text: &str| {
+        let path = env.dir.path().join(name);
+        std::fs::write(&path, text).expect("write");
+        path.display().to_string()
+    };
+    env.ok(&["import", "accounts", &write("a.csv", "name,domain,owner\nMini Co,mini.test,Quinn Tester\n")]);
+    env.ok(&["import", "players", &write("p.csv", players)]);
+    env
+}
+
+/// Mini Co with Eva (executive), Dirk (director) and Pia (practitioner) in
+/// `zone`, enrolled in multi-thread on Monday 2 March 2026 at 07:00 UTC.
+/// Dirk's thread: step 2 = touch 7, step 3 = touch 8, step 5 = touch 9.
+pub fn mini_co(zone: &str) -> Env {
+    let env = company(&format!(
+        "{CONTACTS_HEADER}\n\
+         Eva,T,eva@mini.test,CEO,mini.test,executive,user,{zone}\n\
+         Dirk,T,dirk@mini.test,Head of Ops,mini.test,director,user,{zone}\n\
+         Pia,T,pia@mini.test,Analyst,mini.test,practitioner,user,{zone}\n"
+    ));
+    let out = env.cmd_at("2026-03-02T07:00:00Z", &["enroll", "mini.test", "multi-thread"]).output().expect("runs");
+    assert!(out.status.success(), "enroll: {}", String::from_utf8_lossy(&out.stderr));
+    env
+}
