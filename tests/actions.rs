@@ -6,8 +6,6 @@ mod common;
 
 use common::Env;
 
-const NOW: &str = "2026-03-02T07:00:00Z";
-
 /// Mini Co (owner Quinn Tester, Berlin) with Eva (executive), Dirk
 /// (director) and Pia (practitioner), enrolled in multi-thread.
 /// Dirk's thread: step 2 = touch 7, step 3 = touch 8.
