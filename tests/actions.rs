@@ -190,3 +190,22 @@ fn decisions_are_listed_longest_waiting_first_by_the_answer_shown() {
     sorted.sort_unstable();
     assert_eq!(since, sorted, "oldest answer first");
 }
+
+#[test]
+fn a_reply_on_a_one_player_play_waits_for_a_decision_instead_of_completing() {
+    let env = common::company(&format!(
+        "{}\nAnna,Schmidt,anna@mini.test,VP Marketing,mini.test,executive,user,Europe/Berlin\n",
+        common::CONTACTS_HEADER
+    ));
+    at(&env, "2026-03-02T07:00:00Z", &["enroll", "mini.test", "multi-thread"]);
+    let first: i64 = rusqlite::Connection::open(&env.db)
+        .expect("db")
+        .query_row("SELECT id FROM touches WHERE state = 'due' ORDER BY id LIMIT 1", [], |r| r.get(0))
+        .expect("a due touch");
+    at(&env, "2026-03-02T08:00:00Z", &["done", &first.to_string()]);
+    at(&env, "2026-03-02T09:00:00Z", &["replied", "--player", "anna@mini.test", "--note", "send pricing"]);
+    let waiting = at(&env, "2026-03-02T10:00:00Z", &["decisions", "--format", "csv"]);
+    assert!(waiting.contains("Mini Co") && waiting.contains("send pricing"), "{waiting}");
+    let said = at(&env, "2026-03-02T10:01:00Z", &["end", "mini.test", "--as", "won"]);
+    assert!(said.contains("ended as won"), "{said}");
+}

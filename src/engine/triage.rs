@@ -426,6 +426,17 @@ impl Engine {
         Ok(())
     }
 
+    /// An answer to a play that had completed opens it again: it waits for
+    /// its owner's decision like any other.
+    fn reopen_for_answer(tx: &mut ActionTx<'_>, touch: &TouchRow) -> Result<()> {
+        let mut e = tx.enrollment(touch.enrollment_id)?;
+        if e.state == EnrollmentState::Completed {
+            e.state = EnrollmentState::Active;
+            tx.save_enrollment(&e)?;
+        }
+        Ok(())
+    }
+
     /// `replied`: ends the player's thread and pauses the play for the owner.
     pub(super) fn replied(&self, store: &mut Store, on: On, positive: bool, note: Option<&str>) -> Result<String> {
         let outcome = if positive { Outcome::RepliedPositive } else { Outcome::RepliedNegative };
@@ -440,17 +451,20 @@ impl Engine {
             tx.save_touch(&touch)?;
         }
         let player = tx.player(touch.player_id)?;
-        let ended = Self::end_thread(&mut tx, &touch, "replied")?;
-        // The account waits on its owner, unless a meeting already says more.
-        if tx.account(touch.account_id)?.status != AccountStatus::MeetingBooked {
-            tx.set_account_status(touch.account_id, AccountStatus::Replied)?;
-        }
+        // The play waits for its owner first, so stopping the thread cannot
+        // complete it (a one-player play has nothing else left).
         let tone = if positive { "positive" } else { "negative" };
+        Self::reopen_for_answer(&mut tx, &touch)?;
         self.pause_for_owner(
             &mut tx,
             touch.account_id,
             &format!("{tone} reply from {}: owner to decide", player.full_name()),
         )?;
+        let ended = Self::end_thread(&mut tx, &touch, "replied")?;
+        // The account waits on its owner, unless a meeting already says more.
+        if tx.account(touch.account_id)?.status != AccountStatus::MeetingBooked {
+            tx.set_account_status(touch.account_id, AccountStatus::Replied)?;
+        }
         tx.commit(&self.actor, self.now, &Self::activity("replied", &touch, Some(outcome), note.map(str::to_string)))?;
         Ok(format!(
             "{said}touch {id}: {tone} reply logged; {} to {} stopped; play paused for you to decide",
@@ -472,9 +486,10 @@ impl Engine {
             tx.save_touch(&touch)?;
         }
         let player = tx.player(touch.player_id)?;
+        Self::reopen_for_answer(&mut tx, &touch)?;
+        self.pause_for_owner(&mut tx, touch.account_id, &format!("meeting booked with {}", player.full_name()))?;
         Self::end_thread(&mut tx, &touch, "meeting booked")?;
         tx.set_account_status(touch.account_id, AccountStatus::MeetingBooked)?;
-        self.pause_for_owner(&mut tx, touch.account_id, &format!("meeting booked with {}", player.full_name()))?;
         tx.commit(
             &self.actor,
             self.now,

@@ -61,7 +61,7 @@ impl Form {
             about: name.to_string(),
             fields: vec![
                 field("what happened", "", "raised a €20M Series B"),
-                field("kind", "", "funding, acquisition, executive, hiring, expansion, other"),
+                field("kind", "", "funding, acquisition, executive, hiring, expansion, product-launch, other"),
                 field("date", "", "YYYY-MM-DD, empty = today"),
                 field("source", "", "a URL (optional)"),
             ],
