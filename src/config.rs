@@ -27,6 +27,9 @@ pub struct Config {
     /// The UI takes the mouse (click, wheel); off for terminals where
     /// selecting text with the mouse matters more.
     pub mouse: bool,
+    /// `[store] url`: a team's PostgreSQL database, used when `--db` and
+    /// `PLAYBOOK_DB` name none.
+    pub store_url: Option<String>,
 }
 
 impl Default for Config {
@@ -38,6 +41,7 @@ impl Default for Config {
             weights: Weights::default(),
             pipeline: PipelineConfig::default(),
             mouse: true,
+            store_url: None,
         }
     }
 }
@@ -65,6 +69,13 @@ struct File {
     ranking: Weights,
     pipeline: PipelineConfig,
     ui: UiFile,
+    store: StoreFile,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct StoreFile {
+    url: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -342,6 +353,7 @@ impl Config {
             weights: file.ranking,
             pipeline: file.pipeline,
             mouse: file.ui.mouse,
+            store_url: file.store.url,
         })
     }
 }

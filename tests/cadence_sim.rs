@@ -7,6 +7,8 @@
 //! `cargo test` runs a short simulation; `bench/sim.sh ACTIONS [SEED]`
 //! a long one (`PLAYBOOK_SIM_ACTIONS`, `PLAYBOOK_SIM_SEED`).
 
+mod common;
+
 use chrono::{DateTime, Datelike, Duration, NaiveTime, Timelike, Utc};
 use chrono_tz::Tz;
 use playbook::cadence::{Calendar, Why};
@@ -50,7 +52,7 @@ struct World {
 }
 
 fn world(seed: u64) -> World {
-    let mut store = Store::open_in_memory().expect("store");
+    let mut store = common::fresh_store();
     let now = start();
     let loader = store.loader().expect("loader");
     for (_, source) in BUILTIN {

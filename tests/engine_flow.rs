@@ -1,6 +1,8 @@
 //! The engine's actions on a small hand-built store: what each action does
 //! to the queue, and that undo reverses it exactly.
 
+mod common;
+
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use playbook::config::Config;
 use playbook::domain::{
@@ -26,7 +28,7 @@ struct World {
 }
 
 fn world(with_trigger: bool) -> World {
-    let mut store = Store::open_in_memory().expect("store");
+    let mut store = common::fresh_store();
     let now = at(MONDAY);
     let loader = store.loader().expect("loader");
     for (_, source) in BUILTIN {

@@ -202,7 +202,7 @@ fn the_tui_shows_stored_escape_codes_as_symbols() {
     let (env, _) = poisoned();
     let now = DateTime::parse_from_rfc3339(common::NOW).expect("now").with_timezone(&Utc);
     let config = playbook::config::Config { me: Some("Dana Kim".into()), ..Default::default() };
-    let store = playbook::store::Store::open(&env.db).expect("store");
+    let store = common::open_store(&env.db);
     let keymap = playbook::tui::keymap::Keymap::defaults();
     let mut app = playbook::tui::app::App::new(store, config, playbook::clock::Clock::Fixed(now), keymap).expect("app");
     app.dispatch_load();

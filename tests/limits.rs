@@ -110,7 +110,7 @@ fn a_custom_period_typed_in_the_manager_screen_is_checked() {
     use playbook::tui::update::Msg;
     let now = DateTime::parse_from_rfc3339(common::NOW).expect("now").with_timezone(&Utc);
     let config = playbook::config::Config { me: Some("Dana Kim".into()), ..Default::default() };
-    let mut store = playbook::store::Store::open_in_memory().expect("store");
+    let mut store = common::fresh_store();
     playbook::demo::load_shipped(&mut store, &config.policy, now).expect("demo");
     let keymap = playbook::tui::keymap::Keymap::defaults();
     let mut app = playbook::tui::app::App::new(store, config, playbook::clock::Clock::Fixed(now), keymap).expect("app");

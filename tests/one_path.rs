@@ -9,7 +9,6 @@ use common::Env;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use playbook::clock::Clock;
 use playbook::config::Config;
-use playbook::store::Store;
 use playbook::tui::app::App;
 use playbook::tui::keymap::Keymap;
 use playbook::tui::update::Msg;
@@ -48,7 +47,7 @@ fn same(ui: &Path, cli: &Path, what: &str) {
 /// The demo, and a copy of it for the UI to work on.
 fn twins() -> (Env, std::path::PathBuf) {
     let env = Env::demo();
-    let twin = env.dir.path().join("twin.db");
+    let twin = common::new_db(env.dir.path(), "twin.db");
     std::fs::copy(&env.db, &twin).expect("copy");
     assert_eq!(dump(&env.db), dump(&twin));
     (env, twin)
@@ -56,7 +55,7 @@ fn twins() -> (Env, std::path::PathBuf) {
 
 fn ui(db: &Path, now: &str) -> App {
     let now = DateTime::parse_from_rfc3339(now).expect("now").with_timezone(&Utc);
-    let store = Store::open(db).expect("store");
+    let store = common::open_store(db);
     let mut app = App::new(store, Config::default(), Clock::Fixed(now), Keymap::defaults()).expect("app");
     app.dispatch_load();
     app

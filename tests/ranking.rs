@@ -1,6 +1,8 @@
 //! The ranked list is exactly the order `rank::score` gives, page by page,
 //! although only the accounts that can reach a page are counted.
 
+mod common;
+
 use chrono::{DateTime, Utc};
 use playbook::config::Config;
 use playbook::engine::Engine;
@@ -9,7 +11,7 @@ use playbook::store::{AccountFilter, Store};
 use proptest::prelude::*;
 
 fn demo(now: DateTime<Utc>) -> Store {
-    let mut store = Store::open_in_memory().expect("store");
+    let mut store = common::fresh_store();
     playbook::demo::load_shipped(&mut store, &Config::default().policy, now).expect("demo");
     store
 }

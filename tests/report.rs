@@ -1,6 +1,8 @@
 //! The manager's figures on a hand-built morning whose answers are worked
 //! out by hand below (not by the code under test).
 
+mod common;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use playbook::config::Config;
 use playbook::domain::{AccountStatus, Bant, PlayerStatus, Role, Tier, TouchKind, TouchState};
@@ -35,7 +37,7 @@ fn head(store: &Store, account: i64, player: i64) -> TouchRow {
 /// - Mon 19:00 the exec replies (positive) to step 1: play paused, exec thread ends;
 /// - Tue 10:00 the practitioner's step 4 (LinkedIn) is skipped.
 fn morning() -> (Store, i64) {
-    let mut store = Store::open_in_memory().expect("store");
+    let mut store = common::fresh_store();
     let monday = at("2026-11-23T09:00:00+01:00");
     let loader = store.loader().expect("loader");
     for (_, source) in BUILTIN {
@@ -255,7 +257,7 @@ fn a_generated_history_has_the_rollups_a_rebuild_gives() {
     // The bulk loader tallies rollups and last touches in Rust with the
     // triggers off; they must equal what the triggers would have kept.
     let now = at("2026-11-24T09:30:00+01:00");
-    let mut store = Store::open_in_memory().expect("store");
+    let mut store = common::fresh_store();
     playbook::demo::generate(&mut store, &playbook::cadence::Policy::default(), now, 300, 7).expect("generate");
     let zone = chrono_tz::Europe::Berlin;
     let period = Period::parse("30d", NaiveDate::from_ymd_opt(2026, 11, 24).expect("d"), zone).expect("p");

@@ -67,7 +67,7 @@ fn the_ui_refuses_a_configured_name_before_it_takes_the_terminal() {
     let now = DateTime::parse_from_rfc3339(common::NOW).expect("now").with_timezone(&Utc);
     let open = |me: &str| {
         let config = playbook::config::Config { me: Some(me.into()), ..Default::default() };
-        let store = playbook::store::Store::open(&env.db).expect("store");
+        let store = common::open_store(&env.db);
         App::new(store, config, playbook::clock::Clock::Fixed(now), playbook::tui::keymap::Keymap::defaults())
     };
     let err = open("Nobody").err().expect("refused");

@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::domain::Outcome;
 use crate::engine::{Engine, On, Request, Response, SnoozeTo};
 use crate::play::{self, Play, Severity};
-use crate::store::Store;
+use crate::store::{Store, Target};
 use anyhow::{bail, Context as _, Result};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -23,8 +23,8 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "playbook", version, about, propagate_version = true)]
 pub struct Cli {
-    /// Database file [default: the platform data directory]
-    #[arg(long, global = true, env = "PLAYBOOK_DB", value_name = "PATH")]
+    /// Database file, or a team's postgres://user@host:port/db URL (password from PGPASSWORD or ~/.pgpass) [default: [store] url, else the platform data directory]
+    #[arg(long, global = true, env = "PLAYBOOK_DB", value_name = "PATH|URL")]
     pub db: Option<PathBuf>,
     /// Config file [default: the platform config directory]
     #[arg(long, global = true, env = "PLAYBOOK_CONFIG", value_name = "PATH")]
@@ -433,7 +433,7 @@ pub fn default_db_path() -> Option<PathBuf> {
 pub struct Session {
     pub config: Config,
     pub clock: Clock,
-    pub db_path: PathBuf,
+    pub db: Target,
 }
 
 impl Session {
@@ -445,8 +445,10 @@ impl Session {
                 None => Config::default(),
             },
         };
-        let db_path = if let Some(p) = &cli.db {
-            p.clone()
+        let db = if let Some(p) = &cli.db {
+            Target::parse(p.as_os_str())
+        } else if let Some(url) = &config.store_url {
+            Target::parse(std::ffi::OsStr::new(url))
         } else {
             let path = default_db_path().context("no data directory on this platform; pass --db PATH")?;
             // The platform's data directory is ours to create (0700); a
@@ -460,9 +462,9 @@ impl Session {
                     )
                 })?;
             }
-            path
+            Target::File(path)
         };
-        Ok(Session { config, clock: cli.now.unwrap_or(Clock::System), db_path })
+        Ok(Session { config, clock: cli.now.unwrap_or(Clock::System), db })
     }
 
     pub fn engine(&self) -> Engine {
@@ -471,7 +473,7 @@ impl Session {
 
     /// Opens the store; warns on stderr when other users can read it.
     pub fn open(&self) -> Result<Store> {
-        let mut store = Store::open(&self.db_path)?;
+        let mut store = self.db.open()?;
         // Timed pauses that have run out end before anything is read; on a
         // database this user cannot write, reads go on without it.
         let _ = self.engine().settle_pauses(&mut store);
@@ -484,8 +486,9 @@ impl Session {
     /// The database holds names, emails and notes: say so when its mode
     /// lets other users read it.
     pub fn exposure_warning(&self) -> Option<String> {
-        crate::files::readable_by_others(&self.db_path).then(|| {
-            let path = self.db_path.display();
+        let file = self.db.file()?;
+        crate::files::readable_by_others(file).then(|| {
+            let path = file.display();
             format!("{path} can be read by other users; make it private with: chmod 600 {path}")
         })
     }
@@ -541,7 +544,7 @@ pub fn run(session: &Session, command: Command) -> Result<String> {
         Command::Demo { force, accounts, seed } => {
             let mut store = session.open()?;
             if !store.is_empty()? && !force {
-                bail!("{} already holds data; pass --force to replace it with the demo", session.db_path.display());
+                bail!("{} already holds data; pass --force to replace it with the demo", session.db.display());
             }
             let summary = match accounts {
                 Some(n) => crate::demo::generate(&mut store, &engine.policy, engine.now, n, seed)?,
@@ -549,7 +552,7 @@ pub fn run(session: &Session, command: Command) -> Result<String> {
             };
             Ok(format!(
                 "demo loaded into {}: {}, {}, {}, {}",
-                session.db_path.display(),
+                session.db.display(),
                 crate::text::count(summary.accounts, "account", "accounts"),
                 crate::text::count(summary.players, "player", "players"),
                 crate::text::count(summary.touches, "touch", "touches"),
@@ -728,12 +731,12 @@ fn plays(session: &Session, engine: &Engine, cmd: PlaysCommand) -> Result<String
 
 /// `playbook` with no command: the demo on first run, then the day's queue.
 pub fn morning(session: &Session) -> Result<()> {
-    let fresh = !session.db_path.exists();
+    let fresh = session.db.is_missing();
     let mut store = session.open()?;
     let engine = session.engine();
     if fresh || store.is_empty()? {
         crate::demo::load_shipped(&mut store, &engine.policy, engine.now)?;
-        let notice = format!("demo data - see README to import your own ({})", session.db_path.display());
+        let notice = format!("demo data - see README to import your own ({})", session.db.display());
         println!("{}", crate::text::clean(&notice));
     }
     let owner = engine.check_owner(&store, session.config.me.as_deref())?;

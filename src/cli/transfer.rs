@@ -228,10 +228,10 @@ fn rejects_path(file: &Path) -> PathBuf {
 /// Writes the rejected rows beside the file: never over the database, its
 /// journal files or the file being imported.
 fn write_rejects(session: &Session, file: &Path, path: &Path, csv: &str) -> Result<()> {
-    let db = &session.db_path;
+    let db = session.db.file().unwrap_or(file);
     let wal = PathBuf::from(format!("{}-wal", db.display()));
     let shm = PathBuf::from(format!("{}-shm", db.display()));
-    if [file, db.as_path(), wal.as_path(), shm.as_path()].iter().any(|p| crate::files::same_file(path, p)) {
+    if [file, db, wal.as_path(), shm.as_path()].iter().any(|p| crate::files::same_file(path, p)) {
         bail!(
             "--rejects {} names the database or the file being imported; name a new file (nothing was imported)",
             path.display()

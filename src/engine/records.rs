@@ -6,10 +6,10 @@ use super::{refused, Engine, Result};
 use crate::domain::{AccountStatus, PlayerStatus, Role};
 use crate::import::values;
 use crate::limits;
+use crate::store::Value;
 use crate::store::{Activity, Columns, ImportLookup, RecordTable, Store};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
-use rusqlite::types::Value;
 
 /// The kinds of trigger event, as stored; `executive` is a new executive.
 pub const TRIGGER_KINDS: [&str; 7] =

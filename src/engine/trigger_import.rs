@@ -4,9 +4,9 @@
 //! back into the same records.
 
 use super::{refused, Engine, Result};
+use crate::store::Value;
 use crate::store::{ActionTx, Activity, Columns, ImportLookup, RecordTable, Store};
 use chrono::NaiveDate;
-use rusqlite::types::Value;
 
 /// One row as read from the file, cells trimmed.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

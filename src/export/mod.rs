@@ -7,9 +7,9 @@ mod ics;
 pub use ics::calendar;
 
 use crate::import::{template, Kind};
+use crate::store::Value;
 use crate::store::{ActivityExport, Store, StoreError};
 use chrono_tz::Tz;
-use rusqlite::types::Value;
 use serde_json::{json, Map, Value as Json};
 use std::collections::HashMap;
 

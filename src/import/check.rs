@@ -6,9 +6,9 @@ use super::values;
 use super::{Options, Problem};
 use crate::domain::{AccountStatus, PlayerStatus, Role, Tier};
 use crate::limits;
+use crate::store::Value;
 use crate::store::{Columns, ImportLookup, ImportTable, StoreError};
 use chrono_tz::Tz;
-use rusqlite::types::Value;
 use std::collections::HashMap;
 
 /// One row, with its column → field assignment.

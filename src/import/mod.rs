@@ -9,11 +9,11 @@ pub mod values;
 
 pub use fields::{template, Field, Kind};
 
+use crate::store::Value;
 use crate::store::{Columns, ImportLookup, ImportTable, Loader, StoreError};
 use check::{account, player, Checked, Identity, Row};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use rusqlite::types::Value;
 use std::collections::HashMap;
 
 /// How to import.

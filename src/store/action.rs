@@ -2,6 +2,7 @@
 //! first (its before-image), every row it adds is noted, and both go into the
 //! action's activity entry so `undo` can reverse it exactly.
 
+use super::db::{Begin, OptionalExtension, Tx as Transaction};
 use super::lookup;
 use super::records::{self, Image, RecordTable};
 use super::rows::{self, EnrollmentRow, TouchRow};
@@ -9,7 +10,6 @@ use super::{ts, Result, Store, StoreError};
 use crate::domain::{Account, AccountStatus, Channel, Outcome, Player, PlayerStatus, Trigger};
 use crate::play::Play;
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
 /// What an action records in the activity log.
@@ -68,13 +68,13 @@ impl Store {
     /// Starts an action; takes the write lock at once so it cannot fail half-way
     /// on a busy database.
     pub fn begin(&mut self) -> Result<ActionTx<'_>> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.conn.begin(Begin::Write)?;
         Ok(ActionTx { tx, undo: UndoLog::default() })
     }
 
     /// Reverses the latest action not yet undone, in one transaction.
     pub fn undo(&mut self, actor: &str, now: DateTime<Utc>) -> Result<Option<Undone>> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.conn.begin(Begin::Write)?;
         let last = tx
             .query_row(
                 "SELECT id, action, detail, touch_id, undo, account_id, player_id FROM activity
@@ -162,7 +162,7 @@ impl Store {
              VALUES (?1, ?2, 'undo', ?3, ?4, ?5, ?6)",
             params![ts(now), actor, account_id, player_id, touch_id, format!("undid {action} (#{id})")],
         )?;
-        let undo_id = tx.last_insert_rowid();
+        let undo_id = tx.last_insert_rowid()?;
         tx.execute("UPDATE activity SET undone_by = ?2 WHERE id = ?1", params![id, undo_id])?;
         tx.commit()?;
         Ok(Some(Undone { activity_id: id, action, detail, touch_id }))
@@ -261,7 +261,7 @@ impl ActionTx<'_> {
             touch_columns!(),
             " FROM touches WHERE enrollment_id = ?1 AND player_id = ?2 AND kind = 'step' ORDER BY seq"
         ))?;
-        let rows = stmt.query_map([enrollment_id, player_id], rows::touch)?.collect::<rusqlite::Result<_>>()?;
+        let rows = stmt.query_map([enrollment_id, player_id], rows::touch)?.collect::<Result<_>>()?;
         Ok(rows)
     }
 
@@ -273,7 +273,7 @@ impl ActionTx<'_> {
             touch_columns!(),
             " FROM touches WHERE enrollment_id = ?1 AND player_id = ?2 ORDER BY seq, id"
         ))?;
-        let rows = stmt.query_map([enrollment_id, player_id], rows::touch)?.collect::<rusqlite::Result<_>>()?;
+        let rows = stmt.query_map([enrollment_id, player_id], rows::touch)?.collect::<Result<_>>()?;
         Ok(rows)
     }
 
@@ -284,7 +284,7 @@ impl ActionTx<'_> {
             enrollment_columns!(),
             " FROM enrollments WHERE state = 'paused' AND paused_until <= ?1 ORDER BY id"
         ))?;
-        let rows = stmt.query_map([ts(now)], rows::enrollment)?.collect::<rusqlite::Result<_>>()?;
+        let rows = stmt.query_map([ts(now)], rows::enrollment)?.collect::<Result<_>>()?;
         Ok(rows)
     }
 
@@ -295,7 +295,7 @@ impl ActionTx<'_> {
             touch_columns!(),
             " FROM touches WHERE enrollment_id = ?1 AND state IN ('planned', 'due', 'snoozed') ORDER BY player_id, seq"
         ))?;
-        let rows = stmt.query_map([enrollment_id], rows::touch)?.collect::<rusqlite::Result<_>>()?;
+        let rows = stmt.query_map([enrollment_id], rows::touch)?.collect::<Result<_>>()?;
         Ok(rows)
     }
 
@@ -309,7 +309,7 @@ impl ActionTx<'_> {
                AND enrollment_id IN (SELECT id FROM enrollments WHERE state = 'active')
              ORDER BY due_at, id"
         ))?;
-        let rows = stmt.query_map(params![owner, ts(since)], rows::touch)?.collect::<rusqlite::Result<_>>()?;
+        let rows = stmt.query_map(params![owner, ts(since)], rows::touch)?.collect::<Result<_>>()?;
         Ok(rows)
     }
 
@@ -325,7 +325,7 @@ impl ActionTx<'_> {
     /// Adds a touch (its `id` is ignored) and returns the new id.
     pub fn insert_touch(&mut self, t: &TouchRow) -> Result<i64> {
         rows::insert_touch(&self.tx, t)?;
-        let id = self.tx.last_insert_rowid();
+        let id = self.tx.last_insert_rowid()?;
         self.undo.inserted_touches.push(id);
         Ok(id)
     }
@@ -348,7 +348,7 @@ impl ActionTx<'_> {
             enrollment_columns!(),
             " FROM enrollments WHERE account_id = ?1 AND state IN ('active', 'paused') ORDER BY id"
         ))?;
-        let rows = stmt.query_map([account_id], rows::enrollment)?.collect::<rusqlite::Result<_>>()?;
+        let rows = stmt.query_map([account_id], rows::enrollment)?.collect::<Result<_>>()?;
         Ok(rows)
     }
 
@@ -378,7 +378,7 @@ impl ActionTx<'_> {
                 e.ended_as.map(crate::domain::Ending::as_str)
             ],
         )?;
-        let id = self.tx.last_insert_rowid();
+        let id = self.tx.last_insert_rowid()?;
         self.undo.inserted_enrollments.push(id);
         Ok(id)
     }
@@ -455,15 +455,14 @@ impl ActionTx<'_> {
     }
 
     pub fn freshest_trigger(&self, account_id: i64) -> Result<Option<Trigger>> {
-        Ok(self
-            .tx
+        self.tx
             .query_row(
                 "SELECT id, account_id, kind, summary, source, occurred_on FROM triggers
                  WHERE account_id = ?1 ORDER BY occurred_on DESC, id DESC LIMIT 1",
                 [account_id],
                 rows::trigger,
             )
-            .optional()?)
+            .optional()
     }
 
     /// A stored play, parsed.
@@ -507,7 +506,7 @@ impl ActionTx<'_> {
             "INSERT INTO activity (at, actor, action, account_id, player_id, touch_id, channel, outcome, detail, undo,
                                    enrollment_id, play_id, step, owner)
              SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, t.enrollment_id, e.play_id, t.step, t.owner
-             FROM (SELECT 1) LEFT JOIN touches t ON t.id = ?6 LEFT JOIN enrollments e ON e.id = t.enrollment_id",
+             FROM (SELECT 1) AS one LEFT JOIN touches t ON t.id = ?6 LEFT JOIN enrollments e ON e.id = t.enrollment_id",
             params![
                 ts(at),
                 actor,
@@ -521,7 +520,7 @@ impl ActionTx<'_> {
                 undo
             ],
         )?;
-        let id = self.tx.last_insert_rowid();
+        let id = self.tx.last_insert_rowid()?;
         self.tx.commit()?;
         Ok(id)
     }

@@ -1,10 +1,10 @@
 //! Plays paused by an answer, waiting for their owner: one row per account,
 //! with the answer that paused them.
 
+use super::db::OptionalExtension;
 use super::{rows, Result, Store};
 use crate::domain::Outcome;
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension};
 
 /// An account whose plays wait for its owner's decision.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,7 +67,7 @@ impl Store {
                     said: part(2).filter(|s| !s.trim().is_empty()),
                 })
             })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .collect::<Result<Vec<_>>>()?;
         // The longest waiting first, by the answer the row shows.
         let mut rows = rows;
         rows.sort_by_key(|d| (d.since, d.account_id));

@@ -1,9 +1,9 @@
 //! Reads for `playbook export`: whole tables in the import's column order,
 //! the activity log with names, and the open touches ahead.
 
+use super::db::Value;
 use super::{from_ts, ts, Result, Store};
 use chrono::{DateTime, Utc};
-use rusqlite::types::Value;
 
 /// Accounts in `import --template accounts` order.
 macro_rules! account_columns {
@@ -59,7 +59,7 @@ pub struct TouchExport {
 impl Store {
     /// This database's own id, made once when it was created.
     pub fn store_id(&self) -> Result<String> {
-        Ok(self.conn.query_row("SELECT value FROM meta WHERE key = 'store_id'", [], |r| r.get(0))?)
+        self.conn.query_row("SELECT value FROM meta WHERE key = 'store_id'", [], |r| r.get(0))
     }
 
     /// Every account (one rep's, or all), raw values in column order.
@@ -81,9 +81,8 @@ impl Store {
 
     fn raw_rows(&self, sql: &str, owner: Option<&str>, width: usize) -> Result<Vec<Vec<Value>>> {
         let mut stmt = self.conn.prepare(sql)?;
-        let rows = stmt
-            .query_map([owner], |r| (0..width).map(|i| r.get::<_, Value>(i)).collect())?
-            .collect::<rusqlite::Result<_>>()?;
+        let rows =
+            stmt.query_map([owner], |r| (0..width).map(|i| r.get::<_, Value>(i)).collect())?.collect::<Result<_>>()?;
         Ok(rows)
     }
 
@@ -105,7 +104,7 @@ impl Store {
              ORDER BY v.at, v.id",
         )?;
         let rows = stmt
-            .query_map(rusqlite::params![ts(start), ts(end), owner], |r| {
+            .query_map(params![ts(start), ts(end), owner], |r| {
                 Ok(ActivityExport {
                     id: r.get(0)?,
                     at: from_ts(r.get(1)?),
@@ -121,7 +120,7 @@ impl Store {
                     note: r.get(11)?,
                 })
             })?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<Result<_>>()?;
         Ok(rows)
     }
 
@@ -143,7 +142,7 @@ impl Store {
              ORDER BY t.due_at, t.id",
         )?;
         let rows = stmt
-            .query_map(rusqlite::params![ts(until), ts(now), owner], |r| {
+            .query_map(params![ts(until), ts(now), owner], |r| {
                 Ok(TouchExport {
                     touch_id: r.get(0)?,
                     play_id: r.get(1)?,
@@ -159,7 +158,7 @@ impl Store {
                     why: r.get(11)?,
                 })
             })?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<Result<_>>()?;
         Ok(rows)
     }
 }

@@ -3,10 +3,10 @@
 //! fixed field list, never from the file: the statements are assembled from
 //! those names (which columns a file has varies) and every value is bound.
 
+use super::db::Value;
+use super::db::{params_from_iter, Db as Connection, OptionalExtension};
 use super::write::Loader;
 use super::{Result, Store};
-use rusqlite::types::Value;
-use rusqlite::{params_from_iter, Connection, OptionalExtension};
 
 /// The two tables an import writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +35,7 @@ pub trait ImportLookup {
     /// Accounts with this domain.
     fn accounts_by_domain(&self, domain: &str) -> Result<Vec<i64>> {
         let mut stmt = self.connection().prepare_cached("SELECT id FROM accounts WHERE domain = ?1 ORDER BY id")?;
-        let ids = stmt.query_map([domain], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let ids = stmt.query_map([domain], |r| r.get(0))?.collect::<Result<_>>()?;
         Ok(ids)
     }
 
@@ -44,29 +44,28 @@ pub trait ImportLookup {
         let mut stmt = self
             .connection()
             .prepare_cached("SELECT id, domain FROM accounts WHERE name = ?1 COLLATE NOCASE ORDER BY id")?;
-        let rows = stmt.query_map([name], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        let rows = stmt.query_map([name], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_>>()?;
         Ok(rows)
     }
 
     /// The player with this (lowercased) email.
     fn player_by_email(&self, email: &str) -> Result<Option<i64>> {
-        Ok(self
-            .connection()
+        self.connection()
             .prepare_cached("SELECT id FROM players WHERE email = ?1 ORDER BY id LIMIT 1")?
             .query_row([email], |r| r.get(0))
-            .optional()?)
+            .optional()
     }
 
     /// The stored values of `columns` for one record.
     fn current_values(&self, table: ImportTable, id: i64, columns: &[&'static str]) -> Result<Vec<Value>> {
         let sql = format!("SELECT {} FROM {} WHERE id = ?1", columns.join(", "), table.name());
         let mut stmt = self.connection().prepare_cached(&sql)?;
-        Ok(stmt.query_row([id], |r| (0..columns.len()).map(|i| r.get::<_, Value>(i)).collect())?)
+        stmt.query_row([id], |r| (0..columns.len()).map(|i| r.get::<_, Value>(i)).collect())
     }
 
     /// Whether any play is installed.
     fn has_plays(&self) -> Result<bool> {
-        Ok(self.connection().query_row("SELECT EXISTS (SELECT 1 FROM plays)", [], |r| r.get(0))?)
+        self.connection().query_row("SELECT EXISTS (SELECT 1 FROM plays)", [], |r| r.get(0))
     }
 }
 
@@ -88,7 +87,7 @@ impl Loader<'_> {
         let marks: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
         let sql = format!("INSERT INTO {} ({}) VALUES ({})", table.name(), names.join(", "), marks.join(", "));
         self.tx().prepare_cached(&sql)?.execute(params_from_iter(columns.iter().map(|(_, v)| v)))?;
-        Ok(self.tx().last_insert_rowid())
+        self.tx().last_insert_rowid()
     }
 
     pub fn update_columns(&self, table: ImportTable, id: i64, columns: &Columns) -> Result<()> {
@@ -109,7 +108,7 @@ impl Loader<'_> {
                 "UPDATE touches SET owner = ?2 WHERE account_id = ?1 AND state IN ('planned', 'due', 'snoozed')
                    AND owner != ?2",
             )?
-            .execute(rusqlite::params![account_id, owner])?;
+            .execute(params![account_id, owner])?;
         Ok(())
     }
 }

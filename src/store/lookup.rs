@@ -1,12 +1,12 @@
 //! Single-row lookups shared by reads (`Store`) and actions (`ActionTx`):
 //! the same SQL whether or not a write transaction is open.
 
+use super::db::{Db as Connection, OptionalExtension};
 use super::rows::{self, EnrollmentRow, TouchRow};
 use super::{Result, StoreError};
 use crate::domain::{Account, Player};
 use crate::play::Play;
 use chrono_tz::Tz;
-use rusqlite::{Connection, OptionalExtension};
 
 fn not_found(what: &'static str, key: i64) -> StoreError {
     StoreError::NotFound { what, key: key.to_string() }
@@ -29,7 +29,7 @@ pub(super) fn player(conn: &Connection, id: i64) -> Result<Player> {
 pub(super) fn players_of(conn: &Connection, account_id: i64) -> Result<Vec<Player>> {
     let mut stmt =
         conn.prepare_cached(concat!("SELECT ", player_columns!(), " FROM players WHERE account_id = ?1 ORDER BY id"))?;
-    let rows = stmt.query_map([account_id], rows::player)?.collect::<rusqlite::Result<_>>()?;
+    let rows = stmt.query_map([account_id], rows::player)?.collect::<Result<_>>()?;
     Ok(rows)
 }
 
@@ -40,7 +40,7 @@ pub(super) fn enrollments_of(conn: &Connection, account_id: i64) -> Result<Vec<E
         enrollment_columns!(),
         " FROM enrollments WHERE account_id = ?1 ORDER BY id"
     ))?;
-    let rows = stmt.query_map([account_id], rows::enrollment)?.collect::<rusqlite::Result<_>>()?;
+    let rows = stmt.query_map([account_id], rows::enrollment)?.collect::<Result<_>>()?;
     Ok(rows)
 }
 
@@ -52,10 +52,9 @@ pub(super) fn account(conn: &Connection, id: i64) -> Result<Account> {
 }
 
 pub(super) fn rep_zone(conn: &Connection, name: &str) -> Result<Option<Tz>> {
-    Ok(conn
-        .prepare_cached("SELECT name, zone FROM reps WHERE name = ?1")?
+    conn.prepare_cached("SELECT name, zone FROM reps WHERE name = ?1")?
         .query_row([name], |r| rows::zone(r, 1))
-        .optional()?)
+        .optional()
 }
 
 /// A stored play version, parsed.

@@ -8,19 +8,25 @@
 //! (queries behind the views), `write` (loading accounts, players, plays).
 
 #[macro_use]
+pub mod db;
+#[macro_use]
 mod rows;
 mod action;
 mod decisions;
+mod dialect;
 mod export;
 mod import;
 mod lookup;
+mod pg;
 mod read;
 mod records;
 mod report;
 mod schema;
+mod tls;
 mod write;
 
 pub use action::{ActionTx, Activity, Undone};
+pub use db::Value;
 pub use decisions::DecisionRow;
 pub use export::{ActivityExport, TouchExport};
 pub use import::{Columns, ImportLookup, ImportTable};
@@ -32,6 +38,7 @@ pub use schema::{latest_version, MIGRATIONS};
 pub use write::{LastTouch, Loader, NewAccount, NewPlayer, PastAction, TouchRef};
 
 use chrono::{DateTime, Utc};
+use db::{Begin, Db};
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 
@@ -44,6 +51,11 @@ pub enum StoreError {
     // error chain would repeat it with its code.
     #[error("database error: {}", sqlite_message(.0))]
     Sqlite(rusqlite::Error),
+    #[error("database error: {}", postgres_message(.0))]
+    Postgres(postgres::Error),
+    /// A single-row read found none (see `db::OptionalExtension`).
+    #[error("no such record")]
+    NoRow,
     #[error(
         "the database {path} was written by a newer playbook (schema version {found}; this build knows up to {known}); upgrade playbook to open it"
     )]
@@ -75,6 +87,21 @@ fn sqlite_message(e: &rusqlite::Error) -> String {
     }
 }
 
+/// PostgreSQL's own words for an error, without its SQL.
+fn postgres_message(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => db.message().to_string(),
+        None if e.is_closed() => "the connection to the database server was lost".to_string(),
+        None => e.to_string(),
+    }
+}
+
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> StoreError {
+        StoreError::Postgres(e)
+    }
+}
+
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> StoreError {
         StoreError::Sqlite(e)
@@ -99,9 +126,57 @@ impl StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+/// Where the data lives: an SQLite file, or a team's PostgreSQL server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    File(PathBuf),
+    Server(String),
+}
+
+impl Target {
+    /// A `postgres://` URL names a server; anything else is a file path.
+    pub fn parse(text: &std::ffi::OsStr) -> Target {
+        match text.to_str() {
+            Some(t) if pg::is_url(t) => Target::Server(t.to_string()),
+            _ => Target::File(PathBuf::from(text)),
+        }
+    }
+
+    /// For messages: a server URL without anything secret.
+    pub fn display(&self) -> String {
+        match self {
+            Target::File(p) => p.display().to_string(),
+            Target::Server(url) => pg::redacted(url),
+        }
+    }
+
+    /// Whether there is no store yet (a server's database is never missing:
+    /// an empty one reads as new).
+    pub fn is_missing(&self) -> bool {
+        match self {
+            Target::File(p) => !p.exists(),
+            Target::Server(_) => false,
+        }
+    }
+
+    pub fn file(&self) -> Option<&Path> {
+        match self {
+            Target::File(p) => Some(p),
+            Target::Server(_) => None,
+        }
+    }
+
+    pub fn open(&self) -> Result<Store> {
+        match self {
+            Target::File(p) => Store::open(p),
+            Target::Server(url) => Store::open_postgres(url),
+        }
+    }
+}
+
 /// An open database.
 pub struct Store {
-    conn: Connection,
+    conn: Db,
 }
 
 /// Seconds since the epoch, the store's representation of an instant.
@@ -133,6 +208,14 @@ impl Store {
         Store::init(conn, &path.display().to_string())
     }
 
+    /// Connects to a team's PostgreSQL database and upgrades its schema.
+    pub fn open_postgres(url: &str) -> Result<Store> {
+        let db = pg::connect(url)?;
+        let store = Store { conn: db };
+        pg::migrate(&store.conn, &pg::redacted(url))?;
+        Ok(store)
+    }
+
     /// A private in-memory database, for tests.
     pub fn open_in_memory() -> Result<Store> {
         Store::init(Connection::open_in_memory()?, ":memory:")
@@ -149,17 +232,33 @@ impl Store {
         // statistics of ANALYZE make SQLite re-plan a cached statement each
         // time it gets new parameters, which dominated per-account lookups.
         conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
-        let mut store = Store { conn };
+        let mut store = Store { conn: Db::Sqlite(conn) };
         // The schema first: a database this build cannot use (a newer one, or
         // one whose upgrade fails) is left in the journal mode it had.
         store.migrate(label)?;
-        store.conn.pragma_update(None, "journal_mode", "WAL")?;
+        store.sqlite()?.pragma_update(None, "journal_mode", "WAL")?;
         Ok(store)
+    }
+
+    /// Whether this store is a team's PostgreSQL database.
+    pub fn is_postgres(&self) -> bool {
+        self.conn.is_postgres()
+    }
+
+    /// The SQLite connection, for what only SQLite has (pragmas).
+    fn sqlite(&self) -> Result<&Connection> {
+        match &self.conn {
+            Db::Sqlite(c) => Ok(c),
+            Db::Pg(_) => Err(StoreError::Invalid("this works on an SQLite file only".into())),
+        }
     }
 
     /// The schema version of the open database.
     pub fn schema_version(&self) -> Result<i64> {
-        Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+        match &self.conn {
+            Db::Sqlite(c) => Ok(c.pragma_query_value(None, "user_version", |r| r.get(0))?),
+            Db::Pg(_) => pg::schema_version(&self.conn),
+        }
     }
 
     fn migrate(&mut self, label: &str) -> Result<()> {
@@ -168,13 +267,15 @@ impl Store {
         if found > known {
             return Err(StoreError::NewerSchema { path: label.to_string(), found, known });
         }
+        let conn = self.sqlite()?;
         for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(usize::try_from(found).unwrap_or(0)) {
             let failed = |e: rusqlite::Error| StoreError::Migrate {
                 path: label.to_string(),
                 version: i + 1,
                 why: sqlite_message(&e),
             };
-            let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(failed)?;
+            let tx =
+                rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate).map_err(failed)?;
             tx.execute_batch(sql).map_err(failed)?;
             tx.pragma_update(None, "user_version", i as i64 + 1).map_err(failed)?;
             tx.commit().map_err(failed)?;
@@ -182,21 +283,24 @@ impl Store {
         Ok(())
     }
 
-    /// Whether the database holds no accounts yet.
     /// Changes when another connection commits (not this one's own writes):
     /// polled by the UI to show a teammate's or a command's change.
     pub fn data_version(&self) -> Result<i64> {
-        Ok(self.conn.pragma_query_value(None, "data_version", |r| r.get(0))?)
+        match &self.conn {
+            Db::Sqlite(c) => Ok(c.pragma_query_value(None, "data_version", |r| r.get(0))?),
+            Db::Pg(pg) => pg::data_version(pg),
+        }
     }
 
+    /// Whether the database holds no accounts yet.
     pub fn is_empty(&self) -> Result<bool> {
-        Ok(self.conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM accounts)", [], |r| r.get(0))?)
+        self.conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM accounts)", [], |r| r.get(0))
     }
 
     /// Recomputes the manager's rollups from the touches themselves; the
     /// triggers keep them exact, so this is a repair (and a test oracle).
     pub fn rebuild_rollups(&mut self) -> Result<()> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.conn.begin(Begin::Write)?;
         tx.execute_batch(schema::REBUILD_ROLLUPS)?;
         tx.execute_batch(schema::REBUILD_LAST_TOUCH)?;
         tx.commit()?;
@@ -206,15 +310,20 @@ impl Store {
     /// Settings for a one-off bulk load into a fresh file (demo generation):
     /// durability is traded for speed, since a failed load is simply redone.
     pub fn bulk_load_mode(&self) -> Result<()> {
-        self.conn.pragma_update(None, "synchronous", "OFF")?;
-        self.conn.pragma_update(None, "cache_size", -200_000)?;
+        match &self.conn {
+            Db::Sqlite(c) => {
+                c.pragma_update(None, "synchronous", "OFF")?;
+                c.pragma_update(None, "cache_size", -200_000)?;
+            }
+            Db::Pg(_) => self.conn.execute_batch("SET synchronous_commit = off")?,
+        }
         Ok(())
     }
 
     /// A read transaction: every query until it drops sees one snapshot, and
     /// the file is locked once instead of per statement.
-    pub fn snapshot(&self) -> Result<rusqlite::Transaction<'_>> {
-        Ok(self.conn.unchecked_transaction()?)
+    pub fn snapshot(&self) -> Result<db::Tx<'_>> {
+        self.conn.begin(Begin::Read)
     }
 
     /// Refreshes the query planner's statistics after a large load.

@@ -1,5 +1,6 @@
 //! Queries behind the views: the queue, the ranked list, an account's play.
 
+use super::db::OptionalExtension;
 use super::lookup;
 use super::rows::{self, EnrollmentRow, PlayRow, TouchRow};
 use super::{ts, Result, Store, StoreError};
@@ -8,7 +9,6 @@ use crate::play::Play;
 use crate::rank::{Prescore, RankInputs, Weights};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use rusqlite::{named_params, params, OptionalExtension};
 
 /// The instants that decide the time-dependent parts of a score.
 #[derive(Debug, Clone, Copy)]
@@ -127,7 +127,7 @@ fn like(value: Option<&String>) -> Option<String> {
 impl Store {
     pub fn reps(&self) -> Result<Vec<(String, Tz)>> {
         let mut stmt = self.conn.prepare_cached("SELECT name, zone FROM reps ORDER BY name")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, rows::zone(r, 1)?)))?.collect::<rusqlite::Result<_>>()?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, rows::zone(r, 1)?)))?.collect::<Result<_>>()?;
         Ok(rows)
     }
 
@@ -147,25 +147,25 @@ impl Store {
              UNION SELECT name FROM reps
              ORDER BY 1",
         )?;
-        let names = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let names = stmt.query_map([], |r| r.get(0))?.collect::<Result<_>>()?;
         Ok(names)
     }
 
     /// Whether `name` is a rep, spelled exactly as stored.
     pub fn is_rep(&self, name: &str) -> Result<bool> {
-        Ok(self.conn.prepare_cached(
+        self.conn.prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM reps WHERE name = ?1) OR EXISTS (SELECT 1 FROM accounts WHERE owner = ?1)",
         )?
-        .query_row([name], |r| r.get(0))?)
+        .query_row([name], |r| r.get(0))
     }
 
     /// Whether a timed pause has run out and is still marked paused.
     pub fn has_expired_pauses(&self, now: DateTime<Utc>) -> Result<bool> {
-        Ok(self.conn.query_row(
+        self.conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM enrollments WHERE state = 'paused' AND paused_until <= ?1)",
             [super::ts(now)],
             |r| r.get(0),
-        )?)
+        )
     }
 
     pub fn rep_zone(&self, name: &str) -> Result<Option<Tz>> {
@@ -190,7 +190,7 @@ impl Store {
         ))?;
         let found: Vec<Account> = stmt
             .query_map(params![key.trim(), like(Some(&key.trim().to_string()))], rows::account)?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<Result<_>>()?;
         // Typed exactly as stored (case and all) wins; else the only name
         // or domain equal to it ignoring case; else the only partial match.
         let key_text = key.trim();
@@ -236,7 +236,7 @@ impl Store {
             player_columns!(),
             " FROM players WHERE email = ?1 COLLATE NOCASE ORDER BY id LIMIT 6"
         ))?;
-        let found: Vec<Player> = stmt.query_map([key], rows::player)?.collect::<rusqlite::Result<_>>()?;
+        let found: Vec<Player> = stmt.query_map([key], rows::player)?.collect::<Result<_>>()?;
         match found.as_slice() {
             [] => Err(StoreError::NotFound { what: "player", key: format!("with email {}", crate::text::quoted(key)) }),
             [only] => Ok(only.clone()),
@@ -263,7 +263,7 @@ impl Store {
         )?;
         let rows = stmt
             .query_map(params![account, owner], |r| Ok((rows::trigger(r)?, r.get(6)?, r.get(7)?)))?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<Result<_>>()?;
         Ok(rows)
     }
 
@@ -273,7 +273,7 @@ impl Store {
             "SELECT id, account_id, kind, summary, source, occurred_on FROM triggers
              WHERE account_id = ?1 ORDER BY occurred_on DESC, id DESC",
         )?;
-        let rows = stmt.query_map([account_id], rows::trigger)?.collect::<rusqlite::Result<_>>()?;
+        let rows = stmt.query_map([account_id], rows::trigger)?.collect::<Result<_>>()?;
         Ok(rows)
     }
 
@@ -287,7 +287,7 @@ impl Store {
             touch_columns!(),
             " FROM touches WHERE enrollment_id = ?1 ORDER BY step, player_id, id"
         ))?;
-        let rows = stmt.query_map([enrollment_id], rows::touch)?.collect::<rusqlite::Result<_>>()?;
+        let rows = stmt.query_map([enrollment_id], rows::touch)?.collect::<Result<_>>()?;
         Ok(rows)
     }
 
@@ -298,7 +298,7 @@ impl Store {
     pub fn plays(&self) -> Result<Vec<PlayRow>> {
         let mut stmt =
             self.conn.prepare_cached("SELECT id, name, version, title, source FROM plays ORDER BY name, version")?;
-        let rows = stmt.query_map([], rows::play)?.collect::<rusqlite::Result<_>>()?;
+        let rows = stmt.query_map([], rows::play)?.collect::<Result<_>>()?;
         Ok(rows)
     }
 
@@ -328,7 +328,7 @@ impl Store {
                     undone: r.get(9)?,
                 })
             })?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<Result<_>>()?;
         Ok(rows)
     }
 
@@ -359,7 +359,7 @@ impl Store {
                     player_linkedin: r.get(29)?,
                 })
             })?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<Result<_>>()?;
         Ok(rows)
     }
 
@@ -371,8 +371,7 @@ impl Store {
                 "SELECT budget, authority, need, timing, last_trigger_on, last_trigger FROM accounts WHERE id = ?1",
             )?
             .query_row([account_id], |r| {
-                let factor =
-                    |i: usize| -> rusqlite::Result<Option<u8>> { Ok(r.get::<_, Option<i64>>(i)?.map(|v| v as u8)) };
+                let factor = |i: usize| -> Result<Option<u8>> { Ok(r.get::<_, Option<i64>>(i)?.map(|v| v as u8)) };
                 let bant = match (factor(0)?, factor(1)?, factor(2)?, factor(3)?) {
                     (Some(budget), Some(authority), Some(need), Some(timing)) => {
                         crate::domain::Bant::new(budget, authority, need, timing)
@@ -402,25 +401,23 @@ impl Store {
             }
         };
         let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
-        let mut stmt = self.conn.prepare_cached(sql)?;
-        let rows = stmt
-            .query_map(
-                named_params! {
-                    ":fresh_since": day(fresh_since),
-                    ":today": day(cut.today),
-                    ":owner": filter.owner,
-                    ":owner_like": like(filter.owner_like.as_ref()),
-                    ":industry": like(filter.industry.as_ref()),
-                    ":region": like(filter.region.as_ref()),
-                    ":status": like(filter.status.as_ref()),
-                    ":segment": like(filter.segment.as_ref()),
-                    ":source": like(filter.source.as_ref()),
-                    ":text": like(filter.text.as_ref()),
-                    ":tier": filter.tier,
-                },
-                |r| Ok(Prescore { account_id: r.get(0)?, bant: r.get(1)?, fresh_trigger: r.get(2)? }),
-            )?
-            .collect::<rusqlite::Result<_>>()?;
+        let rows = self.conn.query_map_named(
+            sql,
+            named_params! {
+                ":fresh_since": day(fresh_since),
+                ":today": day(cut.today),
+                ":owner": filter.owner,
+                ":owner_like": like(filter.owner_like.as_ref()),
+                ":industry": like(filter.industry.as_ref()),
+                ":region": like(filter.region.as_ref()),
+                ":status": like(filter.status.as_ref()),
+                ":segment": like(filter.segment.as_ref()),
+                ":source": like(filter.source.as_ref()),
+                ":text": like(filter.text.as_ref()),
+                ":tier": filter.tier,
+            },
+            |r| Ok(Prescore { account_id: r.get(0)?, bant: r.get(1)?, fresh_trigger: r.get(2)? }),
+        )?;
         Ok(rows)
     }
 

@@ -2,11 +2,11 @@
 //! each change inside an action, with what `undo` needs to reverse it.
 
 use super::action::ActionTx;
+use super::db::Value;
+use super::db::{params_from_iter, Db as Connection, OptionalExtension, Tx as Transaction};
 use super::import::{Columns, ImportLookup};
 use super::{rows, Result, StoreError};
 use crate::domain::Trigger;
-use rusqlite::types::Value;
-use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
 /// The tables a user edits record by record.
@@ -55,10 +55,9 @@ fn from_json(v: &serde_json::Value) -> Value {
 /// Every stored column of a record (generated columns are not stored).
 fn image(conn: &Connection, table: RecordTable, id: i64, only: Option<&[&str]>) -> Result<Image> {
     let sql = format!("SELECT * FROM {} WHERE id = ?1", table.name());
-    let mut stmt = conn.prepare(&sql)?;
-    let names: Vec<String> = stmt.column_names().into_iter().map(str::to_string).collect();
-    let values: Vec<Value> = stmt
-        .query_row([id], |r| (0..names.len()).map(|i| r.get::<_, Value>(i)).collect())
+    let names = conn.column_names(&sql)?;
+    let values: Vec<Value> = conn
+        .query_row(&sql, [id], |r| (0..names.len()).map(|i| r.get::<_, Value>(i)).collect())
         .optional()?
         .ok_or_else(|| StoreError::NotFound { what: "record", key: id.to_string() })?;
     Ok(names
@@ -120,7 +119,7 @@ impl ActionTx<'_> {
         let marks: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
         let sql = format!("INSERT INTO {} ({}) VALUES ({})", table.name(), names.join(", "), marks.join(", "));
         self.conn().prepare_cached(&sql)?.execute(params_from_iter(columns.iter().map(|(_, v)| v)))?;
-        let id = self.conn().last_insert_rowid();
+        let id = self.conn().last_insert_rowid()?;
         self.log_inserted(table, id);
         if table == RecordTable::Triggers {
             if let Some((_, Value::Integer(account))) = columns.iter().find(|(c, _)| *c == "account_id") {
@@ -153,8 +152,7 @@ impl ActionTx<'_> {
                 (RecordTable::Triggers, "SELECT id FROM triggers WHERE account_id = ?1"),
                 (RecordTable::Players, "SELECT id FROM players WHERE account_id = ?1"),
             ] {
-                let ids: Vec<i64> =
-                    self.conn().prepare(sql)?.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+                let ids: Vec<i64> = self.conn().prepare(sql)?.query_map([id], |r| r.get(0))?.collect::<Result<_>>()?;
                 for child_id in ids {
                     self.delete_record(child, child_id)?;
                 }
@@ -175,17 +173,17 @@ impl ActionTx<'_> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT id FROM touches WHERE account_id = ?1 AND state IN ('planned', 'due', 'snoozed') ORDER BY id",
         )?;
-        let ids = stmt.query_map([account_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let ids = stmt.query_map([account_id], |r| r.get(0))?.collect::<Result<_>>()?;
         Ok(ids)
     }
 
     /// Whether an account already has this trigger event (same day, same text).
     pub fn has_trigger(&self, account_id: i64, on: chrono::NaiveDate, summary: &str) -> Result<bool> {
-        Ok(self.conn().query_row(
+        self.conn().query_row(
             "SELECT EXISTS (SELECT 1 FROM triggers WHERE account_id = ?1 AND occurred_on = ?2 AND summary = ?3)",
             params![account_id, on.format("%Y-%m-%d").to_string(), summary],
             |r| r.get(0),
-        )?)
+        )
     }
 
     /// A trigger event by id.
@@ -208,6 +206,6 @@ impl ActionTx<'_> {
             RecordTable::Players => "SELECT COUNT(*) FROM touches WHERE player_id = ?1",
             RecordTable::Triggers | RecordTable::Touches => "SELECT 0 WHERE ?1 IS NOT NULL",
         };
-        Ok(self.conn().query_row(sql, params![id], |r| r.get(0))?)
+        self.conn().query_row(sql, params![id], |r| r.get(0))
     }
 }

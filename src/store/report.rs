@@ -3,7 +3,6 @@
 
 use super::{from_ts, ts, Result, Store};
 use chrono::{DateTime, Utc};
-use rusqlite::params;
 
 /// `(play, action, first touch done, first such response)` of one enrollment.
 pub type FirstResponse = (i64, String, DateTime<Utc>, DateTime<Utc>);
@@ -88,7 +87,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT DISTINCT owner FROM accounts WHERE (?1 IS NULL OR owner = ?1) ORDER BY owner")?;
-        let rows = stmt.query_map([owner], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let rows = stmt.query_map([owner], |r| r.get(0))?.collect::<Result<_>>()?;
         Ok(rows)
     }
 
@@ -111,7 +110,7 @@ impl Store {
                     on_time: r.get::<_, Option<i64>>(4)?.unwrap_or(0),
                 })
             })?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<Result<_>>()?;
         Ok(rows)
     }
 
@@ -124,7 +123,7 @@ impl Store {
         )?;
         let rows = stmt
             .query_map(params![from, to, owner], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<Result<_>>()?;
         Ok(rows)
     }
 
@@ -141,9 +140,7 @@ impl Store {
              -- `+` keeps the planner on the due-time range instead of scanning every rep's queue
              GROUP BY +t.owner",
         )?;
-        let rows = stmt
-            .query_map(params![ts(now), owner], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
+        let rows = stmt.query_map(params![ts(now), owner], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_>>()?;
         Ok(rows)
     }
 
@@ -156,7 +153,7 @@ impl Store {
         )?;
         let rows = stmt
             .query_map([owner], |r| Ok(EnrollmentCount { play_id: r.get(0)?, state: r.get(1)?, count: r.get(2)? }))?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<Result<_>>()?;
         Ok(rows)
     }
 
@@ -169,7 +166,7 @@ impl Store {
         )?;
         let rows = stmt
             .query_map(params![from, to, owner], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<Result<_>>()?;
         Ok(rows)
     }
 
@@ -189,7 +186,7 @@ impl Store {
         )?;
         let rows = stmt
             .query_map(params![ts(start), ts(end), owner], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<Result<_>>()?;
         Ok(rows)
     }
 
@@ -212,7 +209,7 @@ impl Store {
         )?;
         let rows: Vec<(i64, String, Option<i64>, i64)> = stmt
             .query_map(params![ts(start), ts(end), owner], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<Result<_>>()?;
         Ok(rows.into_iter().filter_map(|(p, a, first, at)| first.map(|f| (p, a, from_ts(f), from_ts(at)))).collect())
     }
 
@@ -229,8 +226,7 @@ impl Store {
              SELECT p.id, COALESCE(r.done, 0), COALESCE(r.closed, 0) + COALESCE(o.n, 0)
              FROM plays p LEFT JOIN resolved r ON r.play_id = p.id LEFT JOIN open o ON o.play_id = p.id",
         )?;
-        let rows =
-            stmt.query_map([owner], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+        let rows = stmt.query_map([owner], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_>>()?;
         Ok(rows)
     }
 
@@ -250,7 +246,7 @@ impl Store {
                     last: from_ts(r.get(3)?),
                 })
             })?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<Result<_>>()?;
         Ok(rows)
     }
 
@@ -261,8 +257,7 @@ impl Store {
         now: DateTime<Utc>,
         day_start: DateTime<Utc>,
     ) -> Result<EnrollmentProgress> {
-        Ok(self
-            .conn
+        self.conn
             .prepare_cached(
                 "SELECT a.name, a.owner,
                     COALESCE(SUM(t.state = 'done'), 0),
@@ -284,7 +279,7 @@ impl Store {
                     last_touch: r.get::<_, Option<i64>>(5)?.map(from_ts),
                     next_touch: r.get::<_, Option<i64>>(6)?.map(from_ts),
                 })
-            })?)
+            })
     }
 
     /// Funnel counts per (industry, region): accounts worked (a touch done in
@@ -319,7 +314,7 @@ impl Store {
             .query_map(params![ts(start), ts(end), owner, from, to], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<Result<_>>()?;
         Ok(rows)
     }
 
@@ -330,7 +325,7 @@ impl Store {
              WHERE opportunity_value IS NOT NULL AND status != 'disqualified' AND (?1 IS NULL OR owner = ?1)
              GROUP BY opportunity_value",
         )?;
-        let rows = stmt.query_map([owner], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        let rows = stmt.query_map([owner], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_>>()?;
         Ok(rows)
     }
 }

@@ -1,6 +1,9 @@
 //! Row types and the mapping between SQLite rows and domain records.
 
-use super::from_ts;
+use super::db::Db;
+use super::db::Row;
+use super::StoreError;
+use super::{from_ts, Result};
 use crate::cadence::Why;
 use crate::domain::{
     Account, AccountStatus, Bant, Channel, Ending, EnrollmentState, Outcome, Player, PlayerStatus, Role, Tier,
@@ -8,8 +11,6 @@ use crate::domain::{
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use rusqlite::types::Type;
-use rusqlite::Row;
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
@@ -83,45 +84,41 @@ macro_rules! touch_columns {
 }
 
 /// Reads a TEXT column into one of the domain's named enums.
-pub(super) fn named<T: FromStr>(row: &Row<'_>, idx: usize) -> rusqlite::Result<T>
+pub(super) fn named<T: FromStr>(row: &Row<'_>, idx: usize) -> Result<T>
 where
     T::Err: std::error::Error + Send + Sync + 'static,
 {
     let text: String = row.get(idx)?;
-    text.parse().map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::new(e)))
+    text.parse().map_err(|e| StoreError::Corrupt(format!("column {idx}: {e}")))
 }
 
-fn named_opt<T: FromStr>(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<T>>
+fn named_opt<T: FromStr>(row: &Row<'_>, idx: usize) -> Result<Option<T>>
 where
     T::Err: std::error::Error + Send + Sync + 'static,
 {
     let text: Option<String> = row.get(idx)?;
-    text.map(|t| t.parse().map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::new(e))))
-        .transpose()
+    text.map(|t| t.parse().map_err(|e| StoreError::Corrupt(format!("column {idx}: {e}")))).transpose()
 }
 
-pub(super) fn time(row: &Row<'_>, idx: usize) -> rusqlite::Result<DateTime<Utc>> {
+pub(super) fn time(row: &Row<'_>, idx: usize) -> Result<DateTime<Utc>> {
     Ok(from_ts(row.get(idx)?))
 }
 
-pub(super) fn time_opt(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
+pub(super) fn time_opt(row: &Row<'_>, idx: usize) -> Result<Option<DateTime<Utc>>> {
     Ok(row.get::<_, Option<i64>>(idx)?.map(from_ts))
 }
 
-pub(super) fn zone(row: &Row<'_>, idx: usize) -> rusqlite::Result<Tz> {
+pub(super) fn zone(row: &Row<'_>, idx: usize) -> Result<Tz> {
     let text: String = row.get(idx)?;
-    text.parse::<Tz>().map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, format!("unknown zone {text}: {e}").into())
-    })
+    text.parse::<Tz>().map_err(|e| StoreError::Corrupt(format!("unknown zone {text}: {e}")))
 }
 
-pub(super) fn date(row: &Row<'_>, idx: usize) -> rusqlite::Result<NaiveDate> {
+pub(super) fn date(row: &Row<'_>, idx: usize) -> Result<NaiveDate> {
     let text: String = row.get(idx)?;
-    NaiveDate::parse_from_str(&text, "%Y-%m-%d")
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::new(e)))
+    NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|e| StoreError::Corrupt(format!("column {idx}: {e}")))
 }
 
-pub(super) fn touch(row: &Row<'_>) -> rusqlite::Result<TouchRow> {
+pub(super) fn touch(row: &Row<'_>) -> Result<TouchRow> {
     Ok(TouchRow {
         id: row.get(0)?,
         enrollment_id: row.get(1)?,
@@ -154,7 +151,7 @@ macro_rules! enrollment_columns {
     };
 }
 
-pub(super) fn enrollment(row: &Row<'_>) -> rusqlite::Result<EnrollmentRow> {
+pub(super) fn enrollment(row: &Row<'_>) -> Result<EnrollmentRow> {
     Ok(EnrollmentRow {
         id: row.get(0)?,
         account_id: row.get(1)?,
@@ -178,8 +175,8 @@ macro_rules! account_columns {
     };
 }
 
-pub(super) fn account(row: &Row<'_>) -> rusqlite::Result<Account> {
-    let factor = |i: usize| -> rusqlite::Result<Option<u8>> { Ok(row.get::<_, Option<i64>>(i)?.map(|v| v as u8)) };
+pub(super) fn account(row: &Row<'_>) -> Result<Account> {
+    let factor = |i: usize| -> Result<Option<u8>> { Ok(row.get::<_, Option<i64>>(i)?.map(|v| v as u8)) };
     let bant = match (factor(13)?, factor(14)?, factor(15)?, factor(16)?) {
         (Some(b), Some(a), Some(n), Some(t)) => Bant::new(b, a, n, t),
         _ => None,
@@ -209,7 +206,7 @@ macro_rules! player_columns {
     };
 }
 
-pub(super) fn player(row: &Row<'_>) -> rusqlite::Result<Player> {
+pub(super) fn player(row: &Row<'_>) -> Result<Player> {
     Ok(Player {
         id: row.get(0)?,
         account_id: row.get(1)?,
@@ -230,7 +227,7 @@ pub(super) fn player(row: &Row<'_>) -> rusqlite::Result<Player> {
     })
 }
 
-pub(super) fn trigger(row: &Row<'_>) -> rusqlite::Result<Trigger> {
+pub(super) fn trigger(row: &Row<'_>) -> Result<Trigger> {
     Ok(Trigger {
         id: row.get(0)?,
         account_id: row.get(1)?,
@@ -241,7 +238,7 @@ pub(super) fn trigger(row: &Row<'_>) -> rusqlite::Result<Trigger> {
     })
 }
 
-pub(super) fn play(row: &Row<'_>) -> rusqlite::Result<PlayRow> {
+pub(super) fn play(row: &Row<'_>) -> Result<PlayRow> {
     Ok(PlayRow { id: row.get(0)?, name: row.get(1)?, version: row.get(2)?, title: row.get(3)?, source: row.get(4)? })
 }
 
@@ -251,13 +248,13 @@ pub(super) fn why_json(t: &TouchRow) -> Option<String> {
 }
 
 /// Adds a touch (its `id` is ignored); the one INSERT for touches.
-pub(super) fn insert_touch(conn: &rusqlite::Connection, t: &TouchRow) -> rusqlite::Result<()> {
+pub(super) fn insert_touch(conn: &Db, t: &TouchRow) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO touches (enrollment_id, account_id, player_id, owner, step, seq, nominal_day, kind, channel,
          state, due_at, deadline_at, why, outcome, done_at, note, reason, on_time, done_day, why_data)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
     )?
-    .execute(rusqlite::params![
+    .execute(params![
         t.enrollment_id,
         t.account_id,
         t.player_id,

@@ -1,13 +1,13 @@
 //! Loading data: reps, accounts, players, triggers, plays, and raw history
 //! (for the demo). A `Loader` is one transaction: all of it lands or none.
 
+use super::db::{Begin, OptionalExtension, Tx as Transaction};
 use super::rows::{EnrollmentRow, TouchRow};
 use super::{ts, Result, Store, StoreError};
 use crate::domain::{AccountStatus, Bant, Channel, Outcome, PlayerStatus, Role, Tier, TouchState};
 use crate::play::Play;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use std::cell::RefCell;
 use std::collections::HashMap;
 
@@ -128,7 +128,7 @@ impl Tally {
 
 impl Store {
     pub fn loader(&mut self) -> Result<Loader<'_>> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.conn.begin(Begin::Write)?;
         Ok(Loader { tx, tally: RefCell::new(None) })
     }
 }
@@ -186,7 +186,7 @@ impl Loader<'_> {
             factor(|b| b.timing),
             ts(at),
         ])?;
-        Ok(self.tx.last_insert_rowid())
+        self.tx.last_insert_rowid()
     }
 
     pub fn insert_player(&self, p: &NewPlayer) -> Result<i64> {
@@ -207,7 +207,7 @@ impl Loader<'_> {
             p.role.as_str(),
             p.status.as_str(),
         ])?;
-        Ok(self.tx.last_insert_rowid())
+        self.tx.last_insert_rowid()
     }
 
     /// Adds a trigger event and keeps the account's freshest trigger current.
@@ -225,7 +225,7 @@ impl Loader<'_> {
                 "INSERT INTO triggers (account_id, kind, summary, source, occurred_on) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
             .execute(params![account_id, kind, summary, source, day])?;
-        let id = self.tx.last_insert_rowid();
+        let id = self.tx.last_insert_rowid()?;
         self.tx
             .prepare_cached(
                 "UPDATE accounts SET last_trigger_on = ?2, last_trigger = ?3
@@ -258,7 +258,7 @@ impl Loader<'_> {
                     "INSERT INTO plays (name, version, title, source, loaded_at) VALUES (?1, ?2, ?3, ?4, ?5)",
                     params![play.name, play.version, play.title, source, ts(at)],
                 )?;
-                Ok(self.tx.last_insert_rowid())
+                Ok(self.tx.last_insert_rowid()?)
             }
         }
     }
@@ -286,7 +286,7 @@ impl Loader<'_> {
                 e.decision_at.map(ts),
                 e.ended_as.map(crate::domain::Ending::as_str)
             ])?;
-        let id = self.tx.last_insert_rowid();
+        let id = self.tx.last_insert_rowid()?;
         if let Some(tally) = self.tally.borrow_mut().as_mut() {
             tally.play_of.insert(id, e.play_id);
         }
@@ -299,7 +299,7 @@ impl Loader<'_> {
         if let Some(tally) = self.tally.borrow_mut().as_mut() {
             tally.add(t);
         }
-        Ok(self.tx.last_insert_rowid())
+        self.tx.last_insert_rowid()
     }
 
     /// Raw history (demo): a past action, not undoable.
@@ -338,12 +338,12 @@ impl Loader<'_> {
              WHERE type = 'index' AND tbl_name IN ('touches', 'activity') AND sql IS NOT NULL",
         )?;
         let found: Vec<(String, String)> =
-            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_>>()?;
         let mut triggers = self.tx.prepare(
             "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'touches' AND sql IS NOT NULL",
         )?;
         let found_triggers: Vec<(String, String)> =
-            triggers.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+            triggers.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_>>()?;
         for (name, _) in &found_triggers {
             // Trigger names come from sqlite_master, not from input.
             self.tx.execute_batch(&format!("DROP TRIGGER \"{}\"", name.replace('"', "")))?;

@@ -11,9 +11,9 @@ pub mod update;
 pub mod view;
 
 use crate::cli::Session;
-use crate::store::Store;
 use anyhow::Result;
 use keymap::Keymap;
+use std::path::Path;
 
 /// Where the user's key bindings live.
 pub fn keys_path() -> Option<std::path::PathBuf> {
@@ -33,8 +33,8 @@ pub fn load_keymap() -> Result<Keymap> {
 /// Opens the UI on the session's store; a missing store gets the demo.
 pub fn run(session: &Session) -> Result<()> {
     let keymap = load_keymap()?;
-    let fresh = !session.db_path.exists();
-    let mut store = Store::open(&session.db_path)?;
+    let fresh = session.db.is_missing();
+    let mut store = session.db.open()?;
     let engine = session.engine();
     let _ = session.engine().settle_pauses(&mut store);
     let demo = fresh || store.is_empty()?;
@@ -42,7 +42,9 @@ pub fn run(session: &Session) -> Result<()> {
         crate::demo::load_shipped(&mut store, &engine.policy, engine.now)?;
     }
     let mut app = app::App::new(store, session.config.clone(), session.clock, keymap)?;
-    app.log = session.db_path.parent().map(|d| d.join("playbook.log"));
+    // Beside the database file; a team's server keeps it in the data directory.
+    let file = session.db.file().map(Path::to_path_buf).or_else(crate::cli::default_db_path);
+    app.log = file.as_deref().and_then(Path::parent).map(|d| d.join("playbook.log"));
     app.outside = app::Outside::System(handoff::Opener::from_env());
     app.model.demo_notice = demo;
     if demo {

@@ -16,10 +16,57 @@ pub struct Env {
     pub now: String,
 }
 
+/// The server the suite runs on instead of SQLite files, when set: a
+/// `postgres://` URL whose role may create schemas (password in PGPASSWORD).
+pub const PG_ENV: &str = "PLAYBOOK_TEST_PG";
+
+pub fn on_postgres() -> bool {
+    std::env::var(PG_ENV).is_ok_and(|v| !v.is_empty())
+}
+
+/// A new, empty database for one test: a file in `dir`, or a schema of its
+/// own on the test server (as `--db` takes it).
+pub fn new_db(dir: &std::path::Path, name: &str) -> PathBuf {
+    match std::env::var(PG_ENV) {
+        Ok(base) if !base.is_empty() => PathBuf::from(new_schema(&base)),
+        _ => dir.join(name),
+    }
+}
+
+/// A schema of its own on the test server; its URL.
+pub fn new_schema(base: &str) -> String {
+    use std::str::FromStr as _;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let mut config = postgres::Config::from_str(base).expect("PLAYBOOK_TEST_PG is a postgres:// URL");
+    if let Ok(p) = std::env::var("PGPASSWORD") {
+        config.password(p);
+    }
+    let mut client = config.connect(postgres::NoTls).expect("the test server answers");
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    let name = format!("t{}_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed), nanos);
+    client.batch_execute(&format!("CREATE SCHEMA {name}")).expect("create schema");
+    let sep = if base.contains('?') { '&' } else { '?' };
+    format!("{base}{sep}options=-csearch_path%3D{name}")
+}
+
+/// Opens a test database named by `new_db`.
+pub fn open_store(db: &std::path::Path) -> playbook::store::Store {
+    playbook::store::Target::parse(db.as_os_str()).open().expect("store opens")
+}
+
+/// A new store on the suite's backend (in memory on SQLite).
+pub fn fresh_store() -> playbook::store::Store {
+    match std::env::var(PG_ENV) {
+        Ok(base) if !base.is_empty() => playbook::store::Store::open_postgres(&new_schema(&base)).expect("store"),
+        _ => playbook::store::Store::open_in_memory().expect("store"),
+    }
+}
+
 impl Env {
     pub fn new() -> Env {
         let dir = tempfile::tempdir().expect("tempdir");
-        let db = dir.path().join("playbook.db");
+        let db = new_db(dir.path(), "playbook.db");
         std::fs::write(dir.path().join("config.toml"), "").expect("config");
         Env { db, dir, now: NOW.to_string() }
     }

@@ -435,7 +435,11 @@ fn write_cli_files(dir: &Path) {
 
 fn cli_session(dir: &Path, clock: Option<Clock>) -> Session {
     let config = Config { me: Some("Dana Kim".into()), ..Config::default() };
-    Session { config, clock: clock.unwrap_or(Clock::Fixed(now())), db_path: dir.join("playbook.db") }
+    Session {
+        config,
+        clock: clock.unwrap_or(Clock::Fixed(now())),
+        db: playbook::store::Target::File(dir.join("playbook.db")),
+    }
 }
 
 const SUBCOMMANDS: &[&[&str]] = &[
@@ -636,6 +640,6 @@ fn run_cli(dir: &Path, case: &[u8]) {
         Ok(out) => {
             let _ = text::clean(&out);
         }
-        Err(e) => assert_clean("an error", &cli::error_line(&e, Some(&session.db_path))),
+        Err(e) => assert_clean("an error", &cli::error_line(&e, session.db.file())),
     }
 }

@@ -1,0 +1,203 @@
+//! A team's PostgreSQL database: connecting (password from `PGPASSWORD` or
+//! `~/.pgpass`, never from the URL), its schema, and teammates' changes.
+//!
+//! The schema is the SQLite one in PostgreSQL's words
+//! (`migrations/pg/`): the same tables and columns, integers as BIGINT,
+//! the rollups kept by PL/pgSQL triggers. Its version sits in `meta`.
+
+use super::db::{Db, Pg};
+use super::{Result, StoreError};
+use postgres::fallible_iterator::FallibleIterator as _;
+use std::str::FromStr;
+
+/// Each entry upgrades a PostgreSQL schema to the version of its number in
+/// `schema::MIGRATIONS`. No PostgreSQL database predates version 7, so the
+/// first one creates version 7 at once; every later migration exists in
+/// both dialects, under the same number.
+pub const MIGRATIONS: &[(i64, &str)] = &[(7, include_str!("migrations/pg/0007_baseline.sql"))];
+
+/// Sent by every committed action: teammates' screens reload on it.
+pub const NOTIFY: &str = "NOTIFY playbook_changes";
+
+pub fn is_url(target: &str) -> bool {
+    let lower = target.get(..13).unwrap_or(target).to_ascii_lowercase();
+    lower.starts_with("postgres://") || lower.starts_with("postgresql://")
+}
+
+/// The URL without anything secret, for messages.
+pub fn redacted(url: &str) -> String {
+    match url.find('@') {
+        Some(at) => {
+            let scheme_end = url.find("://").map_or(0, |i| i + 3);
+            let user = &url[scheme_end..at];
+            let user = user.split(':').next().unwrap_or("");
+            format!("{}{user}@{}", &url[..scheme_end], &url[at + 1..])
+        }
+        None => url.to_string(),
+    }
+}
+
+fn open_error(url: &str, why: impl Into<String>) -> StoreError {
+    StoreError::Open { path: redacted(url).into(), why: why.into() }
+}
+
+/// Connects, finds the password, and listens for teammates' changes.
+pub fn connect(url: &str) -> Result<Db> {
+    let mut config =
+        postgres::Config::from_str(url).map_err(|e| open_error(url, format!("not a valid postgres:// URL ({e})")))?;
+    if config.get_password().is_some() {
+        return Err(open_error(
+            url,
+            "the URL holds a password; remove it and set PGPASSWORD or a line in ~/.pgpass instead",
+        ));
+    }
+    if config.get_user().is_none() {
+        if let Ok(user) = std::env::var("PGUSER").or_else(|_| std::env::var("USER")) {
+            config.user(&user);
+        }
+    }
+    if let Some(password) = password_for(&config) {
+        config.password(password);
+    }
+    config.application_name("playbook");
+    config.connect_timeout(std::time::Duration::from_secs(10));
+    let mut client = super::tls::connect(&config).map_err(|e| open_error(url, connect_message(&e)))?;
+    client.batch_execute("LISTEN playbook_changes")?;
+    let pid: i32 = client.query_one("SELECT pg_backend_pid()", &[])?.get(0);
+    Ok(Db::Pg(Box::new(Pg::new(client, pid))))
+}
+
+fn connect_message(e: &postgres::Error) -> String {
+    if let Some(db) = e.as_db_error() {
+        let advice = match db.code().code() {
+            "28P01" | "28000" => "; check the user and set PGPASSWORD or ~/.pgpass",
+            "3D000" => "; create it (createdb) or fix the URL",
+            _ => "",
+        };
+        return format!("{}{advice}", db.message());
+    }
+    let text = e.to_string();
+    let source = std::error::Error::source(e).map(ToString::to_string).unwrap_or_default();
+    if source.is_empty() || text.contains(&source) {
+        text
+    } else {
+        format!("{text}: {source}")
+    }
+}
+
+/// The password from `PGPASSWORD`, else the first matching line of
+/// `PGPASSFILE` or `~/.pgpass` (host:port:database:user:password, `*`
+/// matches anything), as libpq reads it.
+fn password_for(config: &postgres::Config) -> Option<String> {
+    if let Ok(p) = std::env::var("PGPASSWORD") {
+        return Some(p);
+    }
+    let file = std::env::var_os("PGPASSFILE")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".pgpass")))?;
+    let text = crate::files::read_text(&file, 1 << 20).ok()?;
+    let host = match config.get_hosts().first() {
+        Some(postgres::config::Host::Tcp(h)) => h.clone(),
+        _ => "localhost".to_string(),
+    };
+    let port = config.get_ports().first().copied().unwrap_or(5432).to_string();
+    let db = config.get_dbname().unwrap_or("").to_string();
+    let user = config.get_user().unwrap_or("").to_string();
+    text.lines().filter(|l| !l.trim_start().starts_with('#')).find_map(|line| {
+        let fields = split_pgpass(line);
+        if fields.len() != 5 {
+            return None;
+        }
+        let fits = |f: &str, v: &str| f == "*" || f == v;
+        (fits(&fields[0], &host) && fits(&fields[1], &port) && fits(&fields[2], &db) && fits(&fields[3], &user))
+            .then(|| fields[4].clone())
+    })
+}
+
+/// One .pgpass line's fields (`\:` and `\\` escape).
+fn split_pgpass(line: &str) -> Vec<String> {
+    let mut fields = vec![String::new()];
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(n) = chars.next() {
+                    fields.last_mut().expect("one field").push(n);
+                }
+            }
+            ':' => fields.push(String::new()),
+            c => fields.last_mut().expect("one field").push(c),
+        }
+    }
+    fields
+}
+
+/// The schema version, 0 for an empty database; a database holding other
+/// tables but not ours is refused.
+pub fn schema_version(db: &Db) -> Result<i64> {
+    let ours: bool = db.query_row("SELECT to_regclass('meta') IS NOT NULL", [], |r| r.get(0))?;
+    if ours {
+        let v: Option<String> =
+            db.query_row("SELECT max(value) FROM meta WHERE key = 'schema_version'", [], |r| r.get(0))?;
+        return v.and_then(|v| v.parse().ok()).ok_or_else(|| StoreError::Corrupt("no schema version in meta".into()));
+    }
+    Ok(0)
+}
+
+/// Creates or upgrades the schema, one transaction per migration.
+pub fn migrate(db: &Db, label: &str) -> Result<()> {
+    // Two first connections at once would both create: one waits.
+    {
+        let tx = db.begin(super::db::Begin::Write)?;
+        tx.execute_batch("SELECT pg_advisory_xact_lock(7370616)")?;
+        let found = schema_version(&tx)?;
+        let known = super::schema::latest_version();
+        if found > known {
+            return Err(StoreError::NewerSchema { path: label.to_string(), found, known });
+        }
+        if found == 0 {
+            let tables: i64 = db.query_row(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()",
+                [],
+                |r| r.get(0),
+            )?;
+            if tables > 0 {
+                return Err(StoreError::Open {
+                    path: label.into(),
+                    why: "its schema holds another program's tables; use an empty database or schema".into(),
+                });
+            }
+        }
+        for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > found) {
+            let failed = |e: StoreError| StoreError::Migrate {
+                path: label.to_string(),
+                version: *version as usize,
+                why: e.to_string(),
+            };
+            tx.execute_batch(sql).map_err(failed)?;
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES ('schema_version', ?1)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [version.to_string()],
+            )
+            .map_err(failed)?;
+        }
+        tx.commit()
+    }
+}
+
+/// Grows each time a teammate's action commits (NOTIFY from another
+/// session); polled by the UI like SQLite's `data_version`.
+pub fn data_version(pg: &Pg) -> Result<i64> {
+    let mut client = pg.client();
+    let mut seen = pg.changes.get();
+    let mut notes = client.notifications();
+    let mut it = notes.iter();
+    while let Some(n) = it.next()? {
+        if n.process_id() != pg.backend_pid {
+            seen += 1;
+        }
+    }
+    pg.changes.set(seen);
+    Ok(seen)
+}
