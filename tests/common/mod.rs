@@ -43,8 +43,10 @@ pub fn new_schema(base: &str) -> String {
         config.password(p);
     }
     let mut client = config.connect(postgres::NoTls).expect("the test server answers");
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
-    let name = format!("t{}_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed), nanos);
+    // Unique across test binaries run at once and across runs on one server.
+    let mut salt = [0u8; 4];
+    std::io::Read::read_exact(&mut std::fs::File::open("/dev/urandom").expect("urandom"), &mut salt).expect("random");
+    let name = format!("t{}_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed), u32::from_le_bytes(salt));
     client.batch_execute(&format!("CREATE SCHEMA {name}")).expect("create schema");
     let sep = if base.contains('?') { '&' } else { '?' };
     format!("{base}{sep}options=-csearch_path%3D{name}")
