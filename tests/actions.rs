@@ -30,7 +30,7 @@ fn fails(env: &Env, now: &str, args: &[&str]) -> (i32, String) {
 
 /// (state, outcome) of a touch, read from the database.
 fn touch(env: &Env, id: i64) -> (String, Option<String>) {
-    let db = rusqlite::Connection::open(&env.db).expect("db");
+    let db = common::raw_db(&env.db);
     db.query_row("SELECT state, outcome FROM touches WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
         .expect("touch")
 }
@@ -198,8 +198,7 @@ fn a_reply_on_a_one_player_play_waits_for_a_decision_instead_of_completing() {
         common::CONTACTS_HEADER
     ));
     at(&env, "2026-03-02T07:00:00Z", &["enroll", "mini.test", "multi-thread"]);
-    let first: i64 = rusqlite::Connection::open(&env.db)
-        .expect("db")
+    let first: i64 = common::raw_db(&env.db)
         .query_row("SELECT id FROM touches WHERE state = 'due' ORDER BY id LIMIT 1", [], |r| r.get(0))
         .expect("a due touch");
     at(&env, "2026-03-02T08:00:00Z", &["done", &first.to_string()]);

@@ -31,7 +31,7 @@ struct T {
 }
 
 fn touches(env: &Env, now: &str) -> Vec<T> {
-    let db = rusqlite::Connection::open(&env.db).expect("db");
+    let db = common::raw_db(&env.db);
     let _ = now;
     let mut stmt = db
         .prepare(
@@ -136,7 +136,7 @@ fn a_timed_pause_ends_by_itself_at_its_date() {
 #[test]
 fn a_pause_date_is_the_reps_local_date() {
     let env = mini("Europe/Berlin");
-    let rep = rusqlite::Connection::open(&env.db).expect("db");
+    let rep = common::raw_db(&env.db);
     rep.execute("UPDATE reps SET zone = 'Europe/Berlin'", []).expect("rep zone");
     drop(rep);
     let paused = at(&env, "2026-03-02T09:00:00Z", &["pause", "mini.test", "--until", "2026-10-09"]);
@@ -210,7 +210,7 @@ fn holidays_in_the_config_are_days_off() {
     // working-day touch falls on it.
     std::fs::write(env.dir.path().join("config.toml"), "[holidays]\n\"Europe/Berlin\" = [\"2026-03-03\"]\n")
         .expect("config");
-    let db = rusqlite::Connection::open(&env.db).expect("db");
+    let db = common::raw_db(&env.db);
     db.execute_batch("DELETE FROM touches; DELETE FROM enrollments;").expect("reset");
     drop(db);
     at(&env, "2026-03-02T07:00:00Z", &["enroll", "mini.test", "multi-thread"]);

@@ -47,7 +47,7 @@ impl T {
 }
 
 fn touches(env: &Env) -> Vec<T> {
-    let db = rusqlite::Connection::open(&env.db).expect("db");
+    let db = common::raw_db(&env.db);
     let mut stmt = db
         .prepare(
             "SELECT t.id, t.enrollment_id, t.player_id, t.seq, t.kind, t.state, t.owner, t.due_at, t.deadline_at,
@@ -86,7 +86,7 @@ fn instant(text: &str) -> DateTime<Utc> {
 }
 
 fn rep_zone(env: &Env, rep: &str) -> Tz {
-    let db = rusqlite::Connection::open(&env.db).expect("db");
+    let db = common::raw_db(&env.db);
     let zone: String = db.query_row("SELECT zone FROM reps WHERE name = ?1", [rep], |r| r.get(0)).expect("rep");
     zone.parse().expect("zone")
 }

@@ -5,6 +5,8 @@
 
 mod common;
 
+use playbook::store::db::ToDb;
+
 use common::Env;
 use playbook::text;
 use std::path::Path;
@@ -43,23 +45,22 @@ fn poisoned() -> (Env, i64) {
         first["player_id"].as_i64().expect("player"),
     );
     env.ok(&["note", &touch.to_string(), "placeholder"]);
-    let conn = rusqlite::Connection::open(&env.db).expect("open");
-    conn.execute("UPDATE accounts SET name = ?1 WHERE id = ?2", rusqlite::params![EVIL_ACCOUNT, account])
-        .expect("name");
-    conn.execute("UPDATE players SET first_name = ?1 WHERE id = ?2", rusqlite::params![EVIL_PLAYER, player])
+    let conn = common::raw_db(&env.db);
+    conn.execute("UPDATE accounts SET name = ?1 WHERE id = ?2", [&EVIL_ACCOUNT as &dyn ToDb, &account]).expect("name");
+    conn.execute("UPDATE players SET first_name = ?1 WHERE id = ?2", [&EVIL_PLAYER as &dyn ToDb, &player])
         .expect("player");
     conn.execute(
         "INSERT INTO triggers (account_id, kind, summary, source, occurred_on) VALUES (?1, 'funding', ?2, NULL, '2026-11-20')",
-        rusqlite::params![account, EVIL_TRIGGER],
+        [&account as &dyn ToDb, &EVIL_TRIGGER],
     )
     .expect("trigger");
     conn.execute(
         "UPDATE accounts SET last_trigger = ?1, last_trigger_on = '2026-11-20' WHERE id = ?2",
-        rusqlite::params![EVIL_TRIGGER, account],
+        [&EVIL_TRIGGER as &dyn ToDb, &account],
     )
     .expect("freshest trigger");
-    conn.execute("UPDATE touches SET note = ?1 WHERE id = ?2", rusqlite::params![EVIL_NOTE, touch]).expect("note");
-    conn.execute("UPDATE activity SET detail = ?1 WHERE touch_id = ?2", rusqlite::params![EVIL_NOTE, touch])
+    conn.execute("UPDATE touches SET note = ?1 WHERE id = ?2", [&EVIL_NOTE as &dyn ToDb, &touch]).expect("note");
+    conn.execute("UPDATE activity SET detail = ?1 WHERE touch_id = ?2", [&EVIL_NOTE as &dyn ToDb, &touch])
         .expect("detail");
     (env, touch)
 }

@@ -33,7 +33,7 @@ fn mini() -> Env {
 }
 
 fn count(env: &Env, sql: &str) -> i64 {
-    rusqlite::Connection::open(&env.db).expect("db").query_row(sql, [], |r| r.get(0)).expect("count")
+    common::raw_db(&env.db).query_row(sql, [], |r| r.get(0)).expect("count")
 }
 
 #[test]
@@ -90,8 +90,7 @@ fn edits_change_what_was_named_and_undo_restores_it() {
     let said = at(&env, &["edit", "player", "pia@mini.test", "--zone", "Asia/Tokyo", "--tier", "director"]);
     assert!(said.contains("changed tier, zone"), "{said}");
     let zone = || {
-        rusqlite::Connection::open(&env.db)
-            .expect("db")
+        common::raw_db(&env.db)
             .query_row("SELECT zone || ' ' || tier FROM players WHERE id = 1", [], |r| r.get::<_, String>(0))
             .expect("row")
     };
@@ -201,7 +200,7 @@ fn an_owner_must_be_a_rep_and_a_new_zone_replans_the_players_touches() {
     at(&env, &["enroll", "mini.test", "multi-thread"]);
     at(&env, &["edit", "player", "pia@mini.test", "--zone", "America/Los_Angeles"]);
     // Pia's waiting touches now sit in Los Angeles office hours.
-    let conn = rusqlite::Connection::open(&env.db).expect("db");
+    let conn = common::raw_db(&env.db);
     let mut stmt =
         conn.prepare("SELECT due_at, why FROM touches WHERE player_id = 1 AND state IN ('due', 'planned')").expect("q");
     let rows: Vec<(i64, String)> =

@@ -266,7 +266,30 @@ pub fn response_fits(outcome: Outcome, channel: Channel) -> bool {
 
 impl Engine {
     /// Applies one user action in one transaction; says what it did.
+    ///
+    /// On a team's server two reps can act on one account at once: the
+    /// database then refuses one of the two transactions (serialization
+    /// failure), which changed nothing, and the action is run again from
+    /// its reads, so no action is lost and none lands twice.
+    // Taken by value: a request is built for this one call, and a retry
+    // needs the original intact.
+    #[allow(clippy::needless_pass_by_value)]
     pub fn apply(&self, store: &mut Store, request: Request) -> Result<String> {
+        const ATTEMPTS: u32 = 8;
+        let mut attempt = 1;
+        loop {
+            match self.apply_once(store, request.clone()) {
+                Err(super::EngineError::Store(e)) if e.is_retryable() && attempt < ATTEMPTS => {
+                    // A short pause, longer each time, so the two do not collide again.
+                    std::thread::sleep(std::time::Duration::from_millis(u64::from(attempt * attempt) * 5));
+                    attempt += 1;
+                }
+                done => return done,
+            }
+        }
+    }
+
+    fn apply_once(&self, store: &mut Store, request: Request) -> Result<String> {
         match request {
             Request::Done { touch, outcome, note } => self.done(store, touch, outcome, note.as_deref()),
             Request::Skip { touch, reason } => self.skip(store, touch, reason.as_deref()),

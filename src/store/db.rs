@@ -289,19 +289,25 @@ pub struct Pg {
     prepared: RefCell<HashMap<String, postgres::Statement>>,
     /// Teammates' commits seen so far (LISTEN/NOTIFY), for `data_version`.
     pub(super) changes: std::cell::Cell<i64>,
-    pub(super) backend_pid: i32,
+    pub(super) backend_pid: std::cell::Cell<i32>,
+    /// How to connect again after the connection is lost.
+    config: postgres::Config,
     /// Inside BEGIN ... COMMIT/ROLLBACK.
-    in_tx: std::cell::Cell<bool>,
+    pub(super) in_tx: std::cell::Cell<bool>,
+    /// `NOTIFY` on commit, once the store listens (see `pg::listen`).
+    pub(super) notify: RefCell<Option<String>>,
 }
 
 impl Pg {
-    pub fn new(client: postgres::Client, backend_pid: i32) -> Pg {
+    pub fn new(client: postgres::Client, backend_pid: i32, config: postgres::Config) -> Pg {
         Pg {
             client: RefCell::new(client),
             prepared: RefCell::new(HashMap::new()),
             changes: std::cell::Cell::new(0),
-            backend_pid,
+            backend_pid: std::cell::Cell::new(backend_pid),
+            config,
             in_tx: std::cell::Cell::new(false),
+            notify: RefCell::new(None),
         }
     }
 
@@ -309,17 +315,50 @@ impl Pg {
         self.client.borrow_mut()
     }
 
-    fn statement(&self, sql: &str) -> Result<postgres::Statement> {
+    /// A lost connection (a server restart, a network drop) is replaced
+    /// before the next statement, outside a transaction only: a transaction
+    /// that lost its connection was rolled back by the server, and its
+    /// action fails whole.
+    pub(super) fn reconnect_if_lost(&self) -> Result<()> {
+        if self.in_tx.get() || !self.client.borrow().is_closed() {
+            return Ok(());
+        }
+        let mut client = super::tls::connect(&self.config)?;
+        let pid: i32 = client.query_one("SELECT pg_backend_pid()", &[])?.get(0);
+        if let Some(notify) = self.notify.borrow().as_deref() {
+            client.batch_execute(&notify.replacen("NOTIFY", "LISTEN", 1))?;
+        }
+        *self.client.borrow_mut() = client;
+        self.prepared.borrow_mut().clear();
+        self.backend_pid.set(pid);
+        // Whatever teammates did meanwhile: the screen reloads.
+        self.changes.set(self.changes.get() + 1);
+        Ok(())
+    }
+
+    fn statement(&self, sql: &str, params: &[&dyn ToDb]) -> Result<postgres::Statement> {
+        use postgres::types::Type;
+        self.reconnect_if_lost()?;
         if let Some(s) = self.prepared.borrow().get(sql) {
             return Ok(s.clone());
         }
         let text = dialect::postgres(sql);
-        // A parameter only ever tested with IS NULL has no type PostgreSQL
-        // can infer; it is taken as text (SQLite would not care either).
+        // A parameter only tested with `IS NULL` before its other uses has
+        // no type PostgreSQL can infer (SQLite does not care): it is given
+        // the type of the value bound to it, else tried as BIGINT, then as
+        // TEXT, until the query prepares.
+        let hint = |n: usize| match params.get(n - 1).map(|p| p.to_db()) {
+            Some(ValueRef::Real(_)) => Type::FLOAT8,
+            Some(ValueRef::Text(_)) => Type::TEXT,
+            Some(ValueRef::Blob(_)) => Type::BYTEA,
+            _ => Type::INT8,
+        };
+        let unspecified = Type::new("unspecified".into(), 0, postgres::types::Kind::Simple, "pg_catalog".into());
+        let mut types: Vec<Type> = Vec::new();
+        let mut guessed: Vec<(usize, Vec<Type>)> = Vec::new();
         // Inside a transaction a failed PREPARE would abort it: a savepoint
-        // keeps the transaction usable for the retry.
+        // keeps the transaction usable for the next try.
         let in_tx = self.in_tx.get();
-        let mut types: Vec<postgres::types::Type> = Vec::new();
         let stmt = loop {
             if in_tx {
                 self.client.borrow_mut().batch_execute("SAVEPOINT playbook_prepare")?;
@@ -333,30 +372,31 @@ impl Pg {
                 };
                 self.client.borrow_mut().batch_execute(undo)?;
             }
-            match prepared {
+            let e = match prepared {
                 Ok(stmt) => break stmt,
-                Err(e) => {
-                    let untyped = e
-                        .as_db_error()
-                        .filter(|d| {
-                            [
-                                postgres::error::SqlState::INDETERMINATE_DATATYPE,
-                                postgres::error::SqlState::AMBIGUOUS_PARAMETER,
-                            ]
-                            .contains(d.code())
-                        })
-                        .and_then(|d| d.message().rsplit('$').next()?.trim().parse::<usize>().ok())
-                        .filter(|n| (1..=100).contains(n) && types.get(n - 1) != Some(&postgres::types::Type::TEXT));
-                    let Some(n) = untyped else { return Err(e.into()) };
-                    let unspecified = postgres::types::Type::new(
-                        "unspecified".into(),
-                        0,
-                        postgres::types::Kind::Simple,
-                        "pg_catalog".into(),
-                    );
-                    types.resize(types.len().max(n), unspecified);
-                    types[n - 1] = postgres::types::Type::TEXT;
-                }
+                Err(e) => e,
+            };
+            let untyped = e
+                .as_db_error()
+                .filter(|d| {
+                    [postgres::error::SqlState::INDETERMINATE_DATATYPE, postgres::error::SqlState::AMBIGUOUS_PARAMETER]
+                        .contains(d.code())
+                })
+                .and_then(|d| d.message().rsplit('$').next()?.trim().parse::<usize>().ok())
+                .filter(|n| (1..=100).contains(n) && !guessed.iter().any(|(g, _)| g == n));
+            if let Some(n) = untyped {
+                let mut candidates = vec![hint(n), Type::INT8, Type::TEXT];
+                candidates.dedup();
+                candidates.reverse();
+                types.resize(types.len().max(n), unspecified.clone());
+                types[n - 1] = candidates.pop().unwrap_or(Type::TEXT);
+                guessed.push((n, candidates));
+                continue;
+            }
+            // The last guess did not fit: its next candidate.
+            match guessed.last_mut().and_then(|(n, c)| Some((*n, c.pop()?))) {
+                Some((n, next)) => types[n - 1] = next,
+                None => return Err(e.into()),
             }
         };
         self.prepared.borrow_mut().insert(sql.to_string(), stmt.clone());
@@ -364,7 +404,7 @@ impl Pg {
     }
 
     fn query(&self, sql: &str, params: &[&dyn ToDb]) -> Result<Vec<postgres::Row>> {
-        let stmt = self.statement(sql)?;
+        let stmt = self.statement(sql, params)?;
         let binds: Vec<PgBind<'_>> = params.iter().map(|p| PgBind(p.to_db())).collect();
         let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
             binds.iter().map(|b| b as &(dyn postgres::types::ToSql + Sync)).collect();
@@ -372,7 +412,7 @@ impl Pg {
     }
 
     fn execute(&self, sql: &str, params: &[&dyn ToDb]) -> Result<usize> {
-        let stmt = self.statement(sql)?;
+        let stmt = self.statement(sql, params)?;
         let binds: Vec<PgBind<'_>> = params.iter().map(|p| PgBind(p.to_db())).collect();
         let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
             binds.iter().map(|b| b as &(dyn postgres::types::ToSql + Sync)).collect();
@@ -402,7 +442,10 @@ impl Db {
     pub fn execute_batch(&self, sql: &str) -> Result<()> {
         match self {
             Db::Sqlite(c) => Ok(c.execute_batch(sql)?),
-            Db::Pg(pg) => Ok(pg.client().batch_execute(sql)?),
+            Db::Pg(pg) => {
+                pg.reconnect_if_lost()?;
+                Ok(pg.client().batch_execute(sql)?)
+            }
         }
     }
 
@@ -478,7 +521,8 @@ impl Db {
             (Db::Sqlite(_), Begin::Write) => "BEGIN IMMEDIATE",
             (Db::Sqlite(_), Begin::Read) => "BEGIN DEFERRED",
             (Db::Pg(_), Begin::Write) => "BEGIN ISOLATION LEVEL SERIALIZABLE",
-            (Db::Pg(_), Begin::Read) => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+            // Not READ ONLY: the report keeps a temporary table.
+            (Db::Pg(_), Begin::Read) => "BEGIN ISOLATION LEVEL REPEATABLE READ",
         };
         self.execute_batch(sql)?;
         self.set_in_tx(true);
@@ -496,9 +540,12 @@ pub struct Tx<'c> {
 impl Tx<'_> {
     /// Commits; on failure the drop rolls back whatever is left.
     pub fn commit(mut self) -> Result<()> {
-        if self.how == Begin::Write && self.db.is_postgres() {
-            // Teammates' screens refresh on this (sent at COMMIT only).
-            self.db.execute_batch(super::pg::NOTIFY)?;
+        if let (Begin::Write, Db::Pg(pg)) = (self.how, self.db) {
+            // Teammates' screens refresh on this (delivered at COMMIT only).
+            let notify = pg.notify.borrow().clone();
+            if let Some(sql) = notify {
+                self.db.execute_batch(&sql)?;
+            }
         }
         self.db.execute_batch("COMMIT")?;
         self.db.set_in_tx(false);
@@ -726,7 +773,7 @@ impl Db {
     pub fn column_names(&self, sql: &str) -> Result<Vec<String>> {
         match self {
             Db::Sqlite(c) => Ok(c.prepare_cached(sql)?.column_names().into_iter().map(str::to_string).collect()),
-            Db::Pg(pg) => Ok(pg.statement(sql)?.columns().iter().map(|c| c.name().to_string()).collect()),
+            Db::Pg(pg) => Ok(pg.statement(sql, &[])?.columns().iter().map(|c| c.name().to_string()).collect()),
         }
     }
 

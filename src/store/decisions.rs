@@ -29,7 +29,7 @@ impl Store {
         // One rep's: from their accounts (the owner index) to their plays,
         // so a book of 2,000 accounts is read, not every decision waiting.
         let from = if owner.is_some() {
-            "FROM accounts a CROSS JOIN enrollments e ON e.account_id = a.id JOIN plays p ON p.id = e.play_id"
+            "FROM accounts a CROSS JOIN enrollments e JOIN plays p ON p.id = e.play_id"
         } else {
             "FROM enrollments e JOIN accounts a ON a.id = e.account_id JOIN plays p ON p.id = e.play_id"
         };
@@ -42,7 +42,7 @@ impl Store {
                       WHERE act.account_id = a.id AND act.action IN ('replied', 'meeting') AND act.undone_by IS NULL
                       ORDER BY act.at DESC, act.id DESC LIMIT 1)
                {from}
-              WHERE e.state = 'paused' AND e.decision_at IS NOT NULL AND (?1 IS NULL OR a.owner = ?1)
+              WHERE e.account_id = a.id AND e.state = 'paused' AND e.decision_at IS NOT NULL AND (?1 IS NULL OR a.owner = ?1)
               GROUP BY a.id"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;

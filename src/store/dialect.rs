@@ -46,6 +46,8 @@ pub fn postgres(sql: &str) -> String {
                     i += 1;
                 }
             }
+            // SQLite's `GROUP BY +col` (a planner hint) is not PostgreSQL.
+            '+' if out.trim_end().to_ascii_uppercase().ends_with(" BY") => i += 1,
             '?' => {
                 let start = i + 1;
                 let mut end = start;

@@ -89,11 +89,22 @@ fn sqlite_message(e: &rusqlite::Error) -> String {
 
 /// PostgreSQL's own words for an error, without its SQL.
 fn postgres_message(e: &postgres::Error) -> String {
+    if connection_lost(e) {
+        return "the connection to the team database was lost: nothing was changed; it reconnects on the next try"
+            .to_string();
+    }
     match e.as_db_error() {
         Some(db) => db.message().to_string(),
-        None if e.is_closed() => "the connection to the database server was lost".to_string(),
         None => e.to_string(),
     }
+}
+
+/// The session is gone: closed, cut (an I/O error), or ended by the server
+/// (an administrator, a shutdown: SQLSTATE classes 08 and 57P).
+fn connection_lost(e: &postgres::Error) -> bool {
+    let io = std::error::Error::source(e).is_some_and(|s| s.downcast_ref::<std::io::Error>().is_some());
+    let ended = e.code().is_some_and(|c| c.code().starts_with("08") || c.code().starts_with("57P"));
+    e.is_closed() || io || ended
 }
 
 impl From<postgres::Error> for StoreError {
@@ -115,6 +126,14 @@ impl StoreError {
             StoreError::Sqlite(rusqlite::Error::SqliteFailure(code, _)) => Some(code.code),
             _ => None,
         }
+    }
+
+    /// Whether the transaction lost to a concurrent one and changed
+    /// nothing: running the same action again is safe.
+    pub fn is_retryable(&self) -> bool {
+        use postgres::error::SqlState;
+        matches!(self, StoreError::Postgres(e)
+            if e.code().is_some_and(|c| *c == SqlState::T_R_SERIALIZATION_FAILURE || *c == SqlState::T_R_DEADLOCK_DETECTED))
     }
 
     /// Whether another connection held the write lock past the busy timeout.
@@ -213,6 +232,7 @@ impl Store {
         let db = pg::connect(url)?;
         let store = Store { conn: db };
         pg::migrate(&store.conn, &pg::redacted(url))?;
+        pg::listen(&store.conn)?;
         Ok(store)
     }
 
@@ -238,6 +258,12 @@ impl Store {
         store.migrate(label)?;
         store.sqlite()?.pragma_update(None, "journal_mode", "WAL")?;
         Ok(store)
+    }
+
+    /// The connection itself, for tests and diagnostics that read rows
+    /// directly; the program's own SQL stays in this module.
+    pub fn raw(&self) -> &Db {
+        &self.conn
     }
 
     /// Whether this store is a team's PostgreSQL database.

@@ -16,9 +16,6 @@ use std::str::FromStr;
 /// both dialects, under the same number.
 pub const MIGRATIONS: &[(i64, &str)] = &[(7, include_str!("migrations/pg/0007_baseline.sql"))];
 
-/// Sent by every committed action: teammates' screens reload on it.
-pub const NOTIFY: &str = "NOTIFY playbook_changes";
-
 pub fn is_url(target: &str) -> bool {
     let lower = target.get(..13).unwrap_or(target).to_ascii_lowercase();
     lower.starts_with("postgres://") || lower.starts_with("postgresql://")
@@ -62,9 +59,8 @@ pub fn connect(url: &str) -> Result<Db> {
     config.application_name("playbook");
     config.connect_timeout(std::time::Duration::from_secs(10));
     let mut client = super::tls::connect(&config).map_err(|e| open_error(url, connect_message(&e)))?;
-    client.batch_execute("LISTEN playbook_changes")?;
     let pid: i32 = client.query_one("SELECT pg_backend_pid()", &[])?.get(0);
-    Ok(Db::Pg(Box::new(Pg::new(client, pid))))
+    Ok(Db::Pg(Box::new(Pg::new(client, pid, config))))
 }
 
 fn connect_message(e: &postgres::Error) -> String {
@@ -186,15 +182,31 @@ pub fn migrate(db: &Db, label: &str) -> Result<()> {
     }
 }
 
+/// Listens for teammates' commits to this store, and announces its own:
+/// the channel is the store's own id, so stores sharing a server (one
+/// schema each) do not wake each other.
+pub fn listen(db: &Db) -> Result<()> {
+    let Db::Pg(pg) = db else { return Ok(()) };
+    let id: String = db.query_row("SELECT value FROM meta WHERE key = 'store_id'", [], |r| r.get(0))?;
+    let channel: String = format!("playbook_{}", id.chars().filter(char::is_ascii_alphanumeric).collect::<String>());
+    db.execute_batch(&format!("LISTEN {channel}"))?;
+    *pg.notify.borrow_mut() = Some(format!("NOTIFY {channel}"));
+    Ok(())
+}
+
 /// Grows each time a teammate's action commits (NOTIFY from another
 /// session); polled by the UI like SQLite's `data_version`.
 pub fn data_version(pg: &Pg) -> Result<i64> {
+    pg.reconnect_if_lost()?;
     let mut client = pg.client();
+    // A round trip reads what the server has sent meanwhile (the client's
+    // own poll does not turn its reactor); it also finds a lost connection.
+    client.batch_execute("")?;
     let mut seen = pg.changes.get();
     let mut notes = client.notifications();
     let mut it = notes.iter();
     while let Some(n) = it.next()? {
-        if n.process_id() != pg.backend_pid {
+        if n.process_id() != pg.backend_pid.get() {
             seen += 1;
         }
     }

@@ -96,7 +96,7 @@ macro_rules! queue_select {
 
 macro_rules! prescore_select {
     () => {
-        "SELECT a.id, a.bant_score, COALESCE(a.last_trigger_on BETWEEN :fresh_since AND :today, 0) FROM accounts a"
+        "SELECT a.id, a.bant_score, CASE WHEN a.last_trigger_on BETWEEN :fresh_since AND :today THEN 1 ELSE 0 END FROM accounts a"
     };
 }
 
@@ -448,8 +448,8 @@ impl Store {
         let (done, planned, next): (i64, i64, Option<i64>) = self
             .conn
             .prepare_cached(
-                "SELECT COALESCE(SUM(state = 'done'), 0),
-                        COALESCE(SUM(state IN ('done', 'skipped', 'planned', 'due', 'snoozed')), 0),
+                "SELECT COALESCE(SUM(CASE WHEN state = 'done' THEN 1 ELSE 0 END), 0),
+                        COALESCE(SUM(CASE WHEN state IN ('done', 'skipped', 'planned', 'due', 'snoozed') THEN 1 ELSE 0 END), 0),
                         MIN(CASE WHEN state IN ('due', 'snoozed') THEN due_at END)
                  FROM touches WHERE account_id = ?1 AND kind = 'step'",
             )?

@@ -55,7 +55,7 @@ macro_rules! funnel_sql {
     ($worked:literal) => {
         concat!(
             "WITH answered AS (
-                SELECT account_id, MAX(action = 'replied') AS replied, MAX(action = 'meeting') AS met FROM activity
+                SELECT account_id, MAX(CASE WHEN action = 'replied' THEN 1 ELSE 0 END) AS replied, MAX(CASE WHEN action = 'meeting' THEN 1 ELSE 0 END) AS met FROM activity
                 WHERE at >= ?1 AND at < ?2 AND action IN ('replied', 'meeting') AND undone_by IS NULL
                 GROUP BY account_id)
              SELECT a.industry, a.region, COUNT(*), COALESCE(SUM(x.replied), 0), COALESCE(SUM(x.met), 0)
@@ -72,7 +72,7 @@ impl Store {
     /// connection-private temp table.
     pub fn set_report_offsets(&self, offsets: &[(String, i64)]) -> Result<()> {
         self.conn.execute_batch(
-            "CREATE TEMP TABLE IF NOT EXISTS report_offsets (owner TEXT PRIMARY KEY, off INTEGER NOT NULL);
+            "CREATE TEMP TABLE IF NOT EXISTS report_offsets (owner TEXT PRIMARY KEY, off BIGINT NOT NULL);
              DELETE FROM report_offsets;",
         )?;
         let mut stmt = self.conn.prepare_cached("INSERT INTO report_offsets (owner, off) VALUES (?1, ?2)")?;
@@ -199,7 +199,7 @@ impl Store {
         owner: Option<&str>,
     ) -> Result<Vec<FirstResponse>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT v.play_id, v.action,
+            "SELECT MIN(v.play_id), v.action,
                     (SELECT MIN(f.done_at) FROM touches f WHERE f.enrollment_id = v.enrollment_id AND f.done_at IS NOT NULL),
                     MIN(v.at)
              FROM activity v
@@ -259,10 +259,10 @@ impl Store {
     ) -> Result<EnrollmentProgress> {
         self.conn
             .prepare_cached(
-                "SELECT a.name, a.owner,
-                    COALESCE(SUM(t.state = 'done'), 0),
-                    COALESCE(SUM(t.state != 'cancelled'), 0),
-                    COALESCE(SUM(t.state IN ('due', 'snoozed') AND (t.due_at < ?3 OR t.deadline_at < ?2)), 0),
+                "SELECT MIN(a.name), MIN(a.owner),
+                    COALESCE(SUM(CASE WHEN t.state = 'done' THEN 1 ELSE 0 END), 0),
+                    COALESCE(SUM(CASE WHEN t.state != 'cancelled' THEN 1 ELSE 0 END), 0),
+                    COALESCE(SUM(CASE WHEN t.state IN ('due', 'snoozed') AND (t.due_at < ?3 OR t.deadline_at < ?2) THEN 1 ELSE 0 END), 0),
                     MAX(t.done_at),
                     MIN(CASE WHEN t.state IN ('due', 'snoozed') THEN t.due_at END)
              FROM enrollments e JOIN accounts a ON a.id = e.account_id

@@ -333,17 +333,20 @@ impl Loader<'_> {
     /// returns the statements that rebuild them (`rebuild_indexes`): building
     /// an index once is far cheaper than updating it per row.
     pub fn drop_history_indexes(&self) -> Result<Vec<String>> {
-        let mut stmt = self.tx.prepare(
+        if self.tx.is_postgres() {
+            return self.drop_history_indexes_pg();
+        }
+        let found: Vec<(String, String)> = self.tx.query_map(
             "SELECT name, sql FROM sqlite_master
              WHERE type = 'index' AND tbl_name IN ('touches', 'activity') AND sql IS NOT NULL",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        let found: Vec<(String, String)> =
-            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_>>()?;
-        let mut triggers = self.tx.prepare(
+        let found_triggers: Vec<(String, String)> = self.tx.query_map(
             "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'touches' AND sql IS NOT NULL",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        let found_triggers: Vec<(String, String)> =
-            triggers.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_>>()?;
         for (name, _) in &found_triggers {
             // Trigger names come from sqlite_master, not from input.
             self.tx.execute_batch(&format!("DROP TRIGGER \"{}\"", name.replace('"', "")))?;
@@ -354,6 +357,27 @@ impl Loader<'_> {
         }
         *self.tally.borrow_mut() = Some(Tally::default());
         Ok(found.into_iter().chain(found_triggers).map(|(_, sql)| sql).collect())
+    }
+
+    /// PostgreSQL's way: the same indexes from its catalog, and the rollup
+    /// trigger switched off rather than dropped.
+    fn drop_history_indexes_pg(&self) -> Result<Vec<String>> {
+        let found: Vec<(String, String)> = self.tx.query_map(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i
+              WHERE i.schemaname = current_schema() AND i.tablename IN ('touches', 'activity')
+                AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        for (name, _) in &found {
+            // Index names come from the catalog, not from input.
+            self.tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "")))?;
+        }
+        self.tx.execute_batch("ALTER TABLE touches DISABLE TRIGGER touch_rollups")?;
+        *self.tally.borrow_mut() = Some(Tally::default());
+        let mut rebuild: Vec<String> = found.into_iter().map(|(_, sql)| sql).collect();
+        rebuild.push("ALTER TABLE touches ENABLE TRIGGER touch_rollups".to_string());
+        Ok(rebuild)
     }
 
     pub fn rebuild_indexes(&self, statements: &[String]) -> Result<()> {

@@ -57,6 +57,21 @@ pub fn open_store(db: &std::path::Path) -> playbook::store::Store {
     playbook::store::Target::parse(db.as_os_str()).open().expect("store opens")
 }
 
+/// A test's direct line to its database, on either backend, to check rows.
+pub struct RawDb(playbook::store::Store);
+
+impl std::ops::Deref for RawDb {
+    type Target = playbook::store::db::Db;
+    fn deref(&self) -> &Self::Target {
+        self.0.raw()
+    }
+}
+
+/// Opens a test database for reading rows directly.
+pub fn raw_db(db: &std::path::Path) -> RawDb {
+    RawDb(open_store(db))
+}
+
 /// A new store on the suite's backend (in memory on SQLite).
 pub fn fresh_store() -> playbook::store::Store {
     match std::env::var(PG_ENV) {
