@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 /// FNV-1a of each shipped migration, pinned when it shipped. A failure
 /// here means a shipped migration was edited: put the change in a new one.
-const PINNED: [(&str, u64); 7] = [
+const PINNED: [(&str, u64); 8] = [
     ("1: core", 0xb097_71d2_9d85_10f1),
     ("2: review rollups", 0xad54_352a_4d7f_6e75),
     ("3: player rules", 0x601f_68d0_7709_b35e),
@@ -23,7 +23,30 @@ const PINNED: [(&str, u64); 7] = [
     ("5: application id, guarded rollup triggers", 0x4e92_0167_652f_817d),
     ("6: reasons as data, own working weeks, absences", 0x93f6_fc1f_c186_d39a),
     ("7: decisions waiting, how plays ended", 0xaba1_d809_a0da_a346),
+    ("8: the actor's database role", 0x52e9_593e_4546_557d),
 ];
+
+/// The same for PostgreSQL's migrations, by schema version.
+const PINNED_PG: [(i64, &str, u64); 2] = [
+    (7, "7: the PostgreSQL baseline", 0x1713_b3ad_1c5a_5ac2),
+    (8, "8: the actor's database role", 0x7066_8553_db18_c05e),
+];
+
+#[test]
+fn shipped_postgres_migrations_are_never_edited_and_reach_the_same_version() {
+    use playbook::store::PG_MIGRATIONS;
+    for (version, name, hash) in PINNED_PG {
+        let (_, sql) =
+            PG_MIGRATIONS.iter().find(|(v, _)| *v == version).expect("a shipped PostgreSQL migration was removed");
+        assert_eq!(fnv(sql), hash, "PostgreSQL migration {name} changed after it shipped; add a new migration instead");
+    }
+    assert_eq!(PG_MIGRATIONS.len(), PINNED_PG.len(), "a new PostgreSQL migration: pin its hash in PINNED_PG");
+    assert_eq!(
+        PG_MIGRATIONS.last().map(|(v, _)| *v),
+        Some(MIGRATIONS.len() as i64),
+        "both dialects reach the same schema version"
+    );
+}
 
 fn fnv(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))

@@ -112,3 +112,115 @@ fn a_lost_connection_fails_the_action_whole_and_the_next_one_reconnects() {
     engine.apply(&mut store, done).expect("the next try reconnects and lands");
     assert_eq!(state(&admin), "done");
 }
+
+/// Runs a command as one rep (their own config's `[me]`); (success, stdout + stderr).
+fn as_rep(env: &Env, rep: &str, args: &[&str]) -> (bool, String) {
+    let config = env.dir.path().join(format!("{}.toml", rep.replace(' ', "_")));
+    std::fs::write(&config, format!("[me]\nname = \"{rep}\"\n")).expect("config");
+    let out = env.cmd(args).env("PLAYBOOK_CONFIG", &config).output().expect("runs");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.success(), text)
+}
+
+/// A due touch of a rep's, not on `except`'s account.
+fn due_touch_of(env: &Env, rep: &str, except: Option<i64>) -> (i64, i64) {
+    let db = common::raw_db(&env.db);
+    db.query_row(
+        "SELECT id, account_id FROM touches WHERE owner = ?1 AND state = 'due' AND account_id != ?2 ORDER BY id LIMIT 1",
+        vec![playbook::store::Value::Text(rep.to_string()), playbook::store::Value::Integer(except.unwrap_or(-1))],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .expect("a due touch")
+}
+
+#[test]
+fn undo_takes_back_ones_own_last_action_never_a_teammates() {
+    let env = Env::demo();
+    let (dana_touch, dana_account) = due_touch_of(&env, "Dana Kim", None);
+    let (luis_touch, _) = due_touch_of(&env, "Luis Ortega", Some(dana_account));
+    assert!(as_rep(&env, "Dana Kim", &["done", &dana_touch.to_string()]).0);
+    assert!(as_rep(&env, "Luis Ortega", &["note", &luis_touch.to_string(), "called back"]).0);
+    // Dana's undo is her done, though Luis acted last.
+    let (ok, said) = as_rep(&env, "Dana Kim", &["undo"]);
+    assert!(ok && said.contains(&format!("undid done of touch {dana_touch}")), "{said}");
+    let (ok, said) = as_rep(&env, "Luis Ortega", &["undo"]);
+    assert!(ok && said.contains(&format!("undid note of touch {luis_touch}")), "{said}");
+    let (ok, said) = as_rep(&env, "Dana Kim", &["undo"]);
+    assert!(!ok && said.contains("nothing to undo"), "{said}");
+
+    // A teammate's later work on the same account is never overwritten.
+    assert!(as_rep(&env, "Dana Kim", &["done", &dana_touch.to_string()]).0);
+    assert!(as_rep(&env, "Luis Ortega", &["note", &dana_touch.to_string(), "covering for Dana"]).0);
+    let (ok, said) = as_rep(&env, "Dana Kim", &["undo"]);
+    assert!(!ok, "{said}");
+    assert!(said.contains("Luis Ortega has acted on this account since (note)") && said.lines().count() == 1, "{said}");
+    let db = common::raw_db(&env.db);
+    let state: String =
+        db.query_row("SELECT state FROM touches WHERE id = ?1", [dana_touch], |r| r.get(0)).expect("touch");
+    assert_eq!(state, "done", "the refused undo changed nothing");
+}
+
+#[test]
+fn a_reps_role_cannot_change_a_teammates_touch_the_database_refuses_it() {
+    if !common::on_postgres() {
+        // Roles and row-level security are the team server's; the PostgreSQL pass runs this.
+        let env = Env::demo();
+        let (ok, said) = as_rep(&env, "Dana Kim", &["team", "init"]);
+        assert!(!ok && said.contains("a team needs a PostgreSQL database"), "{said}");
+        return;
+    }
+    let env = Env::demo();
+    let out = env.ok(&["team", "init"]);
+    assert!(out.contains("rep Dana Kim: role") && out.contains("the manager: role"), "{out}");
+    let admin = common::raw_db(&env.db);
+    let role: String =
+        admin.query_row("SELECT role FROM team_roles WHERE rep = 'Dana Kim'", [], |r| r.get(0)).expect("dana's role");
+    admin.execute_batch(&format!("ALTER ROLE {role} PASSWORD 'dana-secret'")).expect("password");
+    // Init twice keeps what is there.
+    assert!(env.ok(&["team", "init"]).contains("(kept)"));
+
+    let url = env.db.to_str().expect("url").replacen("://playbook@", &format!("://{role}@"), 1);
+    let dana = |config: &str, args: &[&str]| {
+        let file = env.dir.path().join("dana.toml");
+        std::fs::write(&file, config).expect("config");
+        let out = assert_cmd::Command::cargo_bin("playbook")
+            .expect("binary")
+            .env("PLAYBOOK_CONFIG", &file)
+            .env("PGPASSWORD", "dana-secret")
+            .args(["--db", &url, "--now", &env.now])
+            .args(args)
+            .output()
+            .expect("runs");
+        (
+            out.status.success(),
+            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
+        )
+    };
+    let me = "[me]\nname = \"Dana Kim\"\n";
+    let (own, own_account) = due_touch_of(&env, "Dana Kim", None);
+    let (theirs, _) = due_touch_of(&env, "Luis Ortega", Some(own_account));
+
+    let (ok, said) = dana("[me]\nname = \"Luis Ortega\"\n", &["done", &theirs.to_string()]);
+    assert!(!ok && said.contains("Dana Kim's database role but [me]"), "{said}");
+
+    let (ok, said) = dana(me, &["done", &theirs.to_string()]);
+    assert!(!ok, "{said}");
+    assert!(said.contains("another rep (row-level security on touches)") && said.trim().lines().count() == 1, "{said}");
+    let state = |id: i64| -> String {
+        admin.query_row("SELECT state FROM touches WHERE id = ?1", [id], |r| r.get(0)).expect("touch")
+    };
+    assert_eq!(state(theirs), "due", "the refused action changed nothing");
+
+    let (ok, said) = dana(me, &["done", &own.to_string()]);
+    assert!(ok, "{said}");
+    assert_eq!(state(own), "done");
+    let logged: (String, String) = admin
+        .query_row("SELECT actor, db_role FROM activity WHERE touch_id = ?1 AND action = 'done'", [own], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .expect("activity");
+    assert_eq!(logged, ("Dana Kim".to_string(), role.clone()), "the action records the rep and the role");
+    // Everyone's queue is readable; only the owner's touches can be changed.
+    let (ok, said) = dana(me, &["queue", "--owner", "Luis Ortega"]);
+    assert!(ok && said.contains("Due touches"), "{said}");
+}

@@ -38,6 +38,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// A team on one PostgreSQL database: `team init` gives each rep a role
+    Team {
+        #[command(subcommand)]
+        action: TeamCommand,
+    },
     /// Load the demo: 40 accounts, 3 reps, the shipped plays (or N synthetic accounts)
     Demo {
         /// Replace the data already in the database
@@ -474,6 +479,7 @@ impl Session {
     /// Opens the store; warns on stderr when other users can read it.
     pub fn open(&self) -> Result<Store> {
         let mut store = self.db.open()?;
+        self.check_member(&store)?;
         // Timed pauses that have run out end before anything is read; on a
         // database this user cannot write, reads go on without it.
         let _ = self.engine().settle_pauses(&mut store);
@@ -481,6 +487,19 @@ impl Session {
             eprintln!("playbook: warning: {}", crate::text::one_line(&warning));
         }
         Ok(store)
+    }
+
+    /// On a team's database, a rep's role acts for that rep only: `[me]`
+    /// must name them, so every action records the rep the database knows.
+    pub fn check_member(&self, store: &Store) -> Result<()> {
+        if let Some((Some(rep), _)) = store.team_member()? {
+            let me = self.config.me.as_deref().unwrap_or("");
+            if !me.eq_ignore_ascii_case(&rep) {
+                let said = if me.is_empty() { "names nobody".to_string() } else { format!("says {me}") };
+                bail!("you are connected with {rep}'s database role but [me] in your config {said}: set [me] name = \"{rep}\"");
+            }
+        }
+        Ok(())
     }
 
     /// The database holds names, emails and notes: say so when its mode
@@ -535,6 +554,33 @@ pub(super) fn act(session: &Session, build: impl FnOnce(&Store) -> Result<Reques
 
 fn respond(session: &Session, on: &Whom, response: Response, note: Option<String>) -> Result<String> {
     act(session, |store| Ok(Request::Respond { on: on.on(store)?, response, note }))
+}
+
+/// What `team` does.
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum TeamCommand {
+    /// Create a login role per rep and a manager role, bound by row-level
+    /// security (run as the database owner; set each role's password after)
+    Init,
+}
+
+fn team(session: &Session, action: TeamCommand) -> Result<String> {
+    match action {
+        TeamCommand::Init => {
+            let store = session.open()?;
+            let roles = store.team_init()?;
+            let mut out = String::new();
+            for r in &roles {
+                let who = r.rep.as_deref().map_or_else(|| "the manager".to_string(), |rep| format!("rep {rep}"));
+                let state = if r.created { "created" } else { "kept" };
+                out.push_str(&format!("{who}: role {} ({state})\n", r.role));
+            }
+            out.push_str(
+                "give each role a password (psql: ALTER ROLE name PASSWORD '...'); each rep connects as their role with [me] name set to their rep, and PGPASSWORD or ~/.pgpass",
+            );
+            Ok(out)
+        }
+    }
 }
 
 /// Runs a non-interactive command; returns what to print.
@@ -622,6 +668,7 @@ pub fn run(session: &Session, command: Command) -> Result<String> {
         Command::Resume { account } => {
             act(session, |store| Ok(Request::Resume { account: store.find_account(&account)?.id }))
         }
+        Command::Team { action } => team(session, action),
         Command::Decisions { owner, format } => {
             let store = session.open()?;
             let owner = session.owner(&engine, &store, owner)?;

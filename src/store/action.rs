@@ -78,8 +78,8 @@ impl Store {
         let last = tx
             .query_row(
                 "SELECT id, action, detail, touch_id, undo, account_id, player_id FROM activity
-                 WHERE undo IS NOT NULL AND undone_by IS NULL ORDER BY id DESC LIMIT 1",
-                [],
+                 WHERE undo IS NOT NULL AND undone_by IS NULL AND actor = ?1 ORDER BY id DESC LIMIT 1",
+                [actor],
                 |r| {
                     Ok((
                         r.get::<_, i64>(0)?,
@@ -96,6 +96,24 @@ impl Store {
         let Some((id, action, detail, touch_id, undo, account_id, player_id)) = last else {
             return Ok(None);
         };
+        // A teammate's later action on the same account built on this one:
+        // putting back the rows as they were would silently erase it.
+        if let Some(account) = account_id {
+            let later: Option<(String, String)> = tx
+                .query_row(
+                    "SELECT actor, action FROM activity
+                      WHERE id > ?1 AND account_id = ?2 AND actor != ?3 AND undone_by IS NULL
+                      ORDER BY id LIMIT 1",
+                    params![id, account, actor],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            if let Some((who, what)) = later {
+                return Err(StoreError::Invalid(format!(
+                    "{who} has acted on this account since ({what}): undoing your {action} would overwrite it; nothing was changed"
+                )));
+            }
+        }
         let log: UndoLog =
             serde_json::from_str(&undo).map_err(|e| StoreError::Corrupt(format!("undo record of action {id}: {e}")))?;
         for touch_id in &log.inserted_touches {

@@ -17,11 +17,12 @@ mod dialect;
 mod export;
 mod import;
 mod lookup;
-mod pg;
+pub mod pg;
 mod read;
 mod records;
 mod report;
 mod schema;
+mod team;
 mod tls;
 mod write;
 
@@ -35,6 +36,7 @@ pub use records::RecordTable;
 pub use report::{EnrollmentActivity, EnrollmentCount, EnrollmentProgress, RepChannelRow};
 pub use rows::{EnrollmentRow, PlayRow, TouchRow};
 pub use schema::{latest_version, MIGRATIONS};
+pub use team::TeamRole;
 pub use write::{LastTouch, Loader, NewAccount, NewPlayer, PastAction, TouchRef};
 
 use chrono::{DateTime, Utc};
@@ -42,6 +44,7 @@ use db::{Begin, Db};
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 
+pub use pg::MIGRATIONS as PG_MIGRATIONS;
 pub use schema::APPLICATION_ID;
 use std::time::Duration as StdDuration;
 
@@ -94,6 +97,19 @@ fn postgres_message(e: &postgres::Error) -> String {
             .to_string();
     }
     match e.as_db_error() {
+        Some(db) if *db.code() == postgres::error::SqlState::INSUFFICIENT_PRIVILEGE => {
+            if db.message().contains("row-level security") {
+                let table = db.message().split('"').nth(1).unwrap_or("a table");
+                format!(
+                    "the team database refused it: that account belongs to another rep (row-level security on {table}); nothing was changed; ask its owner, or a manager to reassign it"
+                )
+            } else {
+                format!(
+                    "the team database refused it: your role may not do this ({}); nothing was changed",
+                    db.message()
+                )
+            }
+        }
         Some(db) => db.message().to_string(),
         None => e.to_string(),
     }

@@ -14,7 +14,8 @@ use std::str::FromStr;
 /// `schema::MIGRATIONS`. No PostgreSQL database predates version 7, so the
 /// first one creates version 7 at once; every later migration exists in
 /// both dialects, under the same number.
-pub const MIGRATIONS: &[(i64, &str)] = &[(7, include_str!("migrations/pg/0007_baseline.sql"))];
+pub const MIGRATIONS: &[(i64, &str)] =
+    &[(7, include_str!("migrations/pg/0007_baseline.sql")), (8, include_str!("migrations/pg/0008_actor_role.sql"))];
 
 pub fn is_url(target: &str) -> bool {
     let lower = target.get(..13).unwrap_or(target).to_ascii_lowercase();

@@ -29,6 +29,8 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_reasons_and_workweeks.sql"),
     // 7: plays waiting for their owner's decision, and how ended plays ended.
     include_str!("migrations/0007_decisions.sql"),
+    // 8: the database role of whoever acted; undo finds one's own last action.
+    include_str!("migrations/0008_actor_role.sql"),
 ];
 
 /// `PRAGMA application_id` of a playbook database ("play").

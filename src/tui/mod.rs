@@ -35,6 +35,7 @@ pub fn run(session: &Session) -> Result<()> {
     let keymap = load_keymap()?;
     let fresh = session.db.is_missing();
     let mut store = session.db.open()?;
+    session.check_member(&store)?;
     let engine = session.engine();
     let _ = session.engine().settle_pauses(&mut store);
     let demo = fresh || store.is_empty()?;
