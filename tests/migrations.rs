@@ -23,13 +23,13 @@ const PINNED: [(&str, u64); 8] = [
     ("5: application id, guarded rollup triggers", 0x4e92_0167_652f_817d),
     ("6: reasons as data, own working weeks, absences", 0x93f6_fc1f_c186_d39a),
     ("7: decisions waiting, how plays ended", 0xaba1_d809_a0da_a346),
-    ("8: the actor's database role", 0x52e9_593e_4546_557d),
+    ("8: the actor's database role, pushed rows", 0x3105_812c_4118_c9a0),
 ];
 
 /// The same for PostgreSQL's migrations, by schema version.
 const PINNED_PG: [(i64, &str, u64); 2] = [
     (7, "7: the PostgreSQL baseline", 0x1713_b3ad_1c5a_5ac2),
-    (8, "8: the actor's database role", 0x7066_8553_db18_c05e),
+    (8, "8: the actor's database role, team roles and row security, pushed rows", 0x53ed_37fa_d46c_f144),
 ];
 
 #[test]

@@ -224,3 +224,91 @@ fn a_reps_role_cannot_change_a_teammates_touch_the_database_refuses_it() {
     let (ok, said) = dana(me, &["queue", "--owner", "Luis Ortega"]);
     assert!(ok && said.contains("Due touches"), "{said}");
 }
+
+#[test]
+fn a_reps_file_pushed_into_the_team_database_gives_the_same_figures_and_a_second_push_adds_nothing() {
+    let env = Env::new();
+    // The rep's own file: the demo, worked for a while.
+    let file = env.dir.path().join("dana.db");
+    let mine = |args: &[&str]| {
+        let out = env.cmd_db(&file, args).output().expect("runs");
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    mine(&["demo"]);
+    let due: serde_json::Value = serde_json::from_str(&mine(&["queue", "--format", "json"])).expect("json");
+    let ids: Vec<String> =
+        due.as_array().expect("rows").iter().take(3).map(|r| r["touch_id"].as_i64().expect("id").to_string()).collect();
+    mine(&["done", &ids[0]]);
+    mine(&["skip", &ids[1]]);
+    mine(&["done", &ids[2]]);
+    mine(&["undo"]);
+
+    // The team's database is empty: after the push it holds exactly the rep's work.
+    let said = env.ok(&["team", "push", file.to_str().expect("path")]);
+    assert!(said.contains("accounts: 40 added") && said.contains("touches:"), "{said}");
+    for args in [
+        &["report", "--format", "json", "--period", "30d"][..],
+        &["queue", "--format", "json"][..],
+        &["accounts", "--format", "json", "--limit", "100"][..],
+        &["decisions", "--format", "json"][..],
+    ] {
+        assert_eq!(without_ids(&env.ok(args)), without_ids(&mine(args)), "{args:?} reads the same on both");
+    }
+    // Pushing again changes nothing.
+    let again = env.ok(&["team", "push", file.to_str().expect("path")]);
+    assert!(again.contains("accounts: 0 added") && again.contains("40 pushed before"), "{again}");
+    assert_eq!(
+        env.ok(&["report", "--format", "json", "--period", "30d"]),
+        mine(&["report", "--format", "json", "--period", "30d"])
+    );
+    // The pushed history undoes action by action, as it would have at home.
+    let words = |s: String| s.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
+    let undone = env.ok(&["undo"]);
+    assert!(undone.starts_with("undid skip of touch"), "the skip, the last action not yet undone: {undone}");
+    assert_eq!(words(undone), words(mine(&["undo"])), "the same action is undone in both");
+    assert_eq!(
+        without_ids(&env.ok(&["queue", "--format", "json"])),
+        without_ids(&mine(&["queue", "--format", "json"]))
+    );
+}
+
+/// JSON output without the ids each store gives its rows.
+fn without_ids(text: &str) -> serde_json::Value {
+    fn strip(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(map) => {
+                map.retain(|k, _| k != "id" && !k.ends_with("_id"));
+                map.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let mut v: serde_json::Value = serde_json::from_str(text).expect("json");
+    strip(&mut v);
+    v
+}
+
+#[test]
+fn a_push_matches_accounts_by_domain_and_players_by_email() {
+    let env = Env::demo();
+    let file = env.dir.path().join("luis.db");
+    assert!(env.cmd_db(&file, &["demo"]).output().expect("runs").status.success());
+    let said = env.ok(&["team", "push", file.to_str().expect("path")]);
+    assert!(said.contains("accounts: 0 added, 40 matched"), "{said}");
+    assert!(said.contains("players: 0 added, 151 matched"), "{said}");
+    let db = common::raw_db(&env.db);
+    let accounts: i64 = db.query_row("SELECT COUNT(*) FROM accounts", [], |r| r.get(0)).expect("count");
+    assert_eq!(accounts, 40, "no account twice");
+    // The file's plays ran on the same accounts: they now run there twice.
+    let on_first: i64 =
+        db.query_row("SELECT COUNT(*) FROM enrollments WHERE account_id = 1", [], |r| r.get(0)).expect("count");
+    assert!(on_first >= 2, "the pushed play landed on the matched account");
+    let (ok, said) = as_rep(
+        &env,
+        "Dana Kim",
+        &["team", "push", env.db.to_str().expect("path"), "--to", env.db.to_str().expect("path")],
+    );
+    assert!(!ok && said.lines().count() == 1, "pushing a database into itself is refused: {said}");
+}

@@ -557,13 +557,24 @@ fn respond(session: &Session, on: &Whom, response: Response, note: Option<String
 }
 
 /// What `team` does.
-#[derive(Debug, Clone, Copy, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum TeamCommand {
     /// Create a login role per rep and a manager role, bound by row-level
     /// security (run as the database owner; set each role's password after)
     Init,
+    /// Move a rep's own SQLite store into the team's database (accounts
+    /// matched by domain, players by email; history and undo kept). Pushing
+    /// the same file again adds nothing. Run by the owner or a manager.
+    Push {
+        /// The rep's SQLite file
+        file: PathBuf,
+        /// The team's database [default: --db, PLAYBOOK_DB or [store] url]
+        #[arg(long, value_name = "URL")]
+        to: Option<String>,
+    },
 }
 
+#[allow(clippy::needless_pass_by_value)] // a parsed command, used once
 fn team(session: &Session, action: TeamCommand) -> Result<String> {
     match action {
         TeamCommand::Init => {
@@ -578,6 +589,40 @@ fn team(session: &Session, action: TeamCommand) -> Result<String> {
             out.push_str(
                 "give each role a password (psql: ALTER ROLE name PASSWORD '...'); each rep connects as their role with [me] name set to their rep, and PGPASSWORD or ~/.pgpass",
             );
+            Ok(out)
+        }
+        TeamCommand::Push { file, to } => {
+            let target = to.map_or_else(|| session.db.clone(), |url| Target::parse(std::ffi::OsStr::new(&url)));
+            if target.file().is_some_and(|t| crate::files::same_file(t, &file)) {
+                bail!("{} is the team's database itself: name the rep's own file", file.display());
+            }
+            if !file.is_file() {
+                bail!("no file {}: name the rep's playbook database", file.display());
+            }
+            let source = Store::open(&file)?;
+            let mut store = target.open()?;
+            session.check_member(&store)?;
+            let summary = store.push_from(&source)?;
+            let mut parts = Vec::new();
+            for (table, added, matched, before) in &summary.tables {
+                if added + matched + before > 0 {
+                    let mut part = format!("{table}: {added} added");
+                    if *matched > 0 {
+                        part.push_str(&format!(", {matched} matched"));
+                    }
+                    if *before > 0 {
+                        part.push_str(&format!(", {before} pushed before"));
+                    }
+                    parts.push(part);
+                }
+            }
+            let mut out = format!("pushed {} into {}: {}", file.display(), target.display(), parts.join("; "));
+            if summary.not_undoable > 0 {
+                out.push_str(&format!(
+                    "; {} kept as history only (what they changed is not in the team's database, so undo skips them)",
+                    crate::text::count(summary.not_undoable, "action", "actions")
+                ));
+            }
             Ok(out)
         }
     }

@@ -543,3 +543,51 @@ impl ActionTx<'_> {
         Ok(id)
     }
 }
+
+/// An action's undo record with every id it names translated by `map`
+/// (table, id) → id in another store (`team push`); `None` when one has no
+/// counterpart there (a record the action removed), so the action is kept
+/// as history but cannot be undone there.
+pub(super) fn remap_undo(undo: &str, map: &dyn Fn(&str, i64) -> Option<i64>) -> Option<String> {
+    let mut log: UndoLog = serde_json::from_str(undo).ok()?;
+    for t in &mut log.touches {
+        t.id = map("touches", t.id)?;
+        t.enrollment_id = map("enrollments", t.enrollment_id)?;
+        t.account_id = map("accounts", t.account_id)?;
+        t.player_id = map("players", t.player_id)?;
+    }
+    for e in &mut log.enrollments {
+        e.id = map("enrollments", e.id)?;
+        e.account_id = map("accounts", e.account_id)?;
+        e.play_id = map("plays", e.play_id)?;
+    }
+    for (id, _) in &mut log.players {
+        *id = map("players", *id)?;
+    }
+    for (id, _) in &mut log.accounts {
+        *id = map("accounts", *id)?;
+    }
+    for (id, _) in &mut log.ratings {
+        *id = map("accounts", *id)?;
+    }
+    for (id, _) in &mut log.away {
+        *id = map("players", *id)?;
+    }
+    for id in &mut log.inserted_touches {
+        *id = map("touches", *id)?;
+    }
+    for id in &mut log.inserted_enrollments {
+        *id = map("enrollments", *id)?;
+    }
+    for (table, id) in &mut log.inserted_records {
+        *id = map(table.name(), *id)?;
+    }
+    for (table, id, image) in &mut log.updated_records {
+        *id = map(table.name(), *id)?;
+        records::remap_image(image, table.name(), map)?;
+    }
+    for (table, image) in &mut log.deleted_records {
+        records::remap_image(image, table.name(), map)?;
+    }
+    serde_json::to_string(&log).ok()
+}

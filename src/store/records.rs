@@ -20,7 +20,7 @@ pub enum RecordTable {
 }
 
 impl RecordTable {
-    fn name(self) -> &'static str {
+    pub(super) fn name(self) -> &'static str {
         match self {
             RecordTable::Accounts => "accounts",
             RecordTable::Players => "players",
@@ -32,6 +32,26 @@ impl RecordTable {
 
 /// A record's columns as the undo log keeps them.
 pub(super) type Image = Vec<(String, serde_json::Value)>;
+
+/// Translates the ids a record's image names (its own, and the rows it
+/// points at) into another store's; `None` when one has no counterpart.
+pub(super) fn remap_image(image: &mut Image, table: &str, map: &dyn Fn(&str, i64) -> Option<i64>) -> Option<()> {
+    for (column, value) in image.iter_mut() {
+        let target = match column.as_str() {
+            "id" => table,
+            "account_id" => "accounts",
+            "player_id" => "players",
+            "enrollment_id" => "enrollments",
+            "play_id" => "plays",
+            "touch_id" => "touches",
+            _ => continue,
+        };
+        if let Some(id) = value.as_i64() {
+            *value = map(target, id)?.into();
+        }
+    }
+    Some(())
+}
 
 fn to_json(v: Value) -> serde_json::Value {
     match v {

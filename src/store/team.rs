@@ -56,7 +56,7 @@ impl Store {
             "GRANT USAGE ON SCHEMA {schema} TO {group};
              GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {group};
              GRANT INSERT, UPDATE, DELETE ON accounts, players, triggers, enrollments, touches, activity TO {group};
-             GRANT INSERT ON plays TO {group};
+             GRANT INSERT ON plays, pushed TO {group};
              GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {group};"
         ))?;
         for (role, rep) in wanted {

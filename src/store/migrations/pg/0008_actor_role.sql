@@ -75,3 +75,13 @@ CREATE POLICY change ON activity FOR UPDATE USING (true)
 ALTER TABLE reps ENABLE ROW LEVEL SECURITY;
 CREATE POLICY read ON reps FOR SELECT USING (true);
 CREATE POLICY manage ON reps FOR ALL USING (playbook_manager()) WITH CHECK (playbook_manager());
+
+-- Rows moved in from another store (`team push`), by that store's id, so a
+-- second push of the same file adds nothing.
+CREATE TABLE pushed (
+    source TEXT NOT NULL,
+    tbl TEXT NOT NULL,
+    source_id BIGINT NOT NULL,
+    target_id BIGINT NOT NULL,
+    PRIMARY KEY (source, tbl, source_id)
+);
