@@ -769,6 +769,18 @@ where
 }
 
 impl Db {
+    /// PostgreSQL's COPY ... FROM STDIN with the rows in `data`.
+    pub fn copy_in(&self, sql: &str, data: &[u8]) -> Result<u64> {
+        use std::io::Write as _;
+        let Db::Pg(pg) = self else {
+            return Err(StoreError::Invalid("COPY is PostgreSQL's".into()));
+        };
+        let mut client = pg.client();
+        let mut writer = client.copy_in(sql)?;
+        writer.write_all(data).map_err(|e| StoreError::Invalid(format!("COPY: {e}")))?;
+        Ok(writer.finish()?)
+    }
+
     /// The names of the columns a query returns.
     pub fn column_names(&self, sql: &str) -> Result<Vec<String>> {
         match self {

@@ -12,6 +12,7 @@ pub mod db;
 #[macro_use]
 mod rows;
 mod action;
+mod bulk;
 mod decisions;
 mod dialect;
 mod export;
@@ -372,7 +373,13 @@ impl Store {
 
     /// Refreshes the query planner's statistics after a large load.
     pub fn analyze(&self) -> Result<()> {
-        self.conn.execute_batch("ANALYZE")?;
+        // PostgreSQL's bare ANALYZE would visit every schema of the database.
+        let sql = if self.is_postgres() {
+            "ANALYZE reps, accounts, triggers, players, plays, enrollments, touches, activity, touch_daily, touch_open"
+        } else {
+            "ANALYZE"
+        };
+        self.conn.execute_batch(sql)?;
         Ok(())
     }
 }

@@ -1,7 +1,7 @@
 //! Row types and the mapping between SQLite rows and domain records.
 
-use super::db::Db;
 use super::db::Row;
+use super::db::{Db, Value};
 use super::StoreError;
 use super::{from_ts, Result};
 use crate::cadence::Why;
@@ -247,6 +247,35 @@ pub(super) fn why_json(t: &TouchRow) -> Option<String> {
     t.why_data.as_ref().and_then(|w| serde_json::to_string(w).ok())
 }
 
+/// A touch's stored columns after its id, in `insert_touch`'s order (and
+/// the bulk loader's).
+pub(super) fn touch_values(t: &TouchRow) -> Vec<Value> {
+    let text = |v: Option<&str>| v.map_or(Value::Null, |v| Value::Text(v.to_string()));
+    let int = |v: Option<i64>| v.map_or(Value::Null, Value::Integer);
+    vec![
+        Value::Integer(t.enrollment_id),
+        Value::Integer(t.account_id),
+        Value::Integer(t.player_id),
+        Value::Text(t.owner.clone()),
+        Value::Integer(t.step),
+        Value::Integer(t.seq),
+        Value::Integer(t.nominal_day),
+        Value::Text(t.kind.as_str().into()),
+        Value::Text(t.channel.as_str().into()),
+        Value::Text(t.state.as_str().into()),
+        Value::Integer(super::ts(t.due_at)),
+        int(t.deadline.map(super::ts)),
+        Value::Text(t.why.clone()),
+        text(t.outcome.map(Outcome::as_str)),
+        int(t.done_at.map(super::ts)),
+        text(t.note.as_deref()),
+        text(t.reason.as_deref()),
+        int(t.on_time.map(i64::from)),
+        int(t.done_day),
+        text(why_json(t).as_deref()),
+    ]
+}
+
 /// Adds a touch (its `id` is ignored); the one INSERT for touches.
 pub(super) fn insert_touch(conn: &Db, t: &TouchRow) -> Result<()> {
     conn.prepare_cached(
@@ -254,27 +283,6 @@ pub(super) fn insert_touch(conn: &Db, t: &TouchRow) -> Result<()> {
          state, due_at, deadline_at, why, outcome, done_at, note, reason, on_time, done_day, why_data)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
     )?
-    .execute(params![
-        t.enrollment_id,
-        t.account_id,
-        t.player_id,
-        t.owner,
-        t.step,
-        t.seq,
-        t.nominal_day,
-        t.kind.as_str(),
-        t.channel.as_str(),
-        t.state.as_str(),
-        super::ts(t.due_at),
-        t.deadline.map(super::ts),
-        t.why,
-        t.outcome.map(Outcome::as_str),
-        t.done_at.map(super::ts),
-        t.note,
-        t.reason,
-        t.on_time,
-        t.done_day,
-        why_json(t),
-    ])?;
+    .execute(touch_values(t))?;
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! Loading data: reps, accounts, players, triggers, plays, and raw history
 //! (for the demo). A `Loader` is one transaction: all of it lands or none.
 
-use super::db::{Begin, OptionalExtension, Tx as Transaction};
+use super::db::{Begin, OptionalExtension, Tx as Transaction, Value};
 use super::rows::{EnrollmentRow, TouchRow};
 use super::{ts, Result, Store, StoreError};
 use crate::domain::{AccountStatus, Bant, Channel, Outcome, PlayerStatus, Role, Tier, TouchState};
@@ -79,6 +79,8 @@ pub struct TouchRef<'a> {
 /// A bulk write in one transaction; dropped without `commit`, nothing lands.
 pub struct Loader<'c> {
     tx: Transaction<'c>,
+    /// A bulk load into PostgreSQL: rows go by COPY (see `bulk`).
+    bulk: RefCell<Option<super::bulk::Bulk>>,
     /// The manager's rollups, tallied here while their triggers are off
     /// (a bulk load): far cheaper than recomputing them from the touches.
     tally: RefCell<Option<Tally>>,
@@ -129,7 +131,7 @@ impl Tally {
 impl Store {
     pub fn loader(&mut self) -> Result<Loader<'_>> {
         let tx = self.conn.begin(Begin::Write)?;
-        Ok(Loader { tx, tally: RefCell::new(None) })
+        Ok(Loader { tx, tally: RefCell::new(None), bulk: RefCell::new(None) })
     }
 }
 
@@ -139,12 +141,35 @@ impl Loader<'_> {
     }
 
     pub fn commit(self) -> Result<()> {
+        self.flush()?;
         self.tx.commit()?;
         Ok(())
     }
 
+    fn flush(&self) -> Result<()> {
+        if let Some(bulk) = self.bulk.borrow_mut().as_mut() {
+            bulk.flush(&self.tx)?;
+        }
+        Ok(())
+    }
+
+    /// Adds a row to the bulk load when there is one; `None` otherwise.
+    fn bulk_add(&self, table: &'static str, values: Vec<Value>) -> Result<Option<i64>> {
+        match self.bulk.borrow_mut().as_mut() {
+            Some(bulk) => bulk.add(&self.tx, table, values).map(Some),
+            None => Ok(None),
+        }
+    }
+
     /// Removes every record (for `demo --force`).
     pub fn clear_all(&self) -> Result<()> {
+        if self.tx.is_postgres() {
+            // Row by row, the cascades take seconds on a large store.
+            self.tx.execute_batch(
+                "TRUNCATE activity, touches, enrollments, triggers, players, accounts, plays, reps, touch_daily, touch_open",
+            )?;
+            return Ok(());
+        }
         self.tx.execute_batch(
             "DELETE FROM activity; DELETE FROM touches; DELETE FROM enrollments; DELETE FROM triggers;
              DELETE FROM players; DELETE FROM accounts; DELETE FROM plays; DELETE FROM reps;",
@@ -162,6 +187,32 @@ impl Loader<'_> {
 
     pub fn insert_account(&self, a: &NewAccount, at: DateTime<Utc>) -> Result<i64> {
         let factor = |f: fn(&Bant) -> u8| a.bant.as_ref().map(|b| i64::from(f(b)));
+        if self.bulk.borrow().is_some() {
+            let text = |t: &Option<String>| t.clone().map_or(Value::Null, Value::Text);
+            let int = |i: Option<i64>| i.map_or(Value::Null, Value::Integer);
+            let values = vec![
+                Value::Text(a.name.clone()),
+                text(&a.domain),
+                text(&a.industry),
+                text(&a.segment),
+                text(&a.region),
+                text(&a.country),
+                int(a.employees),
+                int(a.annual_revenue),
+                Value::Text(a.owner.clone()),
+                Value::Text(a.status.as_str().into()),
+                text(&a.source),
+                int(a.opportunity_value),
+                int(factor(|b| b.budget)),
+                int(factor(|b| b.authority)),
+                int(factor(|b| b.need)),
+                int(factor(|b| b.timing)),
+                Value::Integer(ts(at)),
+                Value::Null,
+                Value::Null,
+            ];
+            return self.bulk_add("accounts", values).map(Option::unwrap_or_default);
+        }
         let mut stmt = self.tx.prepare_cached(
             "INSERT INTO accounts (name, domain, industry, segment, region, country, employees, annual_revenue, owner,
              status, source, opportunity_value, budget, authority, need, timing, created_at)
@@ -190,6 +241,23 @@ impl Loader<'_> {
     }
 
     pub fn insert_player(&self, p: &NewPlayer) -> Result<i64> {
+        if self.bulk.borrow().is_some() {
+            let text = |t: &Option<String>| t.clone().map_or(Value::Null, Value::Text);
+            let values = vec![
+                Value::Integer(p.account_id),
+                Value::Text(p.first_name.clone()),
+                Value::Text(p.last_name.clone()),
+                text(&p.title),
+                text(&p.email),
+                text(&p.phone),
+                text(&p.linkedin),
+                Value::Text(p.zone.name().into()),
+                Value::Text(p.tier.as_str().into()),
+                Value::Text(p.role.as_str().into()),
+                Value::Text(p.status.as_str().into()),
+            ];
+            return self.bulk_add("players", values).map(Option::unwrap_or_default);
+        }
         let mut stmt = self.tx.prepare_cached(
             "INSERT INTO players (account_id, first_name, last_name, title, email, phone, linkedin, zone, tier, role, status)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -220,12 +288,36 @@ impl Loader<'_> {
         on: NaiveDate,
     ) -> Result<i64> {
         let day = on.format("%Y-%m-%d").to_string();
-        self.tx
-            .prepare_cached(
-                "INSERT INTO triggers (account_id, kind, summary, source, occurred_on) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![account_id, kind, summary, source, day])?;
-        let id = self.tx.last_insert_rowid()?;
+        let text = |t: &str| Value::Text(t.to_string());
+        let values =
+            vec![Value::Integer(account_id), text(kind), text(summary), source.map_or(Value::Null, text), text(&day)];
+        let bulk_id = self.bulk_add("triggers", values)?;
+        if let Some(id) = bulk_id {
+            let mut bulk = self.bulk.borrow_mut();
+            if let Some(bulk) = bulk.as_mut() {
+                if bulk.get("accounts", account_id, "id").is_some() {
+                    let fresher = match bulk.get("accounts", account_id, "last_trigger_on") {
+                        Some(Value::Text(on)) => on.as_str() <= day.as_str(),
+                        _ => true,
+                    };
+                    if fresher {
+                        bulk.set("accounts", account_id, "last_trigger_on", text(&day));
+                        bulk.set("accounts", account_id, "last_trigger", text(summary));
+                    }
+                    return Ok(id);
+                }
+            }
+        }
+        let id = if let Some(id) = bulk_id {
+            id
+        } else {
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO triggers (account_id, kind, summary, source, occurred_on) VALUES (?1, ?2, ?3, ?4, ?5)",
+                )?
+                .execute(params![account_id, kind, summary, source, day])?;
+            self.tx.last_insert_rowid()?
+        };
         self.tx
             .prepare_cached(
                 "UPDATE accounts SET last_trigger_on = ?2, last_trigger = ?3
@@ -266,6 +358,28 @@ impl Loader<'_> {
     /// Raw history (demo): an enrollment as given, with its last touch
     /// (the triggers that keep it are off during a bulk load).
     pub fn insert_enrollment(&self, e: &EnrollmentRow, last: LastTouch) -> Result<i64> {
+        let text = |t: Option<&str>| t.map_or(Value::Null, |t| Value::Text(t.to_string()));
+        let int = |i: Option<i64>| i.map_or(Value::Null, Value::Integer);
+        let values = vec![
+            Value::Integer(e.account_id),
+            Value::Integer(e.play_id),
+            Value::Integer(ts(e.started_at)),
+            Value::Text(e.started_by.clone()),
+            Value::Text(e.state.as_str().into()),
+            int(e.paused_at.map(ts)),
+            int(e.paused_until.map(ts)),
+            text(e.reason.as_deref()),
+            int(last.at.map(ts)),
+            int(last.done_day),
+            int(e.decision_at.map(ts)),
+            text(e.ended_as.map(crate::domain::Ending::as_str)),
+        ];
+        if let Some(id) = self.bulk_add("enrollments", values)? {
+            if let Some(tally) = self.tally.borrow_mut().as_mut() {
+                tally.play_of.insert(id, e.play_id);
+            }
+            return Ok(id);
+        }
         self.tx
             .prepare_cached(
                 "INSERT INTO enrollments (account_id, play_id, started_at, started_by, state, paused_at, paused_until, reason,
@@ -295,6 +409,13 @@ impl Loader<'_> {
 
     /// Raw history (demo): a touch as given.
     pub fn insert_touch(&self, t: &TouchRow) -> Result<i64> {
+        if self.bulk.borrow().is_some() {
+            if let Some(tally) = self.tally.borrow_mut().as_mut() {
+                tally.add(t);
+            }
+            let values = super::rows::touch_values(t);
+            return self.bulk_add("touches", values).map(Option::unwrap_or_default);
+        }
         super::rows::insert_touch(&self.tx, t)?;
         if let Some(tally) = self.tally.borrow_mut().as_mut() {
             tally.add(t);
@@ -304,6 +425,26 @@ impl Loader<'_> {
 
     /// Raw history (demo): a past action, not undoable.
     pub fn insert_activity(&self, a: &PastAction<'_>) -> Result<()> {
+        if self.bulk.borrow().is_some() {
+            let text = |t: Option<&str>| t.map_or(Value::Null, |t| Value::Text(t.to_string()));
+            let int = |i: Option<i64>| i.map_or(Value::Null, Value::Integer);
+            let values = vec![
+                Value::Integer(ts(a.at)),
+                Value::Text(a.actor.to_string()),
+                Value::Text(a.action.to_string()),
+                Value::Integer(a.account_id),
+                int(a.player_id),
+                int(a.touch.map(|t| t.id)),
+                text(a.channel.map(Channel::as_str)),
+                text(a.outcome.map(Outcome::as_str)),
+                int(a.touch.map(|t| t.enrollment_id)),
+                int(a.touch.map(|t| t.play_id)),
+                int(a.touch.map(|t| t.step)),
+                text(a.touch.map(|t| t.owner)),
+            ];
+            self.bulk_add("activity", values)?;
+            return Ok(());
+        }
         self.tx
             .prepare_cached(
                 "INSERT INTO activity (at, actor, action, account_id, player_id, touch_id, channel, outcome,
@@ -373,14 +514,31 @@ impl Loader<'_> {
             // Index names come from the catalog, not from input.
             self.tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "")))?;
         }
+        // Foreign keys are checked row by row during COPY: dropped for the
+        // load, added back (checked once, by a join) at the end.
+        let keys: Vec<(String, String, String)> = self.tx.query_map(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
+              WHERE contype = 'f' AND connamespace = current_schema()::regnamespace",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        for (table, name, _) in &keys {
+            // Names come from the catalog, not from input.
+            self.tx.execute_batch(&format!("ALTER TABLE {table} DROP CONSTRAINT \"{}\"", name.replace('"', "")))?;
+        }
         self.tx.execute_batch("ALTER TABLE touches DISABLE TRIGGER touch_rollups")?;
         *self.tally.borrow_mut() = Some(Tally::default());
+        *self.bulk.borrow_mut() = Some(super::bulk::Bulk::default());
         let mut rebuild: Vec<String> = found.into_iter().map(|(_, sql)| sql).collect();
         rebuild.push("ALTER TABLE touches ENABLE TRIGGER touch_rollups".to_string());
+        for (table, name, definition) in keys {
+            rebuild.push(format!("ALTER TABLE {table} ADD CONSTRAINT \"{}\" {definition}", name.replace('"', "")));
+        }
         Ok(rebuild)
     }
 
     pub fn rebuild_indexes(&self, statements: &[String]) -> Result<()> {
+        self.flush()?;
         for sql in statements {
             self.tx.execute_batch(sql)?;
         }
@@ -392,6 +550,11 @@ impl Loader<'_> {
     }
 
     pub fn set_player_status(&self, id: i64, status: PlayerStatus) -> Result<()> {
+        if let Some(bulk) = self.bulk.borrow_mut().as_mut() {
+            if bulk.set("players", id, "status", Value::Text(status.as_str().into())) {
+                return Ok(());
+            }
+        }
         self.tx
             .prepare_cached("UPDATE players SET status = ?2 WHERE id = ?1")?
             .execute(params![id, status.as_str()])?;
@@ -399,6 +562,11 @@ impl Loader<'_> {
     }
 
     pub fn set_account_status(&self, id: i64, status: AccountStatus) -> Result<()> {
+        if let Some(bulk) = self.bulk.borrow_mut().as_mut() {
+            if bulk.set("accounts", id, "status", Value::Text(status.as_str().into())) {
+                return Ok(());
+            }
+        }
         self.tx
             .prepare_cached("UPDATE accounts SET status = ?2 WHERE id = ?1")?
             .execute(params![id, status.as_str()])?;
