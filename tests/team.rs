@@ -223,6 +223,53 @@ fn a_reps_role_cannot_change_a_teammates_touch_the_database_refuses_it() {
     // Everyone's queue is readable; only the owner's touches can be changed.
     let (ok, said) = dana(me, &["queue", "--owner", "Luis Ortega"]);
     assert!(ok && said.contains("Due touches"), "{said}");
+
+    // Taking a teammate's account, or giving one's own away, is a manager's call.
+    let luis_account: i64 =
+        admin.query_row("SELECT account_id FROM touches WHERE id = ?1", [theirs], |r| r.get(0)).expect("account");
+    let (ok, said) = dana(me, &["edit", "account", &luis_account.to_string(), "--owner", "Dana Kim"]);
+    assert!(!ok && said.trim().lines().count() == 1, "{said}");
+    let (ok, said) = dana(me, &["edit", "account", &own_account.to_string(), "--owner", "Luis Ortega"]);
+    assert!(!ok && said.contains("only a manager reassigns an account"), "{said}");
+    let owner = |id: i64| -> String {
+        admin.query_row("SELECT owner FROM accounts WHERE id = ?1", [id], |r| r.get(0)).expect("owner")
+    };
+    assert_eq!((owner(luis_account), owner(own_account)), ("Luis Ortega".into(), "Dana Kim".into()));
+
+    // Straight to the database with Dana's role: no way around the rules.
+    let mut sql = {
+        use std::str::FromStr as _;
+        let mut config = postgres::Config::from_str(&url).expect("url");
+        config.password("dana-secret");
+        config.connect(postgres::NoTls).expect("dana connects")
+    };
+    let luis_player: i64 =
+        admin.query_row("SELECT player_id FROM touches WHERE id = ?1", [theirs], |r| r.get(0)).expect("player");
+    let refused = |sql: &mut postgres::Client, statement: &str| sql.batch_execute(statement).is_err();
+    assert!(refused(&mut sql, &format!("UPDATE players SET account_id = {own_account} WHERE id = {luis_player}")));
+    assert!(refused(&mut sql, &format!("UPDATE touches SET state = 'cancelled' WHERE id = {theirs}")));
+    assert!(refused(&mut sql, &format!("UPDATE activity SET actor = 'Priya Nair' WHERE touch_id = {own}")));
+    // A temporary `team_roles` does not make anyone a manager.
+    sql.batch_execute(
+        "CREATE TEMP TABLE team_roles (role text, rep text, manager bigint);
+         INSERT INTO pg_temp.team_roles VALUES (session_user, 'Priya Nair', 1);",
+    )
+    .expect("a temporary table");
+    let manager: bool = sql.query_one("SELECT playbook_manager()", &[]).expect("asks").get(0);
+    assert!(!manager, "still Dana, still not a manager");
+    assert_eq!(state(theirs), "due");
+    // The role an action is logged under is the server's word, not the client's.
+    sql.batch_execute(&format!(
+        "INSERT INTO activity (at, actor, action, account_id, db_role) VALUES (1, 'Dana Kim', 'note', {own_account}, 'someone_else')"
+    ))
+    .expect("a note on her own account");
+    let logged: String =
+        admin.query_row("SELECT db_role FROM activity ORDER BY id DESC LIMIT 1", [], |r| r.get(0)).expect("role");
+    assert_eq!(logged, role);
+    // Her own work stays hers to take back.
+    let (ok, said) = dana(me, &["undo"]);
+    assert!(ok && said.contains(&format!("undid done of touch {own}")), "{said}");
+    assert_eq!(state(own), "due");
 }
 
 #[test]
@@ -311,4 +358,17 @@ fn a_push_matches_accounts_by_domain_and_players_by_email() {
         &["team", "push", env.db.to_str().expect("path"), "--to", env.db.to_str().expect("path")],
     );
     assert!(!ok && said.lines().count() == 1, "pushing a database into itself is refused: {said}");
+}
+
+#[test]
+fn names_match_the_same_way_on_either_backend_ascii_case_only() {
+    let env = Env::demo();
+    let found = env.ok(&["accounts", "--filter", "maison LUMI", "--format", "json"]);
+    assert!(found.contains("Maison Lumi"), "ASCII letters match in any case: {found}");
+    let accented = env.ok(&["accounts", "--filter", "LUMIÈRE", "--format", "json"]);
+    assert_eq!(accented.trim(), "[]", "letters beyond ASCII match as typed, as SQLite's LIKE does");
+    let (ok, said) = as_rep(&env, "Dana Kim", &["account", "MAISON LUMIÈRE RETAIL SA"]);
+    assert!(!ok, "{said}");
+    let (ok, said) = as_rep(&env, "Dana Kim", &["account", "MAISON LUMIèRE RETAIL SA"]);
+    assert!(ok, "{said}");
 }

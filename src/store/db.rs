@@ -296,6 +296,8 @@ pub struct Pg {
     pub(super) in_tx: std::cell::Cell<bool>,
     /// `NOTIFY` on commit, once the store listens (see `pg::listen`).
     pub(super) notify: RefCell<Option<String>>,
+    /// Queries whose parameter types at these places were guessed.
+    guessed: RefCell<HashMap<String, Vec<usize>>>,
 }
 
 impl Pg {
@@ -308,6 +310,7 @@ impl Pg {
             config,
             in_tx: std::cell::Cell::new(false),
             notify: RefCell::new(None),
+            guessed: RefCell::new(HashMap::new()),
         }
     }
 
@@ -330,6 +333,7 @@ impl Pg {
         }
         *self.client.borrow_mut() = client;
         self.prepared.borrow_mut().clear();
+        self.guessed.borrow_mut().clear();
         self.backend_pid.set(pid);
         // Whatever teammates did meanwhile: the screen reloads.
         self.changes.set(self.changes.get() + 1);
@@ -339,7 +343,21 @@ impl Pg {
     fn statement(&self, sql: &str, params: &[&dyn ToDb]) -> Result<postgres::Statement> {
         use postgres::types::Type;
         self.reconnect_if_lost()?;
-        if let Some(s) = self.prepared.borrow().get(sql) {
+        // A statement whose parameter types were guessed from the values is
+        // kept per kind of value at those places: a later call with text
+        // where the first had an integer gets its own.
+        let kind = |n: usize| match params.get(n - 1).map(|p| p.to_db()) {
+            Some(ValueRef::Integer(_)) => 'i',
+            Some(ValueRef::Real(_)) => 'r',
+            Some(ValueRef::Text(_)) => 't',
+            Some(ValueRef::Blob(_)) => 'b',
+            _ => 'n',
+        };
+        let key = match self.guessed.borrow().get(sql) {
+            Some(places) => format!("{sql}\u{0}{}", places.iter().map(|n| kind(*n)).collect::<String>()),
+            None => sql.to_string(),
+        };
+        if let Some(s) = self.prepared.borrow().get(&key) {
             return Ok(s.clone());
         }
         let text = dialect::postgres(sql);
@@ -399,7 +417,16 @@ impl Pg {
                 None => return Err(e.into()),
             }
         };
-        self.prepared.borrow_mut().insert(sql.to_string(), stmt.clone());
+        let key = if guessed.is_empty() {
+            sql.to_string()
+        } else {
+            let mut places: Vec<usize> = guessed.iter().map(|(n, _)| *n).collect();
+            places.sort_unstable();
+            let key = format!("{sql}\u{0}{}", places.iter().map(|n| kind(*n)).collect::<String>());
+            self.guessed.borrow_mut().insert(sql.to_string(), places);
+            key
+        };
+        self.prepared.borrow_mut().insert(key, stmt.clone());
         Ok(stmt)
     }
 
@@ -547,7 +574,13 @@ impl Tx<'_> {
                 self.db.execute_batch(&sql)?;
             }
         }
-        self.db.execute_batch("COMMIT")?;
+        self.db.execute_batch("COMMIT").map_err(|e| match e {
+            // The server may have committed before the line went down.
+            StoreError::Postgres(ref pg) if super::connection_lost(pg) => StoreError::Invalid(
+                "the connection to the team database was lost while saving: the action may or may not have landed; look before trying again (the next try reconnects)".into(),
+            ),
+            e => e,
+        })?;
         self.db.set_in_tx(false);
         self.open = false;
         Ok(())
@@ -704,9 +737,10 @@ fn numeric(raw: &[u8]) -> std::result::Result<Value, BoxError> {
         let power = weight - d as i32;
         value += f64::from(digit) * 10_000f64.powi(power);
         exact = match (exact, power) {
-            (Some(e), p) if p >= 0 => {
-                e.checked_add(i128::from(digit).checked_mul(10_000i128.checked_pow(p as u32).unwrap_or(0)).unwrap_or(0))
-            }
+            (Some(e), p) if p >= 0 => 10_000i128
+                .checked_pow(p as u32)
+                .and_then(|scale| i128::from(digit).checked_mul(scale))
+                .and_then(|v| e.checked_add(v)),
             (Some(e), _) if digit == 0 => Some(e),
             _ => None,
         };

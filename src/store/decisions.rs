@@ -36,7 +36,7 @@ impl Store {
         // The latest answer comes with each row, read from the account's
         // activity index: one statement however many decisions wait.
         let sql = format!(
-            "SELECT a.id, a.name, a.owner, MIN(e.decision_at), group_concat(p.name || ' v' || p.version, '\u{1f}'),
+            "SELECT a.id, a.name, a.owner, MIN(e.decision_at), group_concat(p.name || ' v' || p.version, '\u{1f}' ORDER BY e.id),
                     (SELECT json_array(pl.first_name || ' ' || pl.last_name, act.outcome, act.detail, act.at)
                        FROM activity act LEFT JOIN players pl ON pl.id = act.player_id
                       WHERE act.account_id = a.id AND act.action IN ('replied', 'meeting') AND act.undone_by IS NULL

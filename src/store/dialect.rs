@@ -8,8 +8,9 @@
 //! - `group_concat` → `string_agg`, `json_array` → `json_build_array`;
 //! - `INSERT OR IGNORE` → `INSERT ... ON CONFLICT DO NOTHING`.
 //!
-//! `COLLATE NOCASE` needs no rewrite: the PostgreSQL schema defines a
-//! case-insensitive collation of that name.
+//! - `x = ?N COLLATE NOCASE` → `lower(x) = lower($N COLLATE "C")` (the PostgreSQL
+//!   schema's text is `COLLATE "C"`, where lower() folds ASCII only, as
+//!   SQLite's NOCASE does).
 
 /// The PostgreSQL text of one SQLite query.
 pub fn postgres(sql: &str) -> String {
@@ -45,6 +46,13 @@ pub fn postgres(sql: &str) -> String {
                     out.push(chars[i]);
                     i += 1;
                 }
+            }
+            '/' if chars.get(i + 1) == Some(&'*') => {
+                let end = (i + 2..chars.len().saturating_sub(1))
+                    .find(|&j| chars[j] == '*' && chars[j + 1] == '/')
+                    .map_or(chars.len(), |j| j + 2);
+                out.extend(&chars[i..end]);
+                i = end;
             }
             // SQLite's `GROUP BY +col` (a planner hint) is not PostgreSQL.
             '+' if out.trim_end().to_ascii_uppercase().ends_with(" BY") => i += 1,
@@ -114,6 +122,7 @@ pub fn postgres(sql: &str) -> String {
             }
         }
     }
+    let out = nocase(&out);
     if or_ignore {
         let trimmed = out.trim_end().trim_end_matches(';').trim_end().to_string();
         // Before a RETURNING clause when there is one.
@@ -123,6 +132,29 @@ pub fn postgres(sql: &str) -> String {
                 return format!("{head} ON CONFLICT DO NOTHING {tail}");
             }
             None => return format!("{trimmed} ON CONFLICT DO NOTHING"),
+        }
+    }
+    out
+}
+
+/// `x = $N COLLATE NOCASE` → `lower(x) = lower($N)`, for a column path `x`.
+fn nocase(sql: &str) -> String {
+    const MARK: &str = " COLLATE NOCASE";
+    let mut out = sql.to_string();
+    while let Some(at) = out.to_ascii_uppercase().find(MARK) {
+        let before = &out[..at];
+        let param_start = before.rfind('$').filter(|p| before[p + 1..].chars().all(|c| c.is_ascii_digit()));
+        let rewritten = param_start.and_then(|p| {
+            let param = &before[p..];
+            let left = before[..p].trim_end().strip_suffix('=')?.trim_end();
+            let start = left.rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.')).map_or(0, |i| i + 1);
+            let column = &left[start..];
+            (!column.is_empty()).then(|| format!("{}lower({column}) = lower({param} COLLATE \"C\")", &left[..start]))
+        });
+        match rewritten {
+            Some(text) => out = format!("{text}{}", &out[at + MARK.len()..]),
+            // Not a form this rewrite knows: PostgreSQL will say so.
+            None => break,
         }
     }
     out
@@ -141,6 +173,15 @@ pub fn named_order(sql: &str) -> Vec<String> {
             quote = (c != q).then_some(q);
         } else if c == '\'' || c == '"' {
             quote = Some(c);
+        } else if c == '-' && chars.get(i + 1) == Some(&'-') {
+            while i < chars.len() && chars[i] != '\n' {
+                i += 1;
+            }
+            continue;
+        } else if c == ':' && chars.get(i + 1) == Some(&':') {
+            // A cast, `v::text`.
+            i += 2;
+            continue;
         } else if c == ':' && chars.get(i + 1).is_some_and(|n| n.is_ascii_alphabetic() || *n == '_') {
             let start = i + 1;
             let mut end = start;
@@ -211,5 +252,10 @@ mod tests {
             "INSERT INTO t (a) VALUES ($1)  ON CONFLICT DO NOTHING RETURNING id"
         );
         assert_eq!(postgres("SELECT group_concat(x, ',')"), "SELECT string_agg(x, ',')");
+        assert_eq!(
+            postgres("WHERE a.name = ?1 COLLATE NOCASE OR email = ?2 COLLATE NOCASE ORDER BY (a.domain = ?1 COLLATE NOCASE) DESC"),
+            "WHERE lower(a.name) = lower($1 COLLATE \"C\") OR lower(email) = lower($2 COLLATE \"C\") \
+             ORDER BY (lower(a.domain) = lower($1 COLLATE \"C\")) DESC"
+        );
     }
 }

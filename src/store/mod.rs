@@ -120,7 +120,7 @@ fn postgres_message(e: &postgres::Error) -> String {
 
 /// The session is gone: closed, cut (an I/O error), or ended by the server
 /// (an administrator, a shutdown: SQLSTATE classes 08 and 57P).
-fn connection_lost(e: &postgres::Error) -> bool {
+pub(crate) fn connection_lost(e: &postgres::Error) -> bool {
     let io = std::error::Error::source(e).is_some_and(|s| s.downcast_ref::<std::io::Error>().is_some());
     let ended = e.code().is_some_and(|c| c.code().starts_with("08") || c.code().starts_with("57P"));
     e.is_closed() || io || ended

@@ -22,17 +22,42 @@ pub fn is_url(target: &str) -> bool {
     lower.starts_with("postgres://") || lower.starts_with("postgresql://")
 }
 
-/// The URL without anything secret, for messages.
+/// The URL without anything secret, for messages: no password in the user
+/// part (split at the last `@`, as passwords may hold one) nor in the query.
 pub fn redacted(url: &str) -> String {
-    match url.find('@') {
+    let scheme_end = url.find("://").map_or(0, |i| i + 3);
+    let (head, query) = match url.find('?') {
+        Some(q) => (&url[..q], Some(&url[q + 1..])),
+        None => (url, None),
+    };
+    let rest = head.get(scheme_end..).unwrap_or("");
+    let host_start = rest[..rest.find('/').unwrap_or(rest.len())].rfind('@');
+    let mut out = url[..scheme_end.min(url.len())].to_string();
+    match host_start {
         Some(at) => {
-            let scheme_end = url.find("://").map_or(0, |i| i + 3);
-            let user = &url[scheme_end..at];
-            let user = user.split(':').next().unwrap_or("");
-            format!("{}{user}@{}", &url[..scheme_end], &url[at + 1..])
+            let user = rest[..at].split(':').next().unwrap_or("");
+            out.push_str(&format!("{user}@{}", &rest[at + 1..]));
         }
-        None => url.to_string(),
+        None => out.push_str(rest),
     }
+    if let Some(query) = query {
+        let kept: Vec<&str> = query.split('&').filter(|p| !p.to_ascii_lowercase().starts_with("password=")).collect();
+        if !kept.is_empty() {
+            out.push('?');
+            out.push_str(&kept.join("&"));
+        }
+    }
+    out
+}
+
+/// Whether a URL names a server on this machine (no TLS needed to reach it).
+fn is_local(config: &postgres::Config) -> bool {
+    config.get_hosts().iter().all(|h| match h {
+        postgres::config::Host::Tcp(name) => {
+            name == "localhost" || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        }
+        postgres::config::Host::Unix(_) => true,
+    })
 }
 
 fn open_error(url: &str, why: impl Into<String>) -> StoreError {
@@ -41,8 +66,17 @@ fn open_error(url: &str, why: impl Into<String>) -> StoreError {
 
 /// Connects, finds the password, and listens for teammates' changes.
 pub fn connect(url: &str) -> Result<Db> {
-    let mut config =
-        postgres::Config::from_str(url).map_err(|e| open_error(url, format!("not a valid postgres:// URL ({e})")))?;
+    // We always check the certificate: libpq's verify-ca and verify-full
+    // are what `require` means here.
+    let lower = url.to_ascii_lowercase();
+    let parsed = url.replace("sslmode=verify-full", "sslmode=require").replace("sslmode=verify-ca", "sslmode=require");
+    let mut config = postgres::Config::from_str(&parsed)
+        .map_err(|_| open_error(url, "not a valid postgres:// URL (postgres://user@host:port/database)"))?;
+    // A server elsewhere is reached over TLS unless the URL says otherwise;
+    // falling back to plain text would let anyone between read the session.
+    if !lower.contains("sslmode=") && !is_local(&config) {
+        config.ssl_mode(postgres::config::SslMode::Require);
+    }
     if config.get_password().is_some() {
         return Err(open_error(
             url,
@@ -213,4 +247,20 @@ pub fn data_version(pg: &Pg) -> Result<i64> {
     }
     pg.changes.set(seen);
     Ok(seen)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redacted;
+
+    #[test]
+    fn messages_never_show_a_password() {
+        assert_eq!(redacted("postgres://dana:s3cret@db:5432/sales"), "postgres://dana@db:5432/sales");
+        assert_eq!(redacted("postgres://dana:p@ss@db/sales"), "postgres://dana@db/sales");
+        assert_eq!(
+            redacted("postgres://dana@db/sales?password=s3cret&sslmode=require"),
+            "postgres://dana@db/sales?sslmode=require"
+        );
+        assert_eq!(redacted("postgres://db/sales?PASSWORD=x"), "postgres://db/sales");
+    }
 }

@@ -92,7 +92,7 @@ impl Pushing<'_> {
             ),
             "accounts" => match text("domain") {
                 Some(domain) => self.tx.query_row(
-                    "SELECT id FROM accounts WHERE lower(domain) = lower(?1) ORDER BY id LIMIT 1",
+                    "SELECT id FROM accounts WHERE domain = ?1 COLLATE NOCASE ORDER BY id LIMIT 1",
                     [domain],
                     |r| r.get(0),
                 ),
@@ -100,7 +100,7 @@ impl Pushing<'_> {
             },
             "players" => match text("email") {
                 Some(email) => self.tx.query_row(
-                    "SELECT id FROM players WHERE lower(email) = lower(?1) ORDER BY id LIMIT 1",
+                    "SELECT id FROM players WHERE email = ?1 COLLATE NOCASE ORDER BY id LIMIT 1",
                     [email],
                     |r| r.get(0),
                 ),

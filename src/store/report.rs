@@ -71,10 +71,14 @@ impl Store {
     /// Rep offsets from UTC (seconds) for day arithmetic in SQL; kept in a
     /// connection-private temp table.
     pub fn set_report_offsets(&self, offsets: &[(String, i64)]) -> Result<()> {
-        self.conn.execute_batch(
+        // PostgreSQL's owner compares as the tables' do (byte by byte).
+        self.conn.execute_batch(if self.conn.is_postgres() {
+            "CREATE TEMP TABLE IF NOT EXISTS report_offsets (owner TEXT COLLATE \"C\" PRIMARY KEY, off BIGINT NOT NULL);
+             DELETE FROM report_offsets;"
+        } else {
             "CREATE TEMP TABLE IF NOT EXISTS report_offsets (owner TEXT PRIMARY KEY, off BIGINT NOT NULL);
-             DELETE FROM report_offsets;",
-        )?;
+             DELETE FROM report_offsets;"
+        })?;
         let mut stmt = self.conn.prepare_cached("INSERT INTO report_offsets (owner, off) VALUES (?1, ?2)")?;
         for (owner, off) in offsets {
             stmt.execute(params![owner, off])?;

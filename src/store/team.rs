@@ -1,6 +1,7 @@
 //! A team on one PostgreSQL database: a role per rep and a manager role,
 //! bound by the row-level security of migration 8.
 
+use super::db::OptionalExtension;
 use super::{Result, Store, StoreError};
 
 /// The roles `team init` made or found, as (role, rep or None for the
@@ -23,7 +24,20 @@ fn slug(name: &str) -> String {
             out.push('_');
         }
     }
-    out.trim_matches('_').chars().take(40).collect()
+    out.trim_matches('_').chars().take(36).collect()
+}
+
+/// A rep's role name: the slug, and a hash of the whole name so two reps
+/// whose names slug alike ("Ana Maria", "Ana-Maria", or two in Chinese
+/// script) never share a role.
+fn rep_role(prefix: &str, rep: &str) -> String {
+    let hash = rep.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    let slug = slug(rep);
+    if slug.is_empty() {
+        format!("{prefix}_rep_{:08x}", hash as u32)
+    } else {
+        format!("{prefix}_{slug}_{:08x}", hash as u32)
+    }
 }
 
 impl Store {
@@ -42,7 +56,7 @@ impl Store {
         let reps: Vec<String> = tx.query_map("SELECT name FROM reps ORDER BY name", [], |r| r.get(0))?;
         let group = format!("{prefix}_team");
         let mut wanted: Vec<(String, Option<String>)> =
-            reps.iter().map(|rep| (format!("{prefix}_{}", slug(rep)), Some(rep.clone()))).collect();
+            reps.iter().map(|rep| (rep_role(&prefix, rep), Some(rep.clone()))).collect();
         wanted.push((format!("{prefix}_manager"), None));
         let mut made = Vec::new();
         let exists = |role: &str| -> Result<bool> {
@@ -60,6 +74,13 @@ impl Store {
              GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {group};"
         ))?;
         for (role, rep) in wanted {
+            let mapped: Option<Option<String>> =
+                tx.query_row("SELECT rep FROM team_roles WHERE role = ?1", [&role], |r| r.get(0)).optional()?;
+            if mapped.as_ref().is_some_and(|m| *m != rep) {
+                return Err(StoreError::Invalid(format!(
+                    "role {role} already stands for someone else; nothing was changed"
+                )));
+            }
             let created = !exists(&role)?;
             if created {
                 tx.execute_batch(&format!("CREATE ROLE {role} LOGIN IN ROLE {group}"))?;

@@ -33,16 +33,50 @@ pub fn new_db(dir: &std::path::Path, name: &str) -> PathBuf {
     }
 }
 
-/// A schema of its own on the test server; its URL.
-pub fn new_schema(base: &str) -> String {
+fn admin(base: &str) -> postgres::Client {
     use std::str::FromStr as _;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
     let mut config = postgres::Config::from_str(base).expect("PLAYBOOK_TEST_PG is a postgres:// URL");
     if let Ok(p) = std::env::var("PGPASSWORD") {
         config.password(p);
     }
-    let mut client = config.connect(postgres::NoTls).expect("the test server answers");
+    config.connect(postgres::NoTls).expect("the test server answers")
+}
+
+/// Drops a test's schema and the team roles made in it, so a developer's
+/// own server is left as it was.
+fn drop_schema(url: &str) {
+    let Ok(base) = std::env::var(PG_ENV) else { return };
+    let Some(schema) = url.rsplit("search_path%3D").next().filter(|s| s.starts_with('t')) else { return };
+    let mut client = admin(&base);
+    let roles: Vec<String> = client
+        .query(&format!("SELECT role FROM {schema}.team_roles"), &[])
+        .map(|rows| rows.iter().map(|r| r.get(0)).collect())
+        .unwrap_or_default();
+    let group: Option<String> = roles.first().and_then(|r| r.rsplit_once('_')).map(|(p, _)| p.to_string());
+    let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
+    for role in roles {
+        let _ = client.batch_execute(&format!("DROP ROLE IF EXISTS {role}"));
+    }
+    if let Some(prefix) = group {
+        // pb_<store id>_<rep>_<hash>: the group is pb_<store id>_team.
+        let id: Vec<&str> = prefix.splitn(3, '_').take(2).collect();
+        let _ = client.batch_execute(&format!("DROP ROLE IF EXISTS {}_team", id.join("_")));
+    }
+}
+
+impl Drop for Env {
+    fn drop(&mut self) {
+        if on_postgres() {
+            drop_schema(&self.db.to_string_lossy());
+        }
+    }
+}
+
+/// A schema of its own on the test server; its URL.
+pub fn new_schema(base: &str) -> String {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let mut client = admin(base);
     // Unique across test binaries run at once and across runs on one server.
     let mut salt = [0u8; 4];
     std::io::Read::read_exact(&mut std::fs::File::open("/dev/urandom").expect("urandom"), &mut salt).expect("random");
