@@ -2,6 +2,8 @@
 # Whole-command benchmarks on a synthetic store of 100k accounts (the budgets
 # of the core issue). Needs hyperfine (Debian package `hyperfine`).
 # Usage: bench/cli.sh [fresh]   -- "fresh" regenerates the store and times it.
+# DB=postgres://user@host:port/db?options=-csearch_path%3Dbench runs them on
+# PostgreSQL (password in PGPASSWORD; the schema must exist).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v hyperfine >/dev/null || { echo "install hyperfine (apt-get install hyperfine)"; exit 2; }
@@ -11,10 +13,17 @@ NOW=2026-11-24T09:30:00+01:00
 BIN=./target/release/playbook
 P="$BIN --db $DB --now $NOW"
 
-if [ "${1:-}" = fresh ] || [ ! -f "$DB" ]; then
-  rm -f "$DB" "$DB-wal" "$DB-shm"
-  /usr/bin/time -f "generate 100k accounts: %e s wall, %M KB max RSS" $P demo --accounts 100000 --seed 1
-fi
+case "$DB" in
+  postgres://*|postgresql://*)
+    if [ "${1:-}" = fresh ]; then
+      /usr/bin/time -f "generate 100k accounts: %e s wall, %M KB max RSS" $P demo --accounts 100000 --seed 1 --force
+    fi ;;
+  *)
+    if [ "${1:-}" = fresh ] || [ ! -f "$DB" ]; then
+      rm -f "$DB" "$DB-wal" "$DB-shm"
+      /usr/bin/time -f "generate 100k accounts: %e s wall, %M KB max RSS" $P demo --accounts 100000 --seed 1
+    fi ;;
+esac
 
 REP="Dana Kim"
 TOUCH=$($P queue --owner "$REP" --format csv | sed -n 2p | cut -d, -f1)
