@@ -59,17 +59,26 @@ fn main() {
     let now: DateTime<Utc> =
         DateTime::parse_from_rfc3339("2026-11-24T09:30:00+01:00").expect("now").with_timezone(&Utc);
 
-    // Each rep works their own slice of due touches; slices share accounts'
-    // neighbours, and every rep writes the same tables at once.
     let store = open(&target);
-    let due: Vec<i64> = store
+    let due: Vec<(i64, i64)> = store
         .raw()
-        .query_map("SELECT id FROM touches WHERE state = 'due' ORDER BY id LIMIT 20000", [], |r| r.get(0))
+        .query_map("SELECT id, account_id FROM touches WHERE state = 'due' ORDER BY id LIMIT 20000", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .expect("due touches");
     let before: i64 = store.raw().query_row("SELECT COUNT(*) FROM activity", [], |r| r.get(0)).expect("count");
     drop(store);
-    let slices: Vec<Vec<i64>> =
-        (0..reps).map(|r| due.iter().copied().skip(r).step_by(reps).take(200).collect()).collect();
+    // As in a team, each rep works their own accounts; they share the
+    // tables, the indexes and the manager's rollups.
+    let slices: Vec<Vec<i64>> = (0..reps)
+        .map(|r| {
+            due.iter()
+                .filter(|(_, account)| usize::try_from(*account).unwrap_or(0) % reps == r)
+                .map(|(id, _)| *id)
+                .take(200)
+                .collect()
+        })
+        .collect();
 
     let started = Instant::now();
     let workers: Vec<Worker> = std::thread::scope(|s| {

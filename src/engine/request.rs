@@ -275,13 +275,16 @@ impl Engine {
     // needs the original intact.
     #[allow(clippy::needless_pass_by_value)]
     pub fn apply(&self, store: &mut Store, request: Request) -> Result<String> {
-        const ATTEMPTS: u32 = 8;
+        const ATTEMPTS: u32 = 20;
+        // A pause of a few milliseconds, different per process and growing a
+        // little each time, so the two that collided do not collide again.
+        let spread = u64::from(std::process::id() % 7);
         let mut attempt = 1;
         loop {
             match self.apply_once(store, request.clone()) {
                 Err(super::EngineError::Store(e)) if e.is_retryable() && attempt < ATTEMPTS => {
-                    // A short pause, longer each time, so the two do not collide again.
-                    std::thread::sleep(std::time::Duration::from_millis(u64::from(attempt * attempt) * 5));
+                    let wait = 1 + (u64::from(attempt) * 3 + spread + u64::from(attempt * attempt) % 5) % 12;
+                    std::thread::sleep(std::time::Duration::from_millis(wait));
                     attempt += 1;
                 }
                 done => return done,

@@ -146,7 +146,14 @@ impl Engine {
         let _snapshot = store.snapshot()?;
         let rows = store.queue(owner, until, self.now)?;
         let cut = self.cutoffs(zone);
-        let mut scores: HashMap<i64, Score> = HashMap::new();
+        let mut accounts: Vec<i64> = rows.iter().map(|r| r.touch.account_id).collect();
+        accounts.sort_unstable();
+        accounts.dedup();
+        let scores: HashMap<i64, Score> = store
+            .rank_inputs_many(&accounts, &self.weights, &cut)?
+            .into_iter()
+            .map(|(id, inputs)| (id, rank::score(&inputs, &self.weights, cut.today)))
+            .collect();
         let mut plays: HashMap<i64, Play> = HashMap::new();
         let mut items = Vec::with_capacity(rows.len());
         for row in rows {
@@ -160,10 +167,6 @@ impl Engine {
             } else {
                 Group::Tomorrow
             };
-            if let std::collections::hash_map::Entry::Vacant(slot) = scores.entry(t.account_id) {
-                let inputs = store.rank_inputs(t.account_id, &self.weights, &cut)?;
-                slot.insert(rank::score(&inputs, &self.weights, cut.today));
-            }
             if let std::collections::hash_map::Entry::Vacant(slot) = plays.entry(row.play_id) {
                 slot.insert(store.play(row.play_id)?);
             }
@@ -174,8 +177,13 @@ impl Engine {
                     format!("follow up on open: {}", super::step_title(play, t.step))
                 }
             };
+            let Some(score) = scores.get(&t.account_id) else {
+                return Err(
+                    crate::store::StoreError::NotFound { what: "account", key: t.account_id.to_string() }.into()
+                );
+            };
             items.push(QueueItem {
-                score: scores[&t.account_id].clone(),
+                score: score.clone(),
                 play_label: play.label(),
                 steps_total: play.steps.len(),
                 step_title,

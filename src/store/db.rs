@@ -376,7 +376,8 @@ impl Pg {
         let mut guessed: Vec<(usize, Vec<Type>)> = Vec::new();
         // Inside a transaction a failed PREPARE would abort it: a savepoint
         // keeps the transaction usable for the next try.
-        let in_tx = self.in_tx.get();
+        // Only a query with a `?N IS NULL` can need a second try.
+        let in_tx = self.in_tx.get() && may_need_types(&text);
         let stmt = loop {
             if in_tx {
                 self.client.borrow_mut().batch_execute("SAVEPOINT playbook_prepare")?;
@@ -445,6 +446,16 @@ impl Pg {
             binds.iter().map(|b| b as &(dyn postgres::types::ToSql + Sync)).collect();
         Ok(self.client.borrow_mut().execute(&stmt, &refs)? as usize)
     }
+}
+
+/// Whether a query tests a parameter with IS NULL (whose type PostgreSQL
+/// may not infer): only those are prepared under a savepoint.
+fn may_need_types(pg_sql: &str) -> bool {
+    let bytes = pg_sql.as_bytes();
+    pg_sql.match_indices(" IS NULL").any(|(at, _)| {
+        let digits = bytes[..at].iter().rev().take_while(|b| b.is_ascii_digit()).count();
+        digits > 0 && at > digits && bytes[at - digits - 1] == b'$'
+    }) || pg_sql.contains("COALESCE($")
 }
 
 fn pg_values(row: &postgres::Row) -> Result<Vec<Value>> {
@@ -547,9 +558,13 @@ impl Db {
         let sql = match (self, how) {
             (Db::Sqlite(_), Begin::Write) => "BEGIN IMMEDIATE",
             (Db::Sqlite(_), Begin::Read) => "BEGIN DEFERRED",
-            (Db::Pg(_), Begin::Write) => "BEGIN ISOLATION LEVEL SERIALIZABLE",
-            // Not READ ONLY: the report keeps a temporary table.
-            (Db::Pg(_), Begin::Read) => "BEGIN ISOLATION LEVEL REPEATABLE READ",
+            // Snapshot isolation: of two actions writing the same row at
+            // once, the second fails whole and is run again (see
+            // `Engine::apply`). SERIALIZABLE's predicate locks failed most
+            // of a busy team's actions on index pages they merely shared.
+            // (A snapshot for reads too; not READ ONLY: the report keeps a
+            // temporary table.)
+            (Db::Pg(_), Begin::Write | Begin::Read) => "BEGIN ISOLATION LEVEL REPEATABLE READ",
         };
         self.execute_batch(sql)?;
         self.set_in_tx(true);

@@ -1,6 +1,7 @@
 //! Queries behind the views: the queue, the ranked list, an account's play.
 
 use super::db::OptionalExtension;
+use super::db::Value;
 use super::lookup;
 use super::rows::{self, EnrollmentRow, PlayRow, TouchRow};
 use super::{ts, Result, Store, StoreError};
@@ -9,6 +10,7 @@ use crate::play::Play;
 use crate::rank::{Prescore, RankInputs, Weights};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
+use std::collections::HashMap;
 
 /// The instants that decide the time-dependent parts of a score.
 #[derive(Debug, Clone, Copy)]
@@ -118,6 +120,23 @@ macro_rules! prescore_filters {
           AND (:text IS NULL OR a.name LIKE :text ESCAPE '\\' OR a.domain LIKE :text ESCAPE '\\')
           AND (:tier IS NULL OR EXISTS (SELECT 1 FROM players p WHERE p.account_id = a.id AND p.tier = :tier))"
     };
+}
+
+/// BANT factors and the freshest trigger, from columns `at..at + 6` of a
+/// row (budget, authority, need, timing, last_trigger_on, last_trigger).
+type BantAndTrigger = (Option<crate::domain::Bant>, Option<(NaiveDate, String)>);
+
+fn bant_and_trigger(r: &super::db::Row<'_>, at: usize) -> Result<BantAndTrigger> {
+    let factor = |i: usize| -> Result<Option<u8>> { Ok(r.get::<_, Option<i64>>(at + i)?.map(|v| v as u8)) };
+    let bant = match (factor(0)?, factor(1)?, factor(2)?, factor(3)?) {
+        (Some(budget), Some(authority), Some(need), Some(timing)) => {
+            crate::domain::Bant::new(budget, authority, need, timing)
+        }
+        _ => None,
+    };
+    let on: Option<String> = r.get(at + 4)?;
+    let summary: Option<String> = r.get(at + 5)?;
+    Ok((bant, on.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()).zip(summary)))
 }
 
 fn like(value: Option<&String>) -> Option<String> {
@@ -370,22 +389,72 @@ impl Store {
             .prepare_cached(
                 "SELECT budget, authority, need, timing, last_trigger_on, last_trigger FROM accounts WHERE id = ?1",
             )?
-            .query_row([account_id], |r| {
-                let factor = |i: usize| -> Result<Option<u8>> { Ok(r.get::<_, Option<i64>>(i)?.map(|v| v as u8)) };
-                let bant = match (factor(0)?, factor(1)?, factor(2)?, factor(3)?) {
-                    (Some(budget), Some(authority), Some(need), Some(timing)) => {
-                        crate::domain::Bant::new(budget, authority, need, timing)
-                    }
-                    _ => None,
-                };
-                let on: Option<String> = r.get(4)?;
-                let summary: Option<String> = r.get(5)?;
-                Ok((bant, on.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()).zip(summary)))
-            })
+            .query_row([account_id], |r| bant_and_trigger(r, 0))
             .optional()?
             .ok_or_else(|| StoreError::NotFound { what: "account", key: account_id.to_string() })?;
         let (engagements, overdue) = self.boost_counts(account_id, weights, cut)?;
         Ok(RankInputs { bant, trigger, engagements, overdue })
+    }
+
+    /// `rank_inputs` of many accounts in a few statements (the queue's):
+    /// on a server, one round trip per account would dominate.
+    pub fn rank_inputs_many(
+        &self,
+        account_ids: &[i64],
+        weights: &Weights,
+        cut: &RankCutoffs,
+    ) -> Result<HashMap<i64, RankInputs>> {
+        // Fixed-size lists (the last id repeated) keep one prepared
+        // statement per query.
+        const CHUNK: usize = 128;
+        let marks = |first: usize| (first..first + CHUNK).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+        let accounts_sql = format!(
+            "SELECT id, budget, authority, need, timing, last_trigger_on, last_trigger FROM accounts WHERE id IN ({})",
+            marks(1)
+        );
+        let engaged_sql = format!(
+            "SELECT account_id, COUNT(*) FROM activity WHERE account_id IN ({}) AND at >= ?{} AND undone_by IS NULL
+               AND outcome IN ('opened', 'replied_positive', 'replied_negative', 'meeting_booked')
+             GROUP BY account_id",
+            marks(1),
+            CHUNK + 1
+        );
+        let overdue_sql = format!(
+            "SELECT t.account_id, COUNT(*) FROM touches t JOIN enrollments e ON e.id = t.enrollment_id
+             WHERE t.account_id IN ({}) AND t.state IN ('due', 'snoozed') AND t.due_at < ?{n}
+               AND (t.due_at < ?{d} OR t.deadline_at < ?{n})
+               AND (e.state = 'active' OR (e.state = 'paused' AND e.paused_until <= ?{n}))
+             GROUP BY t.account_id",
+            marks(1),
+            n = CHUNK + 1,
+            d = CHUNK + 2
+        );
+        let mut out = HashMap::new();
+        for chunk in account_ids.chunks(CHUNK) {
+            let mut ids: Vec<Value> = chunk.iter().map(|i| Value::Integer(*i)).collect();
+            ids.resize(CHUNK, Value::Integer(chunk[chunk.len() - 1]));
+            let rows: Vec<(i64, RankInputs)> = self.conn.query_map(&accounts_sql, ids.clone(), |r| {
+                let (bant, trigger) = bant_and_trigger(r, 1)?;
+                Ok((r.get(0)?, RankInputs { bant, trigger, engagements: 0, overdue: 0 }))
+            })?;
+            out.extend(rows);
+            let mut with_since = ids.clone();
+            with_since.push(Value::Integer(ts(engaged_since(weights, cut))));
+            for (id, n) in self.conn.query_map(&engaged_sql, with_since, |r| Ok((r.get::<_, i64>(0)?, r.get(1)?)))? {
+                if let Some(inputs) = out.get_mut(&id) {
+                    inputs.engagements = n;
+                }
+            }
+            let mut with_times = ids;
+            with_times.push(Value::Integer(ts(cut.now)));
+            with_times.push(Value::Integer(ts(cut.day_start)));
+            for (id, n) in self.conn.query_map(&overdue_sql, with_times, |r| Ok((r.get::<_, i64>(0)?, r.get(1)?)))? {
+                if let Some(inputs) = out.get_mut(&id) {
+                    inputs.overdue = n;
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// What ranking needs of every account matching `filter`, read from the
