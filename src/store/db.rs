@@ -298,6 +298,8 @@ pub struct Pg {
     pub(super) notify: RefCell<Option<String>>,
     /// Queries whose parameter types at these places were guessed.
     guessed: RefCell<HashMap<String, Vec<usize>>>,
+    /// LISTENing for teammates' commits (from the first `data_version`).
+    pub(super) listening: std::cell::Cell<bool>,
 }
 
 impl Pg {
@@ -311,6 +313,7 @@ impl Pg {
             in_tx: std::cell::Cell::new(false),
             notify: RefCell::new(None),
             guessed: RefCell::new(HashMap::new()),
+            listening: std::cell::Cell::new(false),
         }
     }
 
@@ -328,8 +331,10 @@ impl Pg {
         }
         let mut client = super::tls::connect(&self.config)?;
         let pid: i32 = client.query_one("SELECT pg_backend_pid()", &[])?.get(0);
-        if let Some(notify) = self.notify.borrow().as_deref() {
-            client.batch_execute(&notify.replacen("NOTIFY", "LISTEN", 1))?;
+        if self.listening.get() {
+            if let Some(notify) = self.notify.borrow().as_deref() {
+                client.batch_execute(&notify.replacen("NOTIFY", "LISTEN", 1))?;
+            }
         }
         *self.client.borrow_mut() = client;
         self.prepared.borrow_mut().clear();

@@ -177,6 +177,11 @@ pub fn schema_version(db: &Db) -> Result<i64> {
 
 /// Creates or upgrades the schema, one transaction per migration.
 pub fn migrate(db: &Db, label: &str) -> Result<()> {
+    // The usual case, a database already current, costs two reads.
+    let known = super::schema::latest_version();
+    if schema_version(db)? == known {
+        return Ok(());
+    }
     // Two first connections at once would both create: one waits.
     {
         let tx = db.begin(super::db::Begin::Write)?;
@@ -224,7 +229,8 @@ pub fn listen(db: &Db) -> Result<()> {
     let Db::Pg(pg) = db else { return Ok(()) };
     let id: String = db.query_row("SELECT value FROM meta WHERE key = 'store_id'", [], |r| r.get(0))?;
     let channel: String = format!("playbook_{}", id.chars().filter(char::is_ascii_alphanumeric).collect::<String>());
-    db.execute_batch(&format!("LISTEN {channel}"))?;
+    // Every session announces its commits; only one that asks what changed
+    // (the UI) listens, from its first question on.
     *pg.notify.borrow_mut() = Some(format!("NOTIFY {channel}"));
     Ok(())
 }
@@ -233,6 +239,12 @@ pub fn listen(db: &Db) -> Result<()> {
 /// session); polled by the UI like SQLite's `data_version`.
 pub fn data_version(pg: &Pg) -> Result<i64> {
     pg.reconnect_if_lost()?;
+    if !pg.listening.get() {
+        if let Some(notify) = pg.notify.borrow().as_deref() {
+            pg.client().batch_execute(&notify.replacen("NOTIFY", "LISTEN", 1))?;
+        }
+        pg.listening.set(true);
+    }
     let mut client = pg.client();
     // A round trip reads what the server has sent meanwhile (the client's
     // own poll does not turn its reactor); it also finds a lost connection.
