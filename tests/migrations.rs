@@ -181,3 +181,28 @@ fn a_database_from_the_previous_release_upgrades_and_its_replies_wait_for_a_deci
     let waiting = env.json(&["decisions", "--owner", "Dana Kim", "--format", "json"]);
     assert!(!waiting.to_string().contains("Cerulean"), "the reply undone, nothing waits: {waiting}");
 }
+
+/// Made by the release of stop 15 (commit 1cdc40e, schema 7) at the tests'
+/// NOW: the demo, touch 129 done and 141 skipped, Maison Lumière's decision
+/// ended as lost, a trigger added by hand to Cerulean Pay, and a positive
+/// reply on touch 129 ("send the deck in January") waiting for Dana.
+#[test]
+fn a_database_from_the_release_before_teams_upgrades_and_undoes_its_own_actions() {
+    upgrades_and_works("v7-stop15-1cdc40e.db");
+    let env = Env::new();
+    copy_fixture(&env, "v7-stop15-1cdc40e.db");
+    let waiting = env.json(&["decisions", "--owner", "Dana Kim", "--format", "json"]);
+    assert_eq!(waiting.as_array().map(Vec::len), Some(1), "{waiting}");
+    assert_eq!(waiting[0]["account"], "Cerulean Pay BV");
+    assert_eq!(waiting[0]["said"], "send the deck in January");
+    let report = env.json(&["report", "--period", "7d", "--format", "json"]);
+    assert!(report.to_string().contains("Dana Kim"), "the report reads the old history: {report}");
+    // The old release's actions undo one by one, newest first, under the
+    // actor they were logged with.
+    assert!(env.ok(&["undo"]).contains("undid replied"));
+    assert!(env.ok(&["undo"]).contains("undid add"));
+    assert!(!env.ok(&["triggers", "Cerulean Pay BV"]).contains("Lisbon"), "the hand-added trigger is gone");
+    assert!(env.ok(&["undo"]).contains("undid end"));
+    let waiting = env.json(&["decisions", "--owner", "Dana Kim", "--format", "json"]);
+    assert!(waiting.to_string().contains("Maison Lumi"), "the ended play waits again: {waiting}");
+}
