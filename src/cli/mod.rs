@@ -478,14 +478,21 @@ impl Session {
 
     /// Opens the store; warns on stderr when other users can read it.
     pub fn open(&self) -> Result<Store> {
+        let store = self.open_quietly()?;
+        if let Some(warning) = self.exposure_warning() {
+            eprintln!("playbook: warning: {}", crate::text::one_line(&warning));
+        }
+        Ok(store)
+    }
+
+    /// Opens the store as every command and the UI do (the UI shows the
+    /// exposure warning in its status bar instead).
+    pub fn open_quietly(&self) -> Result<Store> {
         let mut store = self.db.open()?;
         self.check_member(&store)?;
         // Timed pauses that have run out end before anything is read; on a
         // database this user cannot write, reads go on without it.
         let _ = self.engine().settle_pauses(&mut store);
-        if let Some(warning) = self.exposure_warning() {
-            eprintln!("playbook: warning: {}", crate::text::one_line(&warning));
-        }
         Ok(store)
     }
 

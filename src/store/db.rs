@@ -294,8 +294,8 @@ pub struct Pg {
     config: postgres::Config,
     /// Inside BEGIN ... COMMIT/ROLLBACK.
     pub(super) in_tx: std::cell::Cell<bool>,
-    /// `NOTIFY` on commit, once the store listens (see `pg::listen`).
-    pub(super) notify: RefCell<Option<String>>,
+    /// The store's own channel: commits NOTIFY it, the UI LISTENs (see `pg::listen`).
+    pub(super) channel: RefCell<Option<String>>,
     /// Queries whose parameter types at these places were guessed.
     guessed: RefCell<HashMap<String, Vec<usize>>>,
     /// LISTENing for teammates' commits (from the first `data_version`).
@@ -311,7 +311,7 @@ impl Pg {
             backend_pid: std::cell::Cell::new(backend_pid),
             config,
             in_tx: std::cell::Cell::new(false),
-            notify: RefCell::new(None),
+            channel: RefCell::new(None),
             guessed: RefCell::new(HashMap::new()),
             listening: std::cell::Cell::new(false),
         }
@@ -332,9 +332,7 @@ impl Pg {
         let mut client = super::tls::connect(&self.config)?;
         let pid: i32 = client.query_one("SELECT pg_backend_pid()", &[])?.get(0);
         if self.listening.get() {
-            if let Some(notify) = self.notify.borrow().as_deref() {
-                client.batch_execute(&notify.replacen("NOTIFY", "LISTEN", 1))?;
-            }
+            self.listen(&mut client)?;
         }
         *self.client.borrow_mut() = client;
         self.prepared.borrow_mut().clear();
@@ -439,17 +437,21 @@ impl Pg {
     fn query(&self, sql: &str, params: &[&dyn ToDb]) -> Result<Vec<postgres::Row>> {
         let stmt = self.statement(sql, params)?;
         let binds: Vec<PgBind<'_>> = params.iter().map(|p| PgBind(p.to_db())).collect();
-        let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
-            binds.iter().map(|b| b as &(dyn postgres::types::ToSql + Sync)).collect();
-        Ok(self.client.borrow_mut().query(&stmt, &refs)?)
+        Ok(self.client.borrow_mut().query(&stmt, &pg_refs(&binds))?)
     }
 
     fn execute(&self, sql: &str, params: &[&dyn ToDb]) -> Result<usize> {
         let stmt = self.statement(sql, params)?;
         let binds: Vec<PgBind<'_>> = params.iter().map(|p| PgBind(p.to_db())).collect();
-        let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
-            binds.iter().map(|b| b as &(dyn postgres::types::ToSql + Sync)).collect();
-        Ok(self.client.borrow_mut().execute(&stmt, &refs)? as usize)
+        Ok(self.client.borrow_mut().execute(&stmt, &pg_refs(&binds))? as usize)
+    }
+
+    /// Starts LISTENing for teammates' commits to this store.
+    pub(super) fn listen(&self, client: &mut postgres::Client) -> Result<()> {
+        if let Some(channel) = self.channel.borrow().as_deref() {
+            client.batch_execute(&format!("LISTEN {channel}"))?;
+        }
+        Ok(())
     }
 }
 
@@ -461,6 +463,10 @@ fn may_need_types(pg_sql: &str) -> bool {
         let digits = bytes[..at].iter().rev().take_while(|b| b.is_ascii_digit()).count();
         digits > 0 && at > digits && bytes[at - digits - 1] == b'$'
     }) || pg_sql.contains("COALESCE($")
+}
+
+fn pg_refs<'a>(binds: &'a [PgBind<'a>]) -> Vec<&'a (dyn postgres::types::ToSql + Sync)> {
+    binds.iter().map(|b| b as &(dyn postgres::types::ToSql + Sync)).collect()
 }
 
 fn pg_values(row: &postgres::Row) -> Result<Vec<Value>> {
@@ -589,9 +595,9 @@ impl Tx<'_> {
     pub fn commit(mut self) -> Result<()> {
         if let (Begin::Write, Db::Pg(pg)) = (self.how, self.db) {
             // Teammates' screens refresh on this (delivered at COMMIT only).
-            let notify = pg.notify.borrow().clone();
-            if let Some(sql) = notify {
-                self.db.execute_batch(&sql)?;
+            let channel = pg.channel.borrow().clone();
+            if let Some(channel) = channel {
+                self.db.execute_batch(&format!("NOTIFY {channel}"))?;
             }
         }
         self.db.execute_batch("COMMIT").map_err(|e| match e {
@@ -782,34 +788,34 @@ pub type Rows<T> = std::iter::Map<std::vec::IntoIter<T>, fn(T) -> Result<T>>;
 /// connection, so this only names the text.
 pub struct Stmt<'c> {
     db: &'c Db,
-    sql: String,
+    sql: &'c str,
 }
 
 impl Db {
-    pub fn prepare_cached(&self, sql: &str) -> Result<Stmt<'_>> {
-        Ok(Stmt { db: self, sql: sql.to_string() })
+    pub fn prepare_cached<'c>(&'c self, sql: &'c str) -> Result<Stmt<'c>> {
+        Ok(Stmt { db: self, sql })
     }
 
-    pub fn prepare(&self, sql: &str) -> Result<Stmt<'_>> {
+    pub fn prepare<'c>(&'c self, sql: &'c str) -> Result<Stmt<'c>> {
         self.prepare_cached(sql)
     }
 }
 
 impl Stmt<'_> {
     pub fn query_map<T, P: Params>(&mut self, params: P, f: impl FnMut(&Row<'_>) -> Result<T>) -> Result<Rows<T>> {
-        Ok(self.db.query_map(&self.sql, params, f)?.into_iter().map(Ok as fn(T) -> Result<T>))
+        Ok(self.db.query_map(self.sql, params, f)?.into_iter().map(Ok as fn(T) -> Result<T>))
     }
 
     pub fn query_row<T, P: Params>(&mut self, params: P, f: impl FnOnce(&Row<'_>) -> Result<T>) -> Result<T> {
-        self.db.query_row(&self.sql, params, f)
+        self.db.query_row(self.sql, params, f)
     }
 
     pub fn execute<P: Params>(&mut self, params: P) -> Result<usize> {
-        self.db.execute(&self.sql, params)
+        self.db.execute(self.sql, params)
     }
 
     pub fn exists<P: Params>(&mut self, params: P) -> Result<bool> {
-        self.db.query_row(&self.sql, params, |_| Ok(())).optional().map(|r| r.is_some())
+        self.db.query_row(self.sql, params, |_| Ok(())).optional().map(|r| r.is_some())
     }
 }
 

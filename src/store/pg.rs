@@ -231,7 +231,7 @@ pub fn listen(db: &Db) -> Result<()> {
     let channel: String = format!("playbook_{}", id.chars().filter(char::is_ascii_alphanumeric).collect::<String>());
     // Every session announces its commits; only one that asks what changed
     // (the UI) listens, from its first question on.
-    *pg.notify.borrow_mut() = Some(format!("NOTIFY {channel}"));
+    *pg.channel.borrow_mut() = Some(channel);
     Ok(())
 }
 
@@ -240,9 +240,7 @@ pub fn listen(db: &Db) -> Result<()> {
 pub fn data_version(pg: &Pg) -> Result<i64> {
     pg.reconnect_if_lost()?;
     if !pg.listening.get() {
-        if let Some(notify) = pg.notify.borrow().as_deref() {
-            pg.client().batch_execute(&notify.replacen("NOTIFY", "LISTEN", 1))?;
-        }
+        pg.listen(&mut pg.client())?;
         pg.listening.set(true);
     }
     let mut client = pg.client();

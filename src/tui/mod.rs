@@ -34,10 +34,8 @@ pub fn load_keymap() -> Result<Keymap> {
 pub fn run(session: &Session) -> Result<()> {
     let keymap = load_keymap()?;
     let fresh = session.db.is_missing();
-    let mut store = session.db.open()?;
-    session.check_member(&store)?;
+    let mut store = session.open_quietly()?;
     let engine = session.engine();
-    let _ = session.engine().settle_pauses(&mut store);
     let demo = fresh || store.is_empty()?;
     if demo {
         crate::demo::load_shipped(&mut store, &engine.policy, engine.now)?;

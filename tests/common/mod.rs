@@ -52,15 +52,14 @@ fn drop_schema(url: &str) {
         .query(&format!("SELECT role FROM {schema}.team_roles"), &[])
         .map(|rows| rows.iter().map(|r| r.get(0)).collect())
         .unwrap_or_default();
-    let group: Option<String> = roles.first().and_then(|r| r.rsplit_once('_')).map(|(p, _)| p.to_string());
+    // `team init` names its group role after the store: pb_<store id>_team.
+    let group: Option<String> = client
+        .query_one(&format!("SELECT 'pb_' || value || '_team' FROM {schema}.meta WHERE key = 'store_id'"), &[])
+        .map(|r| r.get(0))
+        .ok();
     let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
-    for role in roles {
+    for role in roles.into_iter().chain(group) {
         let _ = client.batch_execute(&format!("DROP ROLE IF EXISTS {role}"));
-    }
-    if let Some(prefix) = group {
-        // pb_<store id>_<rep>_<hash>: the group is pb_<store id>_team.
-        let id: Vec<&str> = prefix.splitn(3, '_').take(2).collect();
-        let _ = client.batch_execute(&format!("DROP ROLE IF EXISTS {}_team", id.join("_")));
     }
 }
 
