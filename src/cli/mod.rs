@@ -451,6 +451,13 @@ impl Session {
             },
         };
         let db = if let Some(p) = &cli.db {
+            let text = p.to_string_lossy();
+            if text.contains("://") && !matches!(Target::parse(p.as_os_str()), Target::Server(_)) {
+                bail!(
+                    "--db takes a file path or a postgres://user@host:port/database URL, not {}",
+                    crate::text::fit(&text, 60)
+                );
+            }
             Target::parse(p.as_os_str())
         } else if let Some(url) = &config.store_url {
             Target::parse(std::ffi::OsStr::new(url))

@@ -1,7 +1,8 @@
 //! `team push`: a rep's own store moved into the team's database, in one
 //! transaction. Accounts are matched by domain and players by email as an
 //! import matches them; plays by name and version; trigger events by what
-//! they say. Everything else (plays running, touches, the activity log with
+//! they say; a play already running on a matched account is kept as the
+//! team's database has it, with its touches and history. Everything else (plays running, touches, the activity log with
 //! each action's undo record) comes over under new ids. Each row pushed is
 //! remembered with the source store's id, so pushing the same file again
 //! adds nothing.
@@ -54,6 +55,10 @@ struct Pushing<'a> {
     tx: Tx<'a>,
     source: String,
     ids: HashMap<(&'static str, i64), i64>,
+    /// The file's plays already running on a matched account in the team's
+    /// database (and their touches): the team's copy is kept, the file's
+    /// is not added beside it.
+    kept: std::collections::HashSet<(&'static str, i64)>,
 }
 
 impl Pushing<'_> {
@@ -106,6 +111,11 @@ impl Pushing<'_> {
                 ),
                 None => return Ok(None),
             },
+            "enrollments" => self.tx.query_row(
+                "SELECT id FROM enrollments WHERE account_id = ?1 AND play_id = ?2 ORDER BY id LIMIT 1",
+                vec![value("account_id"), value("play_id")],
+                |r| r.get(0),
+            ),
             "triggers" => self.tx.query_row(
                 "SELECT id FROM triggers WHERE account_id = ?1 AND kind = ?2 AND summary = ?3 AND occurred_on = ?4
                  ORDER BY id LIMIT 1",
@@ -133,6 +143,16 @@ impl Pushing<'_> {
                 before += 1;
                 continue;
             }
+            // What hangs off a play the team's database already runs stays as it is there.
+            let under_kept = |column: &str, of: &'static str| matches!(row.get(column), Some(Value::Integer(v)) if self.kept.contains(&(of, *v)));
+            if (table == "touches" && under_kept("enrollment_id", "enrollments"))
+                || (table == "activity"
+                    && (under_kept("enrollment_id", "enrollments") || under_kept("touch_id", "touches")))
+            {
+                self.kept.insert((table, id));
+                matched += 1;
+                continue;
+            }
             for (column, target) in references(table) {
                 if let Some(Value::Integer(from)) = row.get(*column).cloned() {
                     let to = match self.ids.get(&(*target, from)) {
@@ -150,6 +170,13 @@ impl Pushing<'_> {
             }
             let to = if let Some(existing) = self.matching(table, &row)? {
                 matched += 1;
+                if table == "enrollments" {
+                    // Not remembered as pushed: a second push must find it
+                    // kept again, with all that hangs off it.
+                    self.kept.insert(("enrollments", id));
+                    self.ids.insert((table, id), existing);
+                    continue;
+                }
                 existing
             } else {
                 let columns: Vec<&String> = names.iter().filter(|n| !NOT_COPIED.contains(&n.as_str())).collect();
@@ -204,7 +231,8 @@ impl Store {
             return Err(StoreError::Invalid("that is this database itself: nothing to push".into()));
         }
         let tx = self.conn.begin(Begin::Write)?;
-        let mut pushing = Pushing { tx, source: source_id, ids: HashMap::new() };
+        let mut pushing =
+            Pushing { tx, source: source_id, ids: HashMap::new(), kept: std::collections::HashSet::new() };
         let reps: Vec<(String, String)> =
             source.conn.query_map("SELECT name, zone FROM reps ORDER BY name", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
         for (name, zone) in &reps {
