@@ -387,3 +387,54 @@ fn names_match_the_same_way_on_either_backend_ascii_case_only() {
     let (ok, said) = as_rep(&env, "Dana Kim", &["account", "MAISON LUMIèRE RETAIL SA"]);
     assert!(ok, "{said}");
 }
+
+/// On a server a query's first run is sent whole with its parameters as
+/// text (one round trip) and later runs use the prepared statement with
+/// binary parameters: both must store and find exactly the same values.
+#[test]
+fn a_querys_first_and_later_runs_store_and_read_the_same_values() {
+    use playbook::store::Value;
+    let env = Env::new();
+    let db = common::raw_db(&env.db);
+    db.execute_batch("CREATE TABLE probe (n BIGINT, x DOUBLE PRECISION, s TEXT, b BYTEA)").expect("table");
+    let rows = [
+        vec![
+            Value::Integer(-9_007_199_254_740_993),
+            Value::Real(0.1 + 0.2),
+            Value::Text("back\\slash 'quote' \"dq\"\ttab\nline € 𝄞 ∅".into()),
+            Value::Blob(vec![0, 1, b'\\', b'x', 0xff]),
+        ],
+        vec![Value::Integer(i64::MAX), Value::Real(-1e300), Value::Text(String::new()), Value::Blob(Vec::new())],
+        vec![Value::Null, Value::Null, Value::Null, Value::Null],
+    ];
+    let insert = "INSERT INTO probe (n, x, s, b) VALUES (?1, ?2, ?3, ?4)";
+    for row in &rows {
+        // The first insert is a first run; the others run prepared.
+        assert_eq!(db.execute(insert, row.clone()).expect("insert"), 1);
+    }
+    for row in &rows {
+        assert_eq!(db.execute(insert, row.clone()).expect("insert again"), 1);
+    }
+    let read = "SELECT n, x, s, b FROM probe";
+    for run in ["first", "second", "third"] {
+        let found: Vec<Vec<Value>> =
+            db.query_map(read, [], |r| Ok(vec![r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?])).expect("read");
+        let expected: Vec<Vec<Value>> = rows.iter().chain(rows.iter()).cloned().collect();
+        let sorted = |mut v: Vec<Vec<Value>>| {
+            v.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+            v
+        };
+        assert_eq!(sorted(found), sorted(expected), "{run} run of the read");
+    }
+    // Text found by a text parameter and a number by a number, first run
+    // and prepared alike.
+    let by_text = "SELECT COUNT(*) FROM probe WHERE s = ?1";
+    let by_number = "SELECT COUNT(*) FROM probe WHERE n = ?1 AND x = ?2";
+    for _ in 0..2 {
+        let n: i64 = db.query_row(by_text, [rows[0][2].clone()], |r| r.get(0)).expect("by text");
+        assert_eq!(n, 2);
+        let n: i64 =
+            db.query_row(by_number, [rows[0][0].clone(), rows[0][1].clone()], |r| r.get(0)).expect("by number");
+        assert_eq!(n, 2);
+    }
+}

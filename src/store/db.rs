@@ -294,26 +294,29 @@ pub struct Pg {
     config: postgres::Config,
     /// Inside BEGIN ... COMMIT/ROLLBACK.
     pub(super) in_tx: std::cell::Cell<bool>,
-    /// The store's own channel: commits NOTIFY it, the UI LISTENs (see `pg::listen`).
+    /// The store's own channel: commits NOTIFY it, the UI LISTENs (see `pg::name_channel`).
     pub(super) channel: RefCell<Option<String>>,
     /// Queries whose parameter types at these places were guessed.
     guessed: RefCell<HashMap<String, Vec<usize>>>,
     /// LISTENing for teammates' commits (from the first `data_version`).
     pub(super) listening: std::cell::Cell<bool>,
+    /// Queries run once already: the next run prepares them (see `once`).
+    run_once: RefCell<std::collections::HashSet<String>>,
 }
 
 impl Pg {
-    pub fn new(client: postgres::Client, backend_pid: i32, config: postgres::Config) -> Pg {
+    pub fn new(client: postgres::Client, config: postgres::Config) -> Pg {
         Pg {
             client: RefCell::new(client),
             prepared: RefCell::new(HashMap::new()),
             changes: std::cell::Cell::new(0),
-            backend_pid: std::cell::Cell::new(backend_pid),
+            backend_pid: std::cell::Cell::new(0),
             config,
             in_tx: std::cell::Cell::new(false),
             channel: RefCell::new(None),
             guessed: RefCell::new(HashMap::new()),
             listening: std::cell::Cell::new(false),
+            run_once: RefCell::new(std::collections::HashSet::new()),
         }
     }
 
@@ -330,14 +333,12 @@ impl Pg {
             return Ok(());
         }
         let mut client = super::tls::connect(&self.config)?;
-        let pid: i32 = client.query_one("SELECT pg_backend_pid()", &[])?.get(0);
         if self.listening.get() {
             self.listen(&mut client)?;
         }
         *self.client.borrow_mut() = client;
         self.prepared.borrow_mut().clear();
         self.guessed.borrow_mut().clear();
-        self.backend_pid.set(pid);
         // Whatever teammates did meanwhile: the screen reloads.
         self.changes.set(self.changes.get() + 1);
         Ok(())
@@ -435,20 +436,73 @@ impl Pg {
     }
 
     fn query(&self, sql: &str, params: &[&dyn ToDb]) -> Result<Vec<postgres::Row>> {
+        if let Some(text) = self.once(sql)? {
+            let binds: Vec<PgText<'_>> = params.iter().map(|p| PgText(p.to_db())).collect();
+            let result = self.client.borrow_mut().query_typed(&text, &pg_untyped(&binds));
+            return self.after_once(result, || self.query(sql, params));
+        }
         let stmt = self.statement(sql, params)?;
         let binds: Vec<PgBind<'_>> = params.iter().map(|p| PgBind(p.to_db())).collect();
         Ok(self.client.borrow_mut().query(&stmt, &pg_refs(&binds))?)
     }
 
     fn execute(&self, sql: &str, params: &[&dyn ToDb]) -> Result<usize> {
+        if let Some(text) = self.once(sql)? {
+            let binds: Vec<PgText<'_>> = params.iter().map(|p| PgText(p.to_db())).collect();
+            let result = self.client.borrow_mut().execute_typed(&text, &pg_untyped(&binds)).map(|n| n as usize);
+            return self.after_once(result, || self.execute(sql, params));
+        }
         let stmt = self.statement(sql, params)?;
         let binds: Vec<PgBind<'_>> = params.iter().map(|p| PgBind(p.to_db())).collect();
         Ok(self.client.borrow_mut().execute(&stmt, &pg_refs(&binds))? as usize)
     }
 
-    /// Starts LISTENing for teammates' commits to this store.
+    /// A query's first run on this connection is sent whole in one round
+    /// trip (parse, bind and execute; its parameters as text whose types
+    /// the server infers) rather than prepared first, which takes two: a
+    /// command line process runs most of its queries once. A second run
+    /// prepares it, so a session (the UI) reuses the plan from then on.
+    /// Returns the PostgreSQL text when this is the first run.
+    fn once(&self, sql: &str) -> Result<Option<String>> {
+        self.reconnect_if_lost()?;
+        if self.guessed.borrow().contains_key(sql) || self.prepared.borrow().contains_key(sql) {
+            return Ok(None);
+        }
+        if !self.run_once.borrow_mut().insert(sql.to_string()) {
+            return Ok(None);
+        }
+        let text = dialect::postgres(sql);
+        // A parameter whose type cannot be inferred needs the guesses of
+        // `statement`.
+        Ok((!may_need_types(&text)).then_some(text))
+    }
+
+    /// A first run that failed because the server could not infer a
+    /// parameter's type is run again prepared (`statement` guesses the
+    /// type), unless it was inside a transaction, which that failure ended:
+    /// then the action fails, and its next try prepares.
+    fn after_once<T>(
+        &self,
+        result: std::result::Result<T, postgres::Error>,
+        again: impl FnOnce() -> Result<T>,
+    ) -> Result<T> {
+        let untyped = result.as_ref().err().and_then(|e| e.as_db_error()).is_some_and(|d| {
+            [postgres::error::SqlState::INDETERMINATE_DATATYPE, postgres::error::SqlState::AMBIGUOUS_PARAMETER]
+                .contains(d.code())
+        });
+        match result {
+            Err(_) if untyped && !self.in_tx.get() => again(),
+            other => Ok(other?),
+        }
+    }
+
+    /// Starts LISTENing for teammates' commits to this store; our own
+    /// commits are told apart by the server process that sent them, asked
+    /// for here rather than on connecting, as only a listener needs it.
     pub(super) fn listen(&self, client: &mut postgres::Client) -> Result<()> {
         if let Some(channel) = self.channel.borrow().as_deref() {
+            let pid: i32 = client.query_one("SELECT pg_backend_pid()", &[])?.get(0);
+            self.backend_pid.set(pid);
             client.batch_execute(&format!("LISTEN {channel}"))?;
         }
         Ok(())
@@ -467,6 +521,14 @@ fn may_need_types(pg_sql: &str) -> bool {
 
 fn pg_refs<'a>(binds: &'a [PgBind<'a>]) -> Vec<&'a (dyn postgres::types::ToSql + Sync)> {
     binds.iter().map(|b| b as &(dyn postgres::types::ToSql + Sync)).collect()
+}
+
+/// Parameters of a first run: each of no declared type (OID 0), for the
+/// server to infer as it does when preparing.
+fn pg_untyped<'a>(binds: &'a [PgText<'a>]) -> Vec<(&'a (dyn postgres::types::ToSql + Sync), postgres::types::Type)> {
+    let unspecified =
+        postgres::types::Type::new("unspecified".into(), 0, postgres::types::Kind::Simple, "pg_catalog".into());
+    binds.iter().map(|b| (b as &(dyn postgres::types::ToSql + Sync), unspecified.clone())).collect()
 }
 
 fn pg_values(row: &postgres::Row) -> Result<Vec<Value>> {
@@ -709,6 +771,46 @@ impl postgres::types::ToSql for PgBind<'_> {
 
     fn accepts(_: &postgres::types::Type) -> bool {
         true
+    }
+
+    postgres::types::to_sql_checked!();
+}
+
+/// A parameter sent as text, for the server to read as the type it
+/// inferred for its place (a first run, which has no prepared types).
+#[derive(Debug)]
+struct PgText<'a>(ValueRef<'a>);
+
+impl postgres::types::ToSql for PgText<'_> {
+    fn to_sql(
+        &self,
+        _: &postgres::types::Type,
+        out: &mut postgres::types::private::BytesMut,
+    ) -> std::result::Result<postgres::types::IsNull, BoxError> {
+        use std::fmt::Write as _;
+        match self.0 {
+            ValueRef::Null => return Ok(postgres::types::IsNull::Yes),
+            ValueRef::Integer(i) => write!(out, "{i}")?,
+            // Rust writes the shortest text that reads back as the same
+            // number; NaN and inf are spelled as PostgreSQL reads them.
+            ValueRef::Real(f) => write!(out, "{f}")?,
+            ValueRef::Text(s) => out.extend_from_slice(s.as_bytes()),
+            ValueRef::Blob(b) => {
+                out.extend_from_slice(b"\\x");
+                for byte in b {
+                    write!(out, "{byte:02x}")?;
+                }
+            }
+        }
+        Ok(postgres::types::IsNull::No)
+    }
+
+    fn accepts(_: &postgres::types::Type) -> bool {
+        true
+    }
+
+    fn encode_format(&self, _: &postgres::types::Type) -> postgres::types::Format {
+        postgres::types::Format::Text
     }
 
     postgres::types::to_sql_checked!();

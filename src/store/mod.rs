@@ -251,7 +251,6 @@ impl Store {
         let db = pg::connect(url)?;
         let store = Store { conn: db };
         pg::migrate(&store.conn, &pg::redacted(url))?;
-        pg::listen(&store.conn)?;
         Ok(store)
     }
 

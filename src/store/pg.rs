@@ -64,8 +64,16 @@ fn open_error(url: &str, why: impl Into<String>) -> StoreError {
     StoreError::Open { path: redacted(url).into(), why: why.into() }
 }
 
-/// Connects, finds the password, and listens for teammates' changes.
+/// Connects (see `config`).
 pub fn connect(url: &str) -> Result<Db> {
+    let config = config(url)?;
+    let client = super::tls::connect(&config).map_err(|e| open_error(url, connect_message(&e)))?;
+    Ok(Db::Pg(Box::new(Pg::new(client, config))))
+}
+
+/// How to connect to the server a URL names: TLS or not, the password,
+/// and the session's settings.
+fn config(url: &str) -> Result<postgres::Config> {
     // We always check the certificate: libpq's verify-ca and verify-full
     // are what `require` means here.
     let lower = url.to_ascii_lowercase();
@@ -74,8 +82,15 @@ pub fn connect(url: &str) -> Result<Db> {
         .map_err(|_| open_error(url, "not a valid postgres:// URL (postgres://user@host:port/database)"))?;
     // A server elsewhere is reached over TLS unless the URL says otherwise;
     // falling back to plain text would let anyone between read the session.
-    if !lower.contains("sslmode=") && !is_local(&config) {
-        config.ssl_mode(postgres::config::SslMode::Require);
+    // One on this machine is reached in plain text unless the URL asks
+    // for TLS: there is no one between to read it, and a process would pay
+    // for loading the system's certificates and a TLS handshake each time.
+    if !lower.contains("sslmode=") {
+        config.ssl_mode(if is_local(&config) {
+            postgres::config::SslMode::Disable
+        } else {
+            postgres::config::SslMode::Require
+        });
     }
     if config.get_password().is_some() {
         return Err(open_error(
@@ -92,10 +107,22 @@ pub fn connect(url: &str) -> Result<Db> {
         config.password(password);
     }
     config.application_name("playbook");
+    // Our queries read a few rows each by index from a store whose pages
+    // stay in memory. PostgreSQL's defaults price a random page as a disk
+    // seek (4x a sequential one), which made a rep's queue hash-join whole
+    // tables (27 ms; 7 ms by index); start extra worker processes for a
+    // query (each costs more than our queries take, and a team's server
+    // has other reps to serve); and compile queries to machine code (JIT),
+    // which pays off only on scans far longer than ours. The URL's own
+    // `options` come after, so a team can still set any of them.
+    let tuned = "-c random_page_cost=1.1 -c max_parallel_workers_per_gather=0 -c jit=off";
+    let options = match config.get_options() {
+        Some(own) if !own.trim().is_empty() => format!("{tuned} {own}"),
+        _ => tuned.to_string(),
+    };
+    config.options(&options);
     config.connect_timeout(std::time::Duration::from_secs(10));
-    let mut client = super::tls::connect(&config).map_err(|e| open_error(url, connect_message(&e)))?;
-    let pid: i32 = client.query_one("SELECT pg_backend_pid()", &[])?.get(0);
-    Ok(Db::Pg(Box::new(Pg::new(client, pid, config))))
+    Ok(config)
 }
 
 fn connect_message(e: &postgres::Error) -> String {
@@ -175,12 +202,23 @@ pub fn schema_version(db: &Db) -> Result<i64> {
     Ok(0)
 }
 
-/// Creates or upgrades the schema, one transaction per migration.
+/// Creates or upgrades the schema, one transaction per migration, and
+/// names the store's channel for teammates' changes (see `listen`).
 pub fn migrate(db: &Db, label: &str) -> Result<()> {
-    // The usual case, a database already current, costs two reads.
+    // The usual case, a database already current, costs one read (a new
+    // database fails it, outside any transaction, and takes the long way).
     let known = super::schema::latest_version();
-    if schema_version(db)? == known {
-        return Ok(());
+    let current = db
+        .query_map("SELECT key, value FROM meta WHERE key IN ('schema_version', 'store_id')", [], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })
+        .unwrap_or_default();
+    let value = |key: &str| current.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+    if value("schema_version").and_then(|v| v.parse::<i64>().ok()) == Some(known) {
+        if let Some(id) = value("store_id") {
+            name_channel(db, &id);
+            return Ok(());
+        }
     }
     // Two first connections at once would both create: one waits.
     {
@@ -218,21 +256,22 @@ pub fn migrate(db: &Db, label: &str) -> Result<()> {
             )
             .map_err(failed)?;
         }
-        tx.commit()
+        tx.commit()?;
     }
+    let id: String = db.query_row("SELECT value FROM meta WHERE key = 'store_id'", [], |r| r.get(0))?;
+    name_channel(db, &id);
+    Ok(())
 }
 
-/// Listens for teammates' commits to this store, and announces its own:
-/// the channel is the store's own id, so stores sharing a server (one
-/// schema each) do not wake each other.
-pub fn listen(db: &Db) -> Result<()> {
-    let Db::Pg(pg) = db else { return Ok(()) };
-    let id: String = db.query_row("SELECT value FROM meta WHERE key = 'store_id'", [], |r| r.get(0))?;
-    let channel: String = format!("playbook_{}", id.chars().filter(char::is_ascii_alphanumeric).collect::<String>());
-    // Every session announces its commits; only one that asks what changed
-    // (the UI) listens, from its first question on.
-    *pg.channel.borrow_mut() = Some(channel);
-    Ok(())
+/// The channel teammates' commits to this store are announced on: the
+/// store's own id, so stores sharing a server (one schema each) do not wake
+/// each other. Every session announces its commits; only one that asks
+/// what changed (the UI) listens, from its first question on.
+fn name_channel(db: &Db, store_id: &str) {
+    if let Db::Pg(pg) = db {
+        let id: String = store_id.chars().filter(char::is_ascii_alphanumeric).collect();
+        *pg.channel.borrow_mut() = Some(format!("playbook_{id}"));
+    }
 }
 
 /// Grows each time a teammate's action commits (NOTIFY from another
@@ -261,7 +300,31 @@ pub fn data_version(pg: &Pg) -> Result<i64> {
 
 #[cfg(test)]
 mod tests {
-    use super::redacted;
+    use super::{config, redacted};
+    use postgres::config::SslMode;
+
+    #[test]
+    fn tls_unless_the_server_is_on_this_machine_or_the_url_says() {
+        let mode = |url: &str| config(url).expect("a valid URL").get_ssl_mode();
+        assert_eq!(mode("postgres://dana@127.0.0.1:5432/sales"), SslMode::Disable);
+        assert_eq!(mode("postgres://dana@localhost/sales"), SslMode::Disable);
+        assert_eq!(mode("postgres://dana@[::1]/sales"), SslMode::Disable);
+        assert_eq!(mode("postgres://dana@db.example.com/sales"), SslMode::Require);
+        assert_eq!(mode("postgres://dana@10.0.0.7/sales"), SslMode::Require);
+        assert_eq!(mode("postgres://dana@localhost/sales?sslmode=require"), SslMode::Require);
+        assert_eq!(mode("postgres://dana@localhost/sales?sslmode=verify-full"), SslMode::Require);
+        assert_eq!(mode("postgres://dana@db.example.com/sales?sslmode=disable"), SslMode::Disable);
+    }
+
+    #[test]
+    fn the_sessions_settings_come_first_so_the_urls_own_options_win() {
+        let options = |url: &str| config(url).expect("a valid URL").get_options().unwrap_or("").to_string();
+        let ours = options("postgres://dana@localhost/sales");
+        assert!(ours.contains("-c random_page_cost=1.1") && ours.contains("-c jit=off"), "{ours}");
+        let both = options("postgres://dana@localhost/sales?options=-csearch_path%3Dteam%20-cjit%3Don");
+        assert!(both.starts_with(&ours), "{both}");
+        assert!(both.ends_with("-csearch_path=team -cjit=on"), "the URL's options come last, so they win: {both}");
+    }
 
     #[test]
     fn messages_never_show_a_password() {

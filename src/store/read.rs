@@ -396,63 +396,48 @@ impl Store {
         Ok(RankInputs { bant, trigger, engagements, overdue })
     }
 
-    /// `rank_inputs` of many accounts in a few statements (the queue's):
-    /// on a server, one round trip per account would dominate.
+    /// `rank_inputs` of many accounts in one statement per few hundred
+    /// (the queue's): on a server, a round trip per account, or per
+    /// figure, would dominate.
     pub fn rank_inputs_many(
         &self,
         account_ids: &[i64],
         weights: &Weights,
         cut: &RankCutoffs,
     ) -> Result<HashMap<i64, RankInputs>> {
-        // Fixed-size lists (the last id repeated) keep one prepared
-        // statement per query.
-        const CHUNK: usize = 128;
-        let marks = |first: usize| (first..first + CHUNK).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
-        let accounts_sql = format!(
-            "SELECT id, budget, authority, need, timing, last_trigger_on, last_trigger FROM accounts WHERE id IN ({})",
-            marks(1)
-        );
-        let engaged_sql = format!(
-            "SELECT account_id, COUNT(*) FROM activity WHERE account_id IN ({}) AND at >= ?{} AND undone_by IS NULL
-               AND outcome IN ('opened', 'replied_positive', 'replied_negative', 'meeting_booked')
-             GROUP BY account_id",
-            marks(1),
-            CHUNK + 1
-        );
-        let overdue_sql = format!(
-            "SELECT t.account_id, COUNT(*) FROM touches t JOIN enrollments e ON e.id = t.enrollment_id
-             WHERE t.account_id IN ({}) AND t.state IN ('due', 'snoozed') AND t.due_at < ?{n}
-               AND (t.due_at < ?{d} OR t.deadline_at < ?{n})
-               AND (e.state = 'active' OR (e.state = 'paused' AND e.paused_until <= ?{n}))
-             GROUP BY t.account_id",
-            marks(1),
-            n = CHUNK + 1,
-            d = CHUNK + 2
-        );
+        // A list is padded (the last id repeated) to one of a few lengths,
+        // so a session keeps a few prepared statements, not one per count.
+        const SIZES: [usize; 3] = [16, 128, 512];
         let mut out = HashMap::new();
-        for chunk in account_ids.chunks(CHUNK) {
-            let mut ids: Vec<Value> = chunk.iter().map(|i| Value::Integer(*i)).collect();
-            ids.resize(CHUNK, Value::Integer(chunk[chunk.len() - 1]));
-            let rows: Vec<(i64, RankInputs)> = self.conn.query_map(&accounts_sql, ids.clone(), |r| {
+        let mut rest = account_ids;
+        while !rest.is_empty() {
+            let size = SIZES.iter().copied().find(|s| *s >= rest.len()).unwrap_or(SIZES[SIZES.len() - 1]);
+            let (chunk, after) = rest.split_at(rest.len().min(size));
+            rest = after;
+            let marks = (4..4 + size).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+            let sql = format!(
+                "SELECT a.id, a.budget, a.authority, a.need, a.timing, a.last_trigger_on, a.last_trigger,
+                    (SELECT COUNT(*) FROM activity v WHERE v.account_id = a.id AND v.at >= ?1
+                       AND v.undone_by IS NULL
+                       AND v.outcome IN ('opened', 'replied_positive', 'replied_negative', 'meeting_booked')),
+                    (SELECT COUNT(*) FROM touches t JOIN enrollments e ON e.id = t.enrollment_id
+                      WHERE t.account_id = a.id AND t.state IN ('due', 'snoozed') AND t.due_at < ?2
+                        AND (t.due_at < ?3 OR t.deadline_at < ?2)
+                        AND (e.state = 'active' OR (e.state = 'paused' AND e.paused_until <= ?2)))
+                 FROM accounts a WHERE a.id IN ({marks})"
+            );
+            let mut values = vec![
+                Value::Integer(ts(engaged_since(weights, cut))),
+                Value::Integer(ts(cut.now)),
+                Value::Integer(ts(cut.day_start)),
+            ];
+            values.extend(chunk.iter().map(|i| Value::Integer(*i)));
+            values.resize(3 + size, Value::Integer(chunk[chunk.len() - 1]));
+            let rows = self.conn.query_map(&sql, values, |r| {
                 let (bant, trigger) = bant_and_trigger(r, 1)?;
-                Ok((r.get(0)?, RankInputs { bant, trigger, engagements: 0, overdue: 0 }))
+                Ok((r.get::<_, i64>(0)?, RankInputs { bant, trigger, engagements: r.get(7)?, overdue: r.get(8)? }))
             })?;
             out.extend(rows);
-            let mut with_since = ids.clone();
-            with_since.push(Value::Integer(ts(engaged_since(weights, cut))));
-            for (id, n) in self.conn.query_map(&engaged_sql, with_since, |r| Ok((r.get::<_, i64>(0)?, r.get(1)?)))? {
-                if let Some(inputs) = out.get_mut(&id) {
-                    inputs.engagements = n;
-                }
-            }
-            let mut with_times = ids;
-            with_times.push(Value::Integer(ts(cut.now)));
-            with_times.push(Value::Integer(ts(cut.day_start)));
-            for (id, n) in self.conn.query_map(&overdue_sql, with_times, |r| Ok((r.get::<_, i64>(0)?, r.get(1)?)))? {
-                if let Some(inputs) = out.get_mut(&id) {
-                    inputs.overdue = n;
-                }
-            }
         }
         Ok(out)
     }
