@@ -438,3 +438,60 @@ fn a_querys_first_and_later_runs_store_and_read_the_same_values() {
         assert_eq!(n, 2);
     }
 }
+
+/// A bulk load (`demo --accounts N`, COPY on a server) turns the guard
+/// off while it runs: afterwards every loaded action says which role
+/// loaded it, and a rep's role is held to its own accounts as ever.
+#[test]
+fn a_bulk_loaded_store_keeps_its_guards_and_names_the_role_that_loaded_it() {
+    let env = Env::new();
+    env.ok(&["demo", "--accounts", "60", "--seed", "5"]);
+    if !common::on_postgres() {
+        return; // Roles and guards are the server's: the PostgreSQL pass runs this.
+    }
+    let admin = common::raw_db(&env.db);
+    let (loaded, unnamed): (i64, i64) = admin
+        .query_row("SELECT COUNT(*), COUNT(*) - COUNT(db_role) FROM activity", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("activity");
+    assert!(loaded > 0 && unnamed == 0, "{unnamed} of {loaded} loaded actions name no role");
+    let owners: Vec<String> = admin
+        .query_map("SELECT DISTINCT owner FROM touches WHERE state = 'due' ORDER BY owner LIMIT 2", [], |r| r.get(0))
+        .expect("owners");
+    let (rep, teammate) = (&owners[0], &owners[1]);
+    assert!(env.ok(&["team", "init"]).contains(&format!("rep {rep}: role")));
+    let role: String = admin
+        .query_row("SELECT role FROM team_roles WHERE rep = ?1", [rep.as_str()], |r| r.get(0))
+        .expect("the rep's role");
+    admin.execute_batch(&format!("ALTER ROLE {role} PASSWORD 'rep-secret'")).expect("password");
+    let url = env.db.to_str().expect("url").replacen("://playbook@", &format!("://{role}@"), 1);
+    let file = env.dir.path().join("rep.toml");
+    std::fs::write(&file, format!("[me]\nname = \"{rep}\"\n")).expect("config");
+    let act = |args: &[&str]| {
+        let out = assert_cmd::Command::cargo_bin("playbook")
+            .expect("binary")
+            .env("PLAYBOOK_CONFIG", &file)
+            .env("PGPASSWORD", "rep-secret")
+            .args(["--db", &url, "--now", &env.now])
+            .args(args)
+            .output()
+            .expect("runs");
+        (
+            out.status.success(),
+            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
+        )
+    };
+    let (own, own_account) = due_touch_of(&env, rep, None);
+    let (theirs, _) = due_touch_of(&env, teammate, Some(own_account));
+    let (ok, said) = act(&["done", &theirs.to_string()]);
+    assert!(!ok && said.contains("another rep"), "{said}");
+    let (ok, said) = act(&["done", &own.to_string()]);
+    assert!(ok, "{said}");
+    let logged: String = admin
+        .query_row(
+            "SELECT db_role FROM activity WHERE touch_id = ?1 AND action = 'done' ORDER BY id DESC",
+            [own],
+            |r| r.get(0),
+        )
+        .expect("the done");
+    assert_eq!(logged, role);
+}

@@ -123,6 +123,9 @@ const BATCH: usize = 200_000;
 
 #[derive(Default)]
 pub(super) struct Bulk {
+    /// The session's role, written into each activity row as the guard
+    /// trigger (off during a load) would have.
+    role: Option<String>,
     next: HashMap<&'static str, i64>,
     rows: HashMap<&'static str, Vec<Vec<Value>>>,
     /// Where a buffered row sits, for the few updates a load makes.
@@ -145,7 +148,10 @@ impl Bulk {
         self.next.insert(table, next + 1);
         values.insert(0, Value::Integer(next));
         let rows = self.rows.entry(table).or_default();
-        self.at.insert((table, next), rows.len());
+        // Only accounts and players are changed while buffered (`set`).
+        if matches!(table, "accounts" | "players") {
+            self.at.insert((table, next), rows.len());
+        }
         rows.push(values);
         self.buffered += 1;
         if self.buffered >= BATCH {
@@ -154,7 +160,8 @@ impl Bulk {
         Ok(next)
     }
 
-    /// Changes a column of a row still buffered; false when it was sent.
+    /// Changes a column of an account or player still buffered; false
+    /// when it was sent.
     pub(super) fn set(&mut self, table: &'static str, id: i64, name: &str, value: Value) -> bool {
         let Some(i) = self.at.get(&(table, id)) else { return false };
         let c = column(table, name);
@@ -167,7 +174,7 @@ impl Bulk {
         }
     }
 
-    /// The value of a buffered row's column.
+    /// The value of a buffered account's or player's column.
     pub(super) fn get(&self, table: &'static str, id: i64, name: &str) -> Option<&Value> {
         let i = self.at.get(&(table, id))?;
         self.rows.get(table)?.get(*i)?.get(column(table, name))
@@ -177,21 +184,25 @@ impl Bulk {
     /// identity past the ids given.
     pub(super) fn flush(&mut self, db: &Db) -> Result<()> {
         for (table, columns) in TABLES {
-            let Some(rows) = self.rows.remove(table) else { continue };
+            let Some(mut rows) = self.rows.remove(table) else { continue };
             if rows.is_empty() {
                 continue;
             }
-            let mut data = String::with_capacity(rows.len() * 96);
-            for row in &rows {
-                for (i, v) in row.iter().enumerate() {
-                    if i > 0 {
-                        data.push('\t');
-                    }
-                    copy_text(&mut data, v);
+            if table == "activity" {
+                let role = match &self.role {
+                    Some(r) => r.clone(),
+                    None => db.query_row("SELECT session_user::text", [], |r| r.get(0))?,
+                };
+                self.role = Some(role.clone());
+                for row in &mut rows {
+                    row.push(Value::Text(role.clone()));
                 }
-                data.push('\n');
+                let mut with_role = columns.to_vec();
+                with_role.push("db_role");
+                copy(db, table, &with_role, rows.into_iter())?;
+            } else {
+                copy(db, table, columns, rows.into_iter())?;
             }
-            db.copy_in(&format!("COPY {table} ({}) FROM STDIN", columns.join(", ")), data.as_bytes())?;
             if let Some(next) = self.next.get(table) {
                 db.query_row(
                     &format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), ?1)"),
@@ -206,12 +217,38 @@ impl Bulk {
     }
 }
 
+/// Sends rows (values in `columns` order) into `table` with one COPY.
+pub(super) fn copy(db: &Db, table: &str, columns: &[&str], rows: impl Iterator<Item = Vec<Value>>) -> Result<()> {
+    let mut data = String::new();
+    for row in rows {
+        for (i, v) in row.iter().enumerate() {
+            if i > 0 {
+                data.push('\t');
+            }
+            copy_text(&mut data, v);
+        }
+        data.push('\n');
+    }
+    if !data.is_empty() {
+        db.copy_in(&format!("COPY {table} ({}) FROM STDIN", columns.join(", ")), data.as_bytes())?;
+    }
+    Ok(())
+}
+
 /// One value in COPY's text format.
 fn copy_text(out: &mut String, v: &Value) {
+    use std::fmt::Write as _;
     match v {
         Value::Null => out.push_str("\\N"),
-        Value::Integer(i) => out.push_str(&i.to_string()),
-        Value::Real(f) => out.push_str(&f.to_string()),
+        // Writing into the buffer itself: no string per number.
+        Value::Integer(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Value::Real(f) => {
+            let _ = write!(out, "{f}");
+        }
+        // Most text needs no escape: copied whole, not char by char.
+        Value::Text(t) if !t.bytes().any(|b| matches!(b, b'\\' | b'\t' | b'\n' | b'\r')) => out.push_str(t),
         Value::Text(t) => {
             for c in t.chars() {
                 match c {

@@ -9,6 +9,9 @@ struct Escaping(serde_json::ser::PrettyFormatter<'static>);
 
 impl serde_json::ser::Formatter for Escaping {
     fn write_string_fragment<W: ?Sized + Write>(&mut self, writer: &mut W, fragment: &str) -> io::Result<()> {
+        if super::is_printable_ascii(fragment) {
+            return writer.write_all(fragment.as_bytes());
+        }
         let mut start = 0;
         for (i, c) in fragment.char_indices() {
             if super::is_unsafe(c) {
