@@ -60,24 +60,21 @@ fn main() {
         DateTime::parse_from_rfc3339("2026-11-24T09:30:00+01:00").expect("now").with_timezone(&Utc);
 
     let store = open(&target);
-    let due: Vec<(i64, i64)> = store
+    let due: Vec<(i64, String)> = store
         .raw()
-        .query_map("SELECT id, account_id FROM touches WHERE state = 'due' ORDER BY id LIMIT 20000", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_map("SELECT id, owner FROM touches WHERE state = 'due' ORDER BY id", [], |r| Ok((r.get(0)?, r.get(1)?)))
         .expect("due touches");
     let before: i64 = store.raw().query_row("SELECT COUNT(*) FROM activity", [], |r| r.get(0)).expect("count");
     drop(store);
-    // As in a team, each rep works their own accounts; they share the
-    // tables, the indexes and the manager's rollups.
-    let slices: Vec<Vec<i64>> = (0..reps)
-        .map(|r| {
-            due.iter()
-                .filter(|(_, account)| usize::try_from(*account).unwrap_or(0) % reps == r)
-                .map(|(id, _)| *id)
-                .take(200)
-                .collect()
-        })
+    // As in a team, each rep works their own queue (the touches they own);
+    // they share the tables, the indexes and the manager's rollups.
+    let mut owners: Vec<&String> = due.iter().map(|(_, owner)| owner).collect();
+    owners.sort_unstable();
+    owners.dedup();
+    assert!(owners.len() >= reps, "{} reps own due touches; ask for at most that many", owners.len());
+    let slices: Vec<Vec<i64>> = owners[..reps]
+        .iter()
+        .map(|rep| due.iter().filter(|(_, owner)| owner == *rep).map(|(id, _)| *id).take(200).collect())
         .collect();
 
     let started = Instant::now();

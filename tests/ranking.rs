@@ -53,8 +53,27 @@ proptest! {
         let got: Vec<(i64, (bool, i64))> = page.iter().map(|i| (i.row.account.id, i.score.key())).collect();
         let want: Vec<(i64, (bool, i64))> = expected.iter().skip(offset).take(limit).copied().collect();
         prop_assert_eq!(got, want);
+        let cut = engine.cutoffs(engine.zone);
         for (n, item) in page.iter().enumerate() {
             prop_assert_eq!(item.rank, offset + n + 1);
+            // The page's rows are read in batches: each is what the
+            // account's own reads give.
+            let id = item.row.account.id;
+            prop_assert_eq!(&item.row.inputs, &store.rank_inputs(id, &engine.weights, &cut).expect("inputs"));
+            prop_assert_eq!(&item.row.account, &store.account(id).expect("account"));
+            let (done, planned, next): (i64, i64, Option<i64>) = store
+                .raw()
+                .query_row(
+                    "SELECT COUNT(CASE WHEN state = 'done' THEN 1 END),
+                            COUNT(CASE WHEN state IN ('done', 'skipped', 'planned', 'due', 'snoozed') THEN 1 END),
+                            MIN(CASE WHEN state IN ('due', 'snoozed') THEN due_at END)
+                       FROM touches WHERE account_id = ?1 AND kind = 'step'",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .expect("progress");
+            prop_assert_eq!((item.row.touches_done, item.row.touches_planned), (done, planned));
+            prop_assert_eq!(item.row.next_due.map(|d| d.timestamp()), next);
         }
     }
 }

@@ -217,19 +217,28 @@ impl Engine {
         let prescores = store.prescores(filter, &self.weights, &cut)?;
         let wanted: std::collections::HashSet<i64> =
             rank::candidates(&prescores, &self.weights, limit.saturating_add(offset)).into_iter().collect();
-        let mut totals = Vec::with_capacity(wanted.len());
-        for pre in prescores.iter().filter(|p| wanted.contains(&p.account_id)) {
-            let (engagements, overdue) = store.boost_counts(pre.account_id, &self.weights, &cut)?;
-            totals.push((rank::total(pre, &self.weights, engagements, overdue), pre.account_id));
-        }
+        let candidates: Vec<&rank::Prescore> = prescores.iter().filter(|p| wanted.contains(&p.account_id)).collect();
+        let ids: Vec<i64> = candidates.iter().map(|p| p.account_id).collect();
+        let inputs = store.rank_inputs_many(&ids, &self.weights, &cut)?;
+        let mut totals: Vec<_> = candidates
+            .iter()
+            .map(|pre| {
+                let found = inputs.get(&pre.account_id);
+                let (engagements, overdue) = found.map_or((0, 0), |i| (i.engagements, i.overdue));
+                (rank::total(pre, &self.weights, engagements, overdue), pre.account_id)
+            })
+            .collect();
         totals.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        let mut items = Vec::with_capacity(limit.min(totals.len()));
-        for (i, (_, id)) in totals.into_iter().skip(offset).take(limit).enumerate() {
-            let row = store.ranked_row(id, &self.weights, &cut)?;
-            let score = rank::score(&row.inputs, &self.weights, cut.today);
-            items.push(AccountItem { rank: offset + i + 1, row, score });
-        }
-        Ok(items)
+        let page: Vec<i64> = totals.into_iter().skip(offset).take(limit).map(|(_, id)| id).collect();
+        let rows = store.ranked_rows(&page, &inputs)?;
+        Ok(rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, row)| {
+                let score = rank::score(&row.inputs, &self.weights, cut.today);
+                AccountItem { rank: offset + i + 1, row, score }
+            })
+            .collect())
     }
 
     /// One account: score explained, triggers, players, plays with their steps.

@@ -397,24 +397,16 @@ impl Store {
     }
 
     /// `rank_inputs` of many accounts in one statement per few hundred
-    /// (the queue's): on a server, a round trip per account, or per
-    /// figure, would dominate.
+    /// (the queue's and the account list's): on a server, a round trip per
+    /// account, or per figure, would dominate.
     pub fn rank_inputs_many(
         &self,
         account_ids: &[i64],
         weights: &Weights,
         cut: &RankCutoffs,
     ) -> Result<HashMap<i64, RankInputs>> {
-        // A list is padded (the last id repeated) to one of a few lengths,
-        // so a session keeps a few prepared statements, not one per count.
-        const SIZES: [usize; 3] = [16, 128, 512];
         let mut out = HashMap::new();
-        let mut rest = account_ids;
-        while !rest.is_empty() {
-            let size = SIZES.iter().copied().find(|s| *s >= rest.len()).unwrap_or(SIZES[SIZES.len() - 1]);
-            let (chunk, after) = rest.split_at(rest.len().min(size));
-            rest = after;
-            let marks = (4..4 + size).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+        for (marks, ids) in id_lists(account_ids, 4) {
             let sql = format!(
                 "SELECT a.id, a.budget, a.authority, a.need, a.timing, a.last_trigger_on, a.last_trigger,
                     (SELECT COUNT(*) FROM activity v WHERE v.account_id = a.id AND v.at >= ?1
@@ -431,8 +423,7 @@ impl Store {
                 Value::Integer(ts(cut.now)),
                 Value::Integer(ts(cut.day_start)),
             ];
-            values.extend(chunk.iter().map(|i| Value::Integer(*i)));
-            values.resize(3 + size, Value::Integer(chunk[chunk.len() - 1]));
+            values.extend(ids);
             let rows = self.conn.query_map(&sql, values, |r| {
                 let (bant, trigger) = bant_and_trigger(r, 1)?;
                 Ok((r.get::<_, i64>(0)?, RankInputs { bant, trigger, engagements: r.get(7)?, overdue: r.get(8)? }))
@@ -440,6 +431,42 @@ impl Store {
             out.extend(rows);
         }
         Ok(out)
+    }
+
+    /// A page of the ranked list, in the page's order: each account's
+    /// record and touch progress, with its `rank_inputs_many`; two
+    /// statements per page rather than five per account.
+    pub fn ranked_rows(&self, account_ids: &[i64], inputs: &HashMap<i64, RankInputs>) -> Result<Vec<RankedRow>> {
+        let mut accounts: HashMap<i64, Account> = HashMap::new();
+        let mut progress: HashMap<i64, (i64, i64, Option<i64>)> = HashMap::new();
+        for (marks, ids) in id_lists(account_ids, 1) {
+            let sql = format!(concat!("SELECT ", account_columns!(), " FROM accounts a WHERE a.id IN ({})"), marks);
+            accounts.extend(self.conn.query_map(&sql, ids.clone(), |r| Ok((r.get::<_, i64>(0)?, rows::account(r)?)))?);
+            let sql = format!(
+                "SELECT account_id,
+                        SUM(CASE WHEN state = 'done' THEN 1 ELSE 0 END),
+                        SUM(CASE WHEN state IN ('done', 'skipped', 'planned', 'due', 'snoozed') THEN 1 ELSE 0 END),
+                        MIN(CASE WHEN state IN ('due', 'snoozed') THEN due_at END)
+                 FROM touches WHERE account_id IN ({marks}) AND kind = 'step' GROUP BY account_id"
+            );
+            progress.extend(
+                self.conn.query_map(&sql, ids, |r| Ok((r.get::<_, i64>(0)?, (r.get(1)?, r.get(2)?, r.get(3)?))))?,
+            );
+        }
+        account_ids
+            .iter()
+            .map(|id| {
+                let account = accounts.remove(id).ok_or_else(|| not_found_account(*id))?;
+                let (done, planned, next) = progress.get(id).copied().unwrap_or((0, 0, None));
+                Ok(RankedRow {
+                    account,
+                    inputs: inputs.get(id).cloned().unwrap_or_default(),
+                    touches_done: done,
+                    touches_planned: planned,
+                    next_due: next.map(super::from_ts),
+                })
+            })
+            .collect()
     }
 
     /// What ranking needs of every account matching `filter`, read from the
@@ -495,29 +522,28 @@ impl Store {
             .query_row(params![account_id, ts(cut.now), ts(cut.day_start)], |r| r.get(0))?;
         Ok((engagements, overdue))
     }
-
-    /// One account of the ranked list: record, score inputs, progress.
-    pub fn ranked_row(&self, account_id: i64, weights: &Weights, cut: &RankCutoffs) -> Result<RankedRow> {
-        let inputs = self.rank_inputs(account_id, weights, cut)?;
-        let (done, planned, next): (i64, i64, Option<i64>) = self
-            .conn
-            .prepare_cached(
-                "SELECT COALESCE(SUM(CASE WHEN state = 'done' THEN 1 ELSE 0 END), 0),
-                        COALESCE(SUM(CASE WHEN state IN ('done', 'skipped', 'planned', 'due', 'snoozed') THEN 1 ELSE 0 END), 0),
-                        MIN(CASE WHEN state IN ('due', 'snoozed') THEN due_at END)
-                 FROM touches WHERE account_id = ?1 AND kind = 'step'",
-            )?
-            .query_row([account_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        Ok(RankedRow {
-            account: self.account(account_id)?,
-            inputs,
-            touches_done: done,
-            touches_planned: planned,
-            next_due: next.map(super::from_ts),
-        })
-    }
 }
 
 fn engaged_since(weights: &Weights, cut: &RankCutoffs) -> DateTime<Utc> {
     cut.now - chrono::Duration::days(weights.engagement_days)
+}
+
+/// Ids as `IN (...)` lists of a few fixed lengths, the last id repeated to
+/// fill one, so a session keeps a few prepared statements rather than one
+/// per count. Each list's placeholders are numbered from `first`.
+fn id_lists(ids: &[i64], first: usize) -> Vec<(String, Vec<Value>)> {
+    const SIZES: [usize; 3] = [16, 128, 512];
+    ids.chunks(SIZES[SIZES.len() - 1])
+        .map(|chunk| {
+            let size = SIZES.iter().copied().find(|s| *s >= chunk.len()).unwrap_or(SIZES[SIZES.len() - 1]);
+            let marks = (first..first + size).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+            let mut values: Vec<Value> = chunk.iter().map(|i| Value::Integer(*i)).collect();
+            values.resize(size, Value::Integer(chunk[chunk.len() - 1]));
+            (marks, values)
+        })
+        .collect()
+}
+
+fn not_found_account(id: i64) -> StoreError {
+    StoreError::NotFound { what: "account", key: id.to_string() }
 }
