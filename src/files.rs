@@ -65,6 +65,11 @@ pub fn append(path: &Path) -> io::Result<File> {
 pub fn read_text(path: &Path, max: u64) -> Result<String, String> {
     use std::io::Read as _;
     let fail = |why: String| format!("cannot read {}: {why}", path.display());
+    // `--config /dev/null` is how one says "no config file"; other devices
+    // and pipes are refused below (a terminal or a FIFO would wait forever).
+    if path == Path::new("/dev/null") {
+        return Ok(String::new());
+    }
     let meta = std::fs::metadata(path).map_err(|e| fail(describe(&e)))?;
     if !meta.is_file() {
         return Err(fail("it is not a regular file".into()));
@@ -164,6 +169,16 @@ pub fn holders(path: &Path) -> Vec<String> {
 
 #[cfg(all(test, unix))]
 mod tests {
+    #[test]
+    fn dev_null_reads_as_empty_other_non_files_are_refused() {
+        use std::path::Path;
+        assert_eq!(super::read_text(Path::new("/dev/null"), 10).as_deref(), Ok(""));
+        let dir = super::read_text(Path::new("/tmp"), 10).expect_err("a directory");
+        assert!(dir.contains("not a regular file"), "{dir}");
+        let zero = super::read_text(Path::new("/dev/zero"), 10).expect_err("a device");
+        assert!(zero.contains("not a regular file"), "{zero}");
+    }
+
     use super::*;
     use std::os::unix::fs::PermissionsExt;
 

@@ -262,3 +262,11 @@ fn names_typed_or_imported_never_carry_controls_and_stored_text_cannot_forge_lin
     assert!(detail.lines().any(|l| l.starts_with("SaaS players:") && l.contains("(forged) / - / -")), "{detail}");
     assert!(!detail.contains('\r'), "{detail:?}");
 }
+
+#[test]
+fn config_dev_null_means_no_config_file() {
+    let env = Env::demo();
+    let out = env.cmd(&["--config", "/dev/null", "queue"]).output().expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Due touches"));
+}

@@ -249,6 +249,12 @@ pub fn account(d: &AccountDetail, format: Format, engine: &Engine) -> Result<Str
     for p in d.players.iter().filter(|p| p.tier_rule.is_some()) {
         out.push(format!("  tier of {}: {}", p.full_name(), p.tier_rule.as_deref().unwrap_or_default()));
     }
+    // Times in the owner's zone, said once: a rep reads their own clock.
+    let at = |t: DateTime<Utc>| t.with_timezone(&d.zone).format("%Y-%m-%d %H:%M").to_string();
+    if !d.plays.is_empty() || !d.activity.is_empty() {
+        out.push(String::new());
+        out.push(format!("times in {} (the owner's zone)", d.zone.name()));
+    }
     for p in &d.plays {
         out.push(String::new());
         let state = match &p.enrollment.reason {
@@ -259,7 +265,7 @@ pub fn account(d: &AccountDetail, format: Format, engine: &Engine) -> Result<Str
             "play {} \"{}\": {state}, started {}, touches {}/{} done",
             p.play.label(),
             p.play.title,
-            p.enrollment.started_at.format("%Y-%m-%d"),
+            p.enrollment.started_at.with_timezone(&d.zone).format("%Y-%m-%d"),
             p.done,
             p.planned
         ));
@@ -268,8 +274,8 @@ pub fn account(d: &AccountDetail, format: Format, engine: &Engine) -> Result<Str
             for t in &s.touches {
                 let state = t.touch.state.label();
                 let when = match t.touch.done_at {
-                    Some(at) => format!("{state} {}", at.format("%Y-%m-%d %H:%M UTC")),
-                    None => format!("{state}, due {}", t.touch.due_at.format("%Y-%m-%d %H:%M UTC")),
+                    Some(done) => format!("{state} {}", at(done)),
+                    None => format!("{state}, due {}", at(t.touch.due_at)),
                 };
                 let outcome = t.touch.outcome.map(|o| format!(" -> {}", o.label())).unwrap_or_default();
                 out.push(format!("        #{} {}: {when}{outcome}", t.touch.id, t.player_name));
@@ -283,7 +289,7 @@ pub fn account(d: &AccountDetail, format: Format, engine: &Engine) -> Result<Str
                 t.touch.channel.label(),
                 t.player_name,
                 t.touch.state.label(),
-                t.touch.due_at.format("%Y-%m-%d %H:%M UTC")
+                at(t.touch.due_at)
             ));
         }
     }
@@ -293,7 +299,7 @@ pub fn account(d: &AccountDetail, format: Format, engine: &Engine) -> Result<Str
         for e in d.activity.iter().take(15) {
             out.push(format!(
                 "  {}  {:<8} {}{}{}",
-                e.at.format("%Y-%m-%d %H:%M"),
+                at(e.at),
                 e.action,
                 e.actor,
                 e.outcome.map(|o| format!(" {}", o.label())).unwrap_or_default(),

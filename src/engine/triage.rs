@@ -272,7 +272,7 @@ impl Engine {
                         }
                         None => {
                             return Err(refused(format!(
-                                "nothing has gone out to {} in this play that a {what} could follow (touch {id} is {}; a {what} follows a touch by {}): mark one done first",
+                                "nothing has gone out to {} in this play for \"{what}\" to follow (touch {id} is {}; \"{what}\" follows a touch by {}): mark one done first",
                                 player.full_name(),
                                 touch.state.label(),
                                 channels()
@@ -293,7 +293,7 @@ impl Engine {
                     }
                     None => {
                         return Err(refused(format!(
-                            "nothing has gone out to {} that a {what} could follow (a {what} follows a touch by {}): mark one done first",
+                            "nothing has gone out to {} for \"{what}\" to follow (\"{what}\" follows a touch by {}): mark one done first",
                             player.full_name(),
                             channels()
                         )))

@@ -89,6 +89,8 @@ pub struct PlayView {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountDetail {
     pub account: Account,
+    /// The owner's zone: the account's times are shown in it.
+    pub zone: chrono_tz::Tz,
     pub score: Score,
     pub triggers: Vec<Trigger>,
     pub players: Vec<Player>,
@@ -280,6 +282,7 @@ impl Engine {
             plays.push(PlayView { enrollment, play, steps, extra, done, planned });
         }
         Ok(AccountDetail {
+            zone,
             score,
             triggers: store.triggers_of(account.id)?,
             players,

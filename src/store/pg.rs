@@ -78,8 +78,14 @@ fn config(url: &str) -> Result<postgres::Config> {
     // are what `require` means here.
     let lower = url.to_ascii_lowercase();
     let parsed = url.replace("sslmode=verify-full", "sslmode=require").replace("sslmode=verify-ca", "sslmode=require");
-    let mut config = postgres::Config::from_str(&parsed)
-        .map_err(|_| open_error(url, "not a valid postgres:// URL (postgres://user@host:port/database)"))?;
+    let mut config = postgres::Config::from_str(&parsed).map_err(|e| {
+        // Which part is wrong ("unknown option `foo`"), when the parser says.
+        let part = std::error::Error::source(&e).map(|s| format!(": {s}")).unwrap_or_default();
+        open_error(
+            url,
+            format!("not a valid postgres:// URL{part} (postgres://user@host:port/database?sslmode=require)"),
+        )
+    })?;
     // A server elsewhere is reached over TLS unless the URL says otherwise;
     // falling back to plain text would let anyone between read the session.
     // One on this machine is reached in plain text unless the URL asks
@@ -314,6 +320,14 @@ mod tests {
         assert_eq!(mode("postgres://dana@localhost/sales?sslmode=require"), SslMode::Require);
         assert_eq!(mode("postgres://dana@localhost/sales?sslmode=verify-full"), SslMode::Require);
         assert_eq!(mode("postgres://dana@db.example.com/sales?sslmode=disable"), SslMode::Disable);
+    }
+
+    #[test]
+    fn a_url_the_client_cannot_read_says_which_part() {
+        let said = config("postgres://dana@localhost/sales?colour=blue").expect_err("refused").to_string();
+        assert!(said.contains("unknown option `colour`"), "{said}");
+        let said = config("postgres://dana@localhost:port/sales").expect_err("refused").to_string();
+        assert!(said.contains("not a valid postgres:// URL"), "{said}");
     }
 
     #[test]
