@@ -334,3 +334,20 @@ fn a_click_on_a_rep_in_the_review_picks_their_charts() {
     assert_eq!(report.reps[app.model.manager.rep].owner, "Luis Ortega");
     assert!(screen(&app, 100, 30).contains("┌ Luis Ortega"), "the charts follow the pick");
 }
+
+#[test]
+fn a_narrow_terminal_keeps_who_each_row_is_for() {
+    let mut app = app();
+    for width in [40, 60] {
+        let queue = screen(&app, width, 16);
+        let header = queue.lines().find(|l| l.contains("due")).unwrap_or_default();
+        assert!(header.contains("account") && header.contains("player"), "{width} columns: {queue}");
+        // The decision waiting first: its account (rank 6) and who answered.
+        assert!(queue.contains("#6 Maison") && queue.contains("Hélène"), "{width} columns: {queue}");
+    }
+    press(&mut app, KeyCode::Char('2'));
+    let narrow = screen(&app, 40, 16);
+    assert!(narrow.contains("Cerulea"), "the top account's name shows at 40 columns: {narrow}");
+    let wider = screen(&app, 60, 16);
+    assert!(wider.contains("Cerulean Pay BV") && wider.contains("Dana Kim"), "{wider}");
+}

@@ -28,21 +28,18 @@ pub fn render(model: &Model, frame: &mut Frame<'_>, area: Rect) {
         let text = if a.loaded { "No account matches." } else { "Loading…" };
         frame.render_widget(Paragraph::new(text).block(block), list);
     } else {
-        // Name and owner share what the fixed columns leave (4 to 2), so a
-        // cut is known here and shown with an ellipsis.
-        let rest = (list.width as usize).saturating_sub(2 + 4 + 5 + 7 + 5 + 10 + 9 + 12 + 8);
-        let widths = Widths { name: rest * 2 / 3, owner: rest - rest * 2 / 3 };
+        let widths = widths(list.width);
         let rows: Vec<Row<'_>> = a.items.iter().map(|i| row(model, i, &widths)).collect();
         let widths = [
             Constraint::Length(4),
             Constraint::Length(widths.name as u16),
             Constraint::Length(5),
-            Constraint::Length(7),
-            Constraint::Length(5),
+            Constraint::Length(widths.bant as u16),
+            Constraint::Length(widths.boost as u16),
             Constraint::Length(widths.owner as u16),
-            Constraint::Length(10),
+            Constraint::Length(widths.status as u16),
             Constraint::Length(9),
-            Constraint::Length(12),
+            Constraint::Length(widths.progress as u16),
         ];
         let table = Table::new(rows, widths)
             .header(
@@ -65,10 +62,49 @@ pub fn render(model: &Model, frame: &mut Frame<'_>, area: Rect) {
     }
 }
 
-/// The text columns' widths.
+/// The columns' widths that depend on the screen's.
 struct Widths {
     name: usize,
+    bant: usize,
+    boost: usize,
     owner: usize,
+    status: usize,
+    progress: usize,
+}
+
+/// Room the name and owner columns need before the rest get any.
+const MIN_NAMES: usize = 24;
+
+fn widths(width: u16) -> Widths {
+    let mut w = Widths { name: 0, bant: 7, boost: 5, owner: 0, status: 10, progress: 12 };
+    // Borders, rank, score, next, and the eight spaces between columns.
+    let rest =
+        |w: &Widths| (width as usize).saturating_sub(2 + 8 + 4 + 5 + 9 + w.bant + w.boost + w.status + w.progress);
+    // On a narrow screen the account's name matters most: the boost (in the
+    // score already), the status, the BANT factors and the progress give
+    // way, in that order, until the name has room.
+    if rest(&w) < MIN_NAMES {
+        w.boost = 0;
+    }
+    if rest(&w) < MIN_NAMES {
+        w.status = 0;
+    }
+    if rest(&w) < MIN_NAMES {
+        w.bant = 0;
+    }
+    if rest(&w) < MIN_NAMES {
+        w.progress = 0;
+    }
+    // Name and owner share the rest (2 to 1), so a cut is known here and
+    // shown with an ellipsis; the owner goes last of all.
+    let rest = rest(&w);
+    if rest < MIN_NAMES {
+        w.name = rest;
+        return w;
+    }
+    w.name = rest * 2 / 3;
+    w.owner = rest - w.name;
+    w
 }
 
 /// The account row drawn at screen line `y` on a terminal `screen` big:
@@ -110,7 +146,7 @@ fn row<'a>(model: &Model, item: &'a AccountItem, widths: &Widths) -> Row<'a> {
         Cell::from(bant),
         Cell::from(if boosts > 0 { format!("+{boosts}") } else { String::new() }),
         Cell::from(super::fit(&acc.owner, widths.owner)),
-        Cell::from(super::fit(&acc.status.label(), 10)),
+        Cell::from(super::fit(&acc.status.label(), widths.status)),
         Cell::from(next),
         Cell::from(gauge(item.row.touches_done, item.row.touches_planned, 5)),
     ])

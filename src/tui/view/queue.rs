@@ -172,13 +172,12 @@ fn render_list(model: &Model, frame: &mut Frame<'_>, area: Rect) {
         rows.push(if found { line.style(Style::new().fg(Color::Yellow)) } else { line });
     }
     let widths = [
-        // Wide enough for the longest group name, "Needs decision".
-        Constraint::Length(14),
-        Constraint::Length(6),
+        Constraint::Length(c.due as u16),
+        Constraint::Length(c.left as u16),
         Constraint::Length(c.account as u16),
         Constraint::Length(c.player as u16),
-        Constraint::Length(8),
-        Constraint::Length(5),
+        Constraint::Length(c.channel as u16),
+        Constraint::Length(c.step as u16),
         Constraint::Length(c.content as u16),
     ];
     let table = Table::new(rows, widths)
@@ -201,17 +200,49 @@ fn answer(d: &DecisionRow) -> String {
 /// to a point, the content takes the rest (a wide terminal shows more of
 /// what to send, not longer blanks after a name).
 struct Columns {
+    due: usize,
+    left: usize,
     account: usize,
     player: usize,
+    channel: usize,
+    step: usize,
     content: usize,
 }
 
+/// Room the account and player columns need before the rest get any.
+const MIN_NAMES: usize = 20;
+
 fn columns(width: u16) -> Columns {
-    // Borders, the fixed columns (due, left, channel, step) and the spaces.
-    let rest = (width as usize).saturating_sub(2 + 14 + 6 + 8 + 5 + 6);
-    let account = (rest * 3 / 10).clamp(8, 30).min(rest);
-    let player = (rest * 3 / 10).clamp(8, 28).min(rest - account);
-    Columns { account, player, content: rest - account - player }
+    // Due is wide enough for the longest group name, "Needs decision".
+    let mut c = Columns { due: 14, left: 6, account: 0, player: 0, channel: 8, step: 5, content: 0 };
+    // Borders, the fixed columns and the six spaces between columns.
+    let rest = |c: &Columns| (width as usize).saturating_sub(2 + 6 + c.due + c.left + c.channel + c.step);
+    // On a narrow screen who the touch is for matters most: the time left,
+    // the step, the channel (all in the detail below) give way, and the
+    // group names are cut, until the account and player have room.
+    if rest(&c) < MIN_NAMES {
+        c.left = 0;
+    }
+    if rest(&c) < MIN_NAMES {
+        c.step = 0;
+    }
+    if rest(&c) < MIN_NAMES {
+        c.channel = 0;
+    }
+    if rest(&c) < MIN_NAMES {
+        c.due = 11;
+    }
+    let rest = rest(&c);
+    if rest < 8 + 8 + 10 {
+        // No room for the content: the names share what there is.
+        c.account = rest - rest / 2;
+        c.player = rest / 2;
+        return c;
+    }
+    c.account = (rest * 3 / 10).clamp(8, 30).min(rest);
+    c.player = (rest * 3 / 10).clamp(8, 28).min(rest - c.account);
+    c.content = rest - c.account - c.player;
+    c
 }
 
 fn decision_row<'a>(model: &Model, d: &'a DecisionRow, c: &Columns) -> Row<'a> {
