@@ -407,13 +407,12 @@ fn a_querys_first_and_later_runs_store_and_read_the_same_values() {
         vec![Value::Integer(i64::MAX), Value::Real(-1e300), Value::Text(String::new()), Value::Blob(Vec::new())],
         vec![Value::Null, Value::Null, Value::Null, Value::Null],
     ];
-    let insert = "INSERT INTO probe (n, x, s, b) VALUES (?1, ?2, ?3, ?4)";
-    for row in &rows {
-        // The first insert is a first run; the others run prepared.
-        assert_eq!(db.execute(insert, row.clone()).expect("insert"), 1);
-    }
-    for row in &rows {
-        assert_eq!(db.execute(insert, row.clone()).expect("insert again"), 1);
+    for (i, row) in rows.iter().enumerate() {
+        // A text of its own per row: each row's first insert is a first
+        // run (parameters as text), its second runs prepared (binary).
+        let insert = format!("INSERT INTO probe (n, x, s, b) VALUES (?1, ?2, ?3, ?4) -- row {i}");
+        assert_eq!(db.execute(&insert, row.clone()).expect("insert"), 1);
+        assert_eq!(db.execute(&insert, row.clone()).expect("insert again"), 1);
     }
     let read = "SELECT n, x, s, b FROM probe";
     for run in ["first", "second", "third"] {
@@ -425,6 +424,16 @@ fn a_querys_first_and_later_runs_store_and_read_the_same_values() {
             v
         };
         assert_eq!(sorted(found), sorted(expected), "{run} run of the read");
+    }
+    // A parameter only tested for NULL has no type to infer: it is guessed,
+    // on a first run too, inside a transaction as outside.
+    for (sql, value) in [
+        ("SELECT COUNT(*) FROM probe WHERE ?1 IS NOT NULL", Value::Integer(7)),
+        ("SELECT COUNT(*) FROM probe WHERE ?1 IS NULL", Value::Null),
+    ] {
+        let tx = db.begin(playbook::store::db::Begin::Read).expect("a transaction");
+        let n: i64 = tx.query_row(sql, [value], |r| r.get(0)).expect(sql);
+        assert_eq!(n, 6, "{sql}");
     }
     // Text found by a text parameter and a number by a number, first run
     // and prepared alike.

@@ -249,11 +249,12 @@ pub fn account(d: &AccountDetail, format: Format, engine: &Engine) -> Result<Str
     for p in d.players.iter().filter(|p| p.tier_rule.is_some()) {
         out.push(format!("  tier of {}: {}", p.full_name(), p.tier_rule.as_deref().unwrap_or_default()));
     }
-    // Times in the owner's zone, said once: a rep reads their own clock.
+    // Times in the owner's zone (the default zone for an owner who is not
+    // a rep), said once: a rep reads their own clock.
     let at = |t: DateTime<Utc>| t.with_timezone(&d.zone).format("%Y-%m-%d %H:%M").to_string();
     if !d.plays.is_empty() || !d.activity.is_empty() {
         out.push(String::new());
-        out.push(format!("times in {} (the owner's zone)", d.zone.name()));
+        out.push(format!("times in {}", d.zone.name()));
     }
     for p in &d.plays {
         out.push(String::new());

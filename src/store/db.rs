@@ -332,7 +332,7 @@ impl Pg {
         if self.in_tx.get() || !self.client.borrow().is_closed() {
             return Ok(());
         }
-        let mut client = super::tls::connect(&self.config)?;
+        let mut client = super::pg::session(&self.config)?;
         if self.listening.get() {
             self.listen(&mut client)?;
         }
@@ -509,14 +509,17 @@ impl Pg {
     }
 }
 
-/// Whether a query tests a parameter with IS NULL (whose type PostgreSQL
-/// may not infer): only those are prepared under a savepoint.
+/// Whether a query tests a parameter with IS [NOT] NULL (whose type
+/// PostgreSQL may not infer): only those are prepared under a savepoint.
 fn may_need_types(pg_sql: &str) -> bool {
     let bytes = pg_sql.as_bytes();
-    pg_sql.match_indices(" IS NULL").any(|(at, _)| {
-        let digits = bytes[..at].iter().rev().take_while(|b| b.is_ascii_digit()).count();
-        digits > 0 && at > digits && bytes[at - digits - 1] == b'$'
-    }) || pg_sql.contains("COALESCE($")
+    let tested = |pattern: &str| {
+        pg_sql.match_indices(pattern).any(|(at, _)| {
+            let digits = bytes[..at].iter().rev().take_while(|b| b.is_ascii_digit()).count();
+            digits > 0 && at > digits && bytes[at - digits - 1] == b'$'
+        })
+    };
+    tested(" IS NULL") || tested(" IS NOT NULL") || pg_sql.contains("COALESCE($")
 }
 
 fn pg_refs<'a>(binds: &'a [PgBind<'a>]) -> Vec<&'a (dyn postgres::types::ToSql + Sync)> {

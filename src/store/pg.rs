@@ -50,8 +50,13 @@ pub fn redacted(url: &str) -> String {
     out
 }
 
-/// Whether a URL names a server on this machine (no TLS needed to reach it).
+/// Whether a URL names a server on this machine. A `hostaddr` is where the
+/// client really connects, whatever the host says: such a URL is not local,
+/// nor one naming no host at all.
 fn is_local(config: &postgres::Config) -> bool {
+    if !config.get_hostaddrs().is_empty() || config.get_hosts().is_empty() {
+        return false;
+    }
     config.get_hosts().iter().all(|h| match h {
         postgres::config::Host::Tcp(name) => {
             name == "localhost" || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
@@ -67,8 +72,43 @@ fn open_error(url: &str, why: impl Into<String>) -> StoreError {
 /// Connects (see `config`).
 pub fn connect(url: &str) -> Result<Db> {
     let config = config(url)?;
-    let client = super::tls::connect(&config).map_err(|e| open_error(url, connect_message(&e)))?;
+    let client = session(&config).map_err(|e| open_error(url, connect_message(&e)))?;
     Ok(Db::Pg(Box::new(Pg::new(client, config))))
+}
+
+/// A new session on the server, its settings made (also on reconnecting).
+pub(super) fn session(config: &postgres::Config) -> std::result::Result<postgres::Client, postgres::Error> {
+    let mut client = super::tls::connect(config)?;
+    let settings = settings(config.get_options().unwrap_or(""));
+    if !settings.is_empty() {
+        client.batch_execute(&settings)?;
+    }
+    Ok(client)
+}
+
+/// How this app's sessions are planned, as one round trip of SETs.
+///
+/// Our queries read a few rows each by index from a store whose pages stay
+/// in memory. PostgreSQL's defaults price a random page as a disk seek (4x
+/// a sequential one), which made a rep's queue hash-join whole tables
+/// (27 ms; 7 ms by index); start extra worker processes for a query (each
+/// costs more than our queries take, and a team's server has other reps to
+/// serve); and compile queries to machine code (JIT), which pays off only
+/// on scans far longer than ours.
+///
+/// Sent as SETs after connecting rather than as startup `options`, which
+/// a pooler (PgBouncer) may refuse. A setting the URL's own `options` make
+/// (`-c name=value`) is theirs: not set again here.
+fn settings(url_options: &str) -> String {
+    const TUNED: [(&str, &str); 3] =
+        [("random_page_cost", "1.1"), ("max_parallel_workers_per_gather", "0"), ("jit", "off")];
+    let named = |name: &str| url_options.contains(&format!("{name}=")) || url_options.contains(&format!("{name} ="));
+    TUNED
+        .iter()
+        .filter(|(name, _)| !named(name))
+        .map(|(name, value)| format!("SET {name} = {value};"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// How to connect to the server a URL names: TLS or not, the password,
@@ -88,12 +128,11 @@ fn config(url: &str) -> Result<postgres::Config> {
     })?;
     // A server elsewhere is reached over TLS unless the URL says otherwise;
     // falling back to plain text would let anyone between read the session.
-    // One on this machine is reached in plain text unless the URL asks
-    // for TLS: there is no one between to read it, and a process would pay
-    // for loading the system's certificates and a TLS handshake each time.
+    // One on this machine, as libpq does: TLS when it offers it (a
+    // loopback address may be a tunnel or a proxy to another machine).
     if !lower.contains("sslmode=") {
         config.ssl_mode(if is_local(&config) {
-            postgres::config::SslMode::Disable
+            postgres::config::SslMode::Prefer
         } else {
             postgres::config::SslMode::Require
         });
@@ -113,20 +152,6 @@ fn config(url: &str) -> Result<postgres::Config> {
         config.password(password);
     }
     config.application_name("playbook");
-    // Our queries read a few rows each by index from a store whose pages
-    // stay in memory. PostgreSQL's defaults price a random page as a disk
-    // seek (4x a sequential one), which made a rep's queue hash-join whole
-    // tables (27 ms; 7 ms by index); start extra worker processes for a
-    // query (each costs more than our queries take, and a team's server
-    // has other reps to serve); and compile queries to machine code (JIT),
-    // which pays off only on scans far longer than ours. The URL's own
-    // `options` come after, so a team can still set any of them.
-    let tuned = "-c random_page_cost=1.1 -c max_parallel_workers_per_gather=0 -c jit=off";
-    let options = match config.get_options() {
-        Some(own) if !own.trim().is_empty() => format!("{tuned} {own}"),
-        _ => tuned.to_string(),
-    };
-    config.options(&options);
     config.connect_timeout(std::time::Duration::from_secs(10));
     Ok(config)
 }
@@ -312,9 +337,13 @@ mod tests {
     #[test]
     fn tls_unless_the_server_is_on_this_machine_or_the_url_says() {
         let mode = |url: &str| config(url).expect("a valid URL").get_ssl_mode();
-        assert_eq!(mode("postgres://dana@127.0.0.1:5432/sales"), SslMode::Disable);
-        assert_eq!(mode("postgres://dana@localhost/sales"), SslMode::Disable);
-        assert_eq!(mode("postgres://dana@[::1]/sales"), SslMode::Disable);
+        assert_eq!(mode("postgres://dana@127.0.0.1:5432/sales"), SslMode::Prefer);
+        assert_eq!(mode("postgres://dana@localhost/sales"), SslMode::Prefer);
+        assert_eq!(mode("postgres://dana@[::1]/sales"), SslMode::Prefer);
+        // The host says loopback, but the client connects to hostaddr.
+        assert_eq!(mode("postgres://dana@localhost/sales?hostaddr=192.0.2.2"), SslMode::Require);
+        assert_eq!(mode("postgres://dana@localhost.example.com/sales"), SslMode::Require);
+        assert_eq!(mode("postgres://dana@[::ffff:192.0.2.2]/sales"), SslMode::Require);
         assert_eq!(mode("postgres://dana@db.example.com/sales"), SslMode::Require);
         assert_eq!(mode("postgres://dana@10.0.0.7/sales"), SslMode::Require);
         assert_eq!(mode("postgres://dana@localhost/sales?sslmode=require"), SslMode::Require);
@@ -331,13 +360,15 @@ mod tests {
     }
 
     #[test]
-    fn the_sessions_settings_come_first_so_the_urls_own_options_win() {
-        let options = |url: &str| config(url).expect("a valid URL").get_options().unwrap_or("").to_string();
-        let ours = options("postgres://dana@localhost/sales");
-        assert!(ours.contains("-c random_page_cost=1.1") && ours.contains("-c jit=off"), "{ours}");
-        let both = options("postgres://dana@localhost/sales?options=-csearch_path%3Dteam%20-cjit%3Don");
-        assert!(both.starts_with(&ours), "{both}");
-        assert!(both.ends_with("-csearch_path=team -cjit=on"), "the URL's options come last, so they win: {both}");
+    fn the_sessions_settings_leave_the_urls_own_alone() {
+        use super::settings;
+        let ours = settings("");
+        assert!(ours.contains("SET random_page_cost = 1.1;") && ours.contains("SET jit = off;"), "{ours}");
+        // No startup options of ours: a pooler may refuse them.
+        let url = "postgres://dana@localhost/sales";
+        assert_eq!(config(url).expect("a valid URL").get_options(), None);
+        let theirs = settings("-csearch_path=team -c jit=on");
+        assert!(!theirs.contains("jit") && theirs.contains("random_page_cost"), "the URL's jit stays: {theirs}");
     }
 
     #[test]
