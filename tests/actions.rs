@@ -208,3 +208,47 @@ fn a_reply_on_a_one_player_play_waits_for_a_decision_instead_of_completing() {
     let said = at(&env, "2026-03-02T10:01:00Z", &["end", "mini.test", "--as", "won"]);
     assert!(said.contains("ended as won"), "{said}");
 }
+
+/// A same-day follow-up ("Re: ...") answers the email before it: when that
+/// email is skipped, nothing went out to follow up on, so the follow-up is
+/// skipped with it, saying why; the thread moves on to the next step, and
+/// one undo brings both back.
+#[test]
+fn skipping_an_email_skips_its_same_day_follow_up_too() {
+    let env = Env::demo();
+    let db = common::raw_db(&env.db);
+    let pair = "SELECT t.id, n.id FROM touches t
+                  JOIN touches n ON n.enrollment_id = t.enrollment_id AND n.player_id = t.player_id
+                   AND n.kind = 'step' AND n.step = t.step + 1
+                 WHERE t.kind = 'step' AND t.state = 'due' AND n.state = 'planned'
+                   AND n.why LIKE '%same-day follow-up%'
+                 ORDER BY t.id LIMIT 1";
+    let (first, follow_up): (i64, i64) = db.query_row(pair, [], |r| Ok((r.get(0)?, r.get(1)?))).expect("a pair");
+    let after: i64 = db
+        .query_row(
+            "SELECT n.id FROM touches t JOIN touches n ON n.enrollment_id = t.enrollment_id
+               AND n.player_id = t.player_id AND n.kind = 'step' AND n.step = t.step + 1 WHERE t.id = ?1",
+            [follow_up],
+            |r| r.get(0),
+        )
+        .expect("the step after");
+    env.ok(&["skip", &first.to_string()]);
+    let state = |id: i64| -> (String, Option<String>) {
+        db.query_row("SELECT state, reason FROM touches WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("touch")
+    };
+    let (s, reason) = state(follow_up);
+    assert_eq!(s, "skipped");
+    assert!(reason.as_deref().unwrap_or("").contains("which was skipped"), "{reason:?}");
+    assert_eq!(state(after).0, "due", "the thread moves on past the follow-up");
+    let queue = env.ok(&["queue", "--format", "csv"]);
+    assert!(!queue.lines().any(|l| l.starts_with(&format!("{follow_up},"))), "{queue}");
+    env.ok(&["undo"]);
+    assert_eq!(
+        (state(first).0, state(follow_up).0, state(after).0),
+        ("due".into(), "planned".into(), "planned".into())
+    );
+    // Done, the follow-up stays and comes due: the email went out.
+    env.ok(&["done", &first.to_string()]);
+    assert_eq!(state(follow_up).0, "due");
+}

@@ -276,6 +276,8 @@ pub fn account(d: &AccountDetail, format: Format, engine: &Engine) -> Result<Str
                 let state = t.touch.state.label();
                 let when = match t.touch.done_at {
                     Some(done) => format!("{state} {}", at(done)),
+                    // "due 2026-11-25 10:00", "planned, due ...".
+                    None if t.touch.state == crate::domain::TouchState::Due => format!("due {}", at(t.touch.due_at)),
                     None => format!("{state}, due {}", at(t.touch.due_at)),
                 };
                 let outcome = t.touch.outcome.map(|o| format!(" -> {}", o.label())).unwrap_or_default();

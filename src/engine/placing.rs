@@ -151,8 +151,25 @@ pub(super) fn advance_thread(
         nominal_day: u32::try_from(resolved.nominal_day).unwrap_or(0),
         done: true,
     };
-    for (i, touch) in rest.into_iter().enumerate() {
+    // A same-day follow-up answers the touch just before it: when that one
+    // was skipped (it never went out), the follow-up goes too, rather than
+    // a "Re:" to an email nobody received. Part of the same action, so an
+    // undo brings both back.
+    let mut skipped_step = (resolved.state == TouchState::Skipped).then_some(resolved.step);
+    let mut first = true;
+    for touch in rest {
         let Some(step) = play.step(touch.step as usize) else { continue };
+        if let (Some(before), Some(_)) = (skipped_step, step.timing.within) {
+            let mut skipped = touch.clone();
+            skipped.state = TouchState::Skipped;
+            skipped.reason = Some(format!("a same-day follow-up to step {before}, which was skipped"));
+            skipped.done_at = Some(done_at);
+            skipped.done_day = resolved.done_day;
+            tx.save_touch(&skipped)?;
+            skipped_step = Some(touch.step);
+            continue;
+        }
+        skipped_step = None;
         let placement = cadence::Placement {
             who: person.who(),
             enrolled_at: enrollment.started_at,
@@ -164,8 +181,9 @@ pub(super) fn advance_thread(
         let mut updated = touch.clone();
         set_due(&mut updated, due.due_at, due.deadline, due.why, person.player.zone);
         updated.nominal_day = i64::from(due.nominal_day);
-        if i == 0 {
+        if first {
             updated.state = TouchState::Due;
+            first = false;
         }
         if updated != touch {
             tx.save_touch(&updated)?;
