@@ -351,3 +351,21 @@ fn a_narrow_terminal_keeps_who_each_row_is_for() {
     let wider = screen(&app, 60, 16);
     assert!(wider.contains("Cerulean Pay BV") && wider.contains("Dana Kim"), "{wider}");
 }
+
+#[test]
+fn a_message_too_long_to_sit_beside_the_hints_gets_the_whole_status_line() {
+    use playbook::tui::model::Status;
+    let mut app = app();
+    let said = "nothing has gone out to Joost van den Berg in this play: mark one done first";
+    app.model.status = Status::Error(said.into());
+    let text = screen(&app, 90, 24);
+    let last = text.lines().last().unwrap_or_default();
+    assert!(last.contains(&format!("error: {said}")), "read whole at 90 columns: {last}");
+    let text = screen(&app, 60, 24);
+    let last = text.lines().last().unwrap_or_default();
+    assert!(last.starts_with("error: nothing has gone out to Joost van den") && last.ends_with('…'), "{last}");
+    // A short one keeps the hints beside it.
+    app.model.status = Status::Info("touch 5 done".into());
+    let last = screen(&app, 90, 24).lines().last().unwrap_or_default().to_string();
+    assert!(last.contains("done") && last.ends_with("touch 5 done"), "{last}");
+}

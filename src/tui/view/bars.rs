@@ -115,15 +115,23 @@ pub fn status(model: &Model, frame: &mut Frame<'_>, area: Rect) {
         Status::Info(m) => (super::safe(m), Style::new().fg(Color::Green)),
         Status::Error(m) => (super::safe(&format!("error: {m}")), Style::new().fg(Color::White).bg(Color::Red)),
     };
-    // The hints keep at least the first three and help; the message gets
-    // the rest of the line, cut with an ellipsis.
+    // The hints keep at least the first three and help, and the message
+    // gets the rest of the line; a message longer than that has the whole
+    // line to itself (an error must be read, the hints are on `?`), cut
+    // with an ellipsis only past the screen's width.
     let keep: usize = hints(model.screen)
         .iter()
         .enumerate()
         .filter(|(i, c)| *i < 3 || **c == Command::Help)
         .map(|(_, c)| format!("{} {}  ", model.keymap.label(*c), c.name().replace('_', " ")).chars().count())
         .sum();
-    let message = super::fit(&message, (area.width as usize).saturating_sub(keep + 1));
+    let beside = (area.width as usize).saturating_sub(keep + 1);
+    if crate::text::width(&message) > beside {
+        let alone = super::fit(&message, area.width as usize);
+        frame.render_widget(Paragraph::new(Line::from(Span::styled(alone, style))), area);
+        return;
+    }
+    let message = super::fit(&message, beside);
     let mut spans = Vec::new();
     let mut width = 0;
     let room = (area.width as usize).saturating_sub(crate::text::width(&message) + 1);
