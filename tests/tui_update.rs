@@ -160,6 +160,17 @@ fn snooze_with_a_typed_time_in_the_reps_zone() {
     assert!(key(&mut model, KeyCode::Enter).is_empty());
     assert!(matches!(model.status, Status::Error(_)), "a bad time is an error, the popup stays");
     assert!(model.popup.is_some());
+    // ctrl-u clears the typed time, as on every typed line.
+    update(&mut model, Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
+    for c in "17:45".chars() {
+        ch(&mut model, c);
+    }
+    let effects = key(&mut model, KeyCode::Enter);
+    assert_eq!(
+        effects,
+        vec![Effect::Act(Request::Snooze { touch: id, to: Some(playbook::engine::SnoozeTo::Until(at)) })],
+        "the time typed after ctrl-u, alone"
+    );
 }
 
 #[test]

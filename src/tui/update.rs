@@ -990,8 +990,10 @@ fn on_popup_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
             })
         }
         Popup::Snooze { touch, choice, custom } => {
+            let clear = key.code == KeyCode::Char('u') && key.modifiers.contains(KeyModifiers::CONTROL);
             let typing = matches!(key.code, KeyCode::Char(c) if c.is_ascii_digit() || c == ':' || c == '-' || c == ' ')
-                || key.code == KeyCode::Backspace;
+                || key.code == KeyCode::Backspace
+                || clear;
             let presets = SnoozeTo::presets();
             if *choice == presets.len() && typing {
                 edit_line(custom, &key);
@@ -1016,6 +1018,7 @@ fn on_popup_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
         }
         Popup::Rate { account, digits, .. } => {
             match key.code {
+                KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => digits.clear(),
                 KeyCode::Char(c @ '1'..='5') if digits.len() < 4 => digits.push(c),
                 KeyCode::Backspace => {
                     digits.pop();
