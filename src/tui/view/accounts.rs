@@ -30,22 +30,12 @@ pub fn render(model: &Model, frame: &mut Frame<'_>, area: Rect) {
     } else {
         let widths = widths(list.width);
         let rows: Vec<Row<'_>> = a.items.iter().map(|i| row(model, i, &widths)).collect();
-        let widths = [
-            Constraint::Length(4),
-            Constraint::Length(widths.name as u16),
-            Constraint::Length(5),
-            Constraint::Length(widths.bant as u16),
-            Constraint::Length(widths.boost as u16),
-            Constraint::Length(widths.owner as u16),
-            Constraint::Length(widths.status as u16),
-            Constraint::Length(9),
-            Constraint::Length(widths.progress as u16),
-        ];
+        let header =
+            widths.shown(vec!["rank", "account", "score", "B A N T", "boost", "owner", "status", "next", "progress"]);
+        let widths: Vec<Constraint> =
+            widths.shown(widths.all().iter().map(|w| Constraint::Length(*w as u16)).collect());
         let table = Table::new(rows, widths)
-            .header(
-                Row::new(["rank", "account", "score", "B A N T", "boost", "owner", "status", "next", "progress"])
-                    .style(Style::new().fg(Color::Gray)),
-            )
+            .header(Row::new(header).style(Style::new().fg(Color::Gray)))
             .row_highlight_style(Style::new().bg(Color::DarkGray).add_modifier(Modifier::BOLD))
             .column_spacing(1)
             .block(block);
@@ -72,14 +62,28 @@ struct Widths {
     progress: usize,
 }
 
+impl Widths {
+    fn all(&self) -> [usize; 9] {
+        [4, self.name, 5, self.bant, self.boost, self.owner, self.status, 9, self.progress]
+    }
+
+    /// A row's cells without those of the columns left out: a column given
+    /// no width would still take its gap.
+    fn shown<T>(&self, cells: Vec<T>) -> Vec<T> {
+        cells.into_iter().zip(self.all()).filter(|(_, w)| *w > 0).map(|(cell, _)| cell).collect()
+    }
+}
+
 /// Room the name and owner columns need before the rest get any.
-const MIN_NAMES: usize = 24;
+const MIN_NAMES: usize = 30;
 
 fn widths(width: u16) -> Widths {
     let mut w = Widths { name: 0, bant: 7, boost: 5, owner: 0, status: 10, progress: 12 };
-    // Borders, rank, score, next, and the eight spaces between columns.
-    let rest =
-        |w: &Widths| (width as usize).saturating_sub(2 + 8 + 4 + 5 + 9 + w.bant + w.boost + w.status + w.progress);
+    // Borders, rank, score, next, and a space between each two shown.
+    let rest = |w: &Widths| {
+        let dropped = [w.bant, w.boost, w.status, w.progress].iter().filter(|x| **x == 0).count();
+        (width as usize).saturating_sub(2 + (8 - dropped) + 4 + 5 + 9 + w.bant + w.boost + w.status + w.progress)
+    };
     // On a narrow screen the account's name matters most: the boost (in the
     // score already), the status, the BANT factors and the progress give
     // way, in that order, until the name has room.
@@ -99,7 +103,8 @@ fn widths(width: u16) -> Widths {
     // shown with an ellipsis; the owner goes last of all.
     let rest = rest(&w);
     if rest < MIN_NAMES {
-        w.name = rest;
+        // The owner's space too.
+        w.name = rest + 1;
         return w;
     }
     w.name = rest * 2 / 3;
@@ -139,7 +144,7 @@ fn row<'a>(model: &Model, item: &'a AccountItem, widths: &Widths) -> Row<'a> {
         }
     });
     let score = if item.score.scored { item.score.total.to_string() } else { format!("({})", item.score.total) };
-    Row::new(vec![
+    Row::new(widths.shown(vec![
         Cell::from(item.rank.to_string()),
         Cell::from(super::fit(&acc.name, widths.name)),
         Cell::from(score),
@@ -149,5 +154,5 @@ fn row<'a>(model: &Model, item: &'a AccountItem, widths: &Widths) -> Row<'a> {
         Cell::from(super::fit(&acc.status.label(), widths.status)),
         Cell::from(next),
         Cell::from(gauge(item.row.touches_done, item.row.touches_planned, 5)),
-    ])
+    ]))
 }

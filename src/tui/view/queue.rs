@@ -137,11 +137,11 @@ fn render_list(model: &Model, frame: &mut Frame<'_>, area: Rect) {
     let mut selected_row = 0;
     if !q.decisions.is_empty() {
         let style = Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD);
-        rows.push(Row::new(vec![
+        rows.push(Row::new(c.shown(vec![
             Cell::from(Span::styled("Needs decision", style)),
             Cell::from(""),
             Cell::from(Span::styled(crate::text::count(q.decisions.len(), "account", "accounts"), style)),
-        ]));
+        ])));
         for (i, d) in q.decisions.iter().enumerate() {
             if i == q.selected {
                 selected_row = rows.len();
@@ -155,14 +155,14 @@ fn render_list(model: &Model, frame: &mut Frame<'_>, area: Rect) {
         if group != Some(item.group) {
             group = Some(item.group);
             let count = q.items.iter().filter(|x| x.group == item.group).count();
-            rows.push(Row::new(vec![
+            rows.push(Row::new(c.shown(vec![
                 Cell::from(Span::styled(item.group.label(), group_style(item.group))),
                 Cell::from(""),
                 Cell::from(Span::styled(
                     fit(&crate::text::count(count, "touch", "touches"), c.account),
                     group_style(item.group),
                 )),
-            ]));
+            ])));
         }
         if i == q.selected {
             selected_row = rows.len();
@@ -171,18 +171,10 @@ fn render_list(model: &Model, frame: &mut Frame<'_>, area: Rect) {
         let line = row(model, item, &c);
         rows.push(if found { line.style(Style::new().fg(Color::Yellow)) } else { line });
     }
-    let widths = [
-        Constraint::Length(c.due as u16),
-        Constraint::Length(c.left as u16),
-        Constraint::Length(c.account as u16),
-        Constraint::Length(c.player as u16),
-        Constraint::Length(c.channel as u16),
-        Constraint::Length(c.step as u16),
-        Constraint::Length(c.content as u16),
-    ];
+    let widths: Vec<Constraint> = c.shown(c.widths().iter().map(|w| Constraint::Length(*w as u16)).collect());
     let table = Table::new(rows, widths)
         .header(
-            Row::new(["due", "left", "account", "player", "channel", "step", "content"])
+            Row::new(c.shown(vec!["due", "left", "account", "player", "channel", "step", "content"]))
                 .style(Style::new().fg(Color::Gray)),
         )
         .row_highlight_style(Style::new().bg(Color::DarkGray).add_modifier(Modifier::BOLD))
@@ -209,14 +201,29 @@ struct Columns {
     content: usize,
 }
 
+impl Columns {
+    fn widths(&self) -> [usize; 7] {
+        [self.due, self.left, self.account, self.player, self.channel, self.step, self.content]
+    }
+
+    /// A row's cells (in column order, possibly fewer) without those of the
+    /// columns left out: a column given no width would still take its gap.
+    fn shown<T>(&self, cells: Vec<T>) -> Vec<T> {
+        cells.into_iter().zip(self.widths()).filter(|(_, w)| *w > 0).map(|(cell, _)| cell).collect()
+    }
+}
+
 /// Room the account and player columns need before the rest get any.
 const MIN_NAMES: usize = 20;
 
 fn columns(width: u16) -> Columns {
     // Due is wide enough for the longest group name, "Needs decision".
     let mut c = Columns { due: 14, left: 6, account: 0, player: 0, channel: 8, step: 5, content: 0 };
-    // Borders, the fixed columns and the six spaces between columns.
-    let rest = |c: &Columns| (width as usize).saturating_sub(2 + 6 + c.due + c.left + c.channel + c.step);
+    // Borders, the fixed columns and a space between each two shown.
+    let rest = |c: &Columns| {
+        let dropped = [c.left, c.channel, c.step].iter().filter(|w| **w == 0).count();
+        (width as usize).saturating_sub(2 + (6 - dropped) + c.due + c.left + c.channel + c.step)
+    };
     // On a narrow screen who the touch is for matters most: the time left,
     // the step, the channel (all in the detail below) give way, and the
     // group names are cut, until the account and player have room.
@@ -233,14 +240,16 @@ fn columns(width: u16) -> Columns {
         c.due = 11;
     }
     let rest = rest(&c);
-    if rest < 8 + 8 + 10 {
-        // No room for the content: the names share what there is.
+    if rest < 12 + 12 + 12 {
+        // No room for the content: the names share what there is, its
+        // space included.
+        let rest = rest + 1;
         c.account = rest - rest / 2;
         c.player = rest / 2;
         return c;
     }
-    c.account = (rest * 3 / 10).clamp(8, 30).min(rest);
-    c.player = (rest * 3 / 10).clamp(8, 28).min(rest - c.account);
+    c.account = (rest * 35 / 100).clamp(12, 30).min(rest);
+    c.player = (rest * 35 / 100).clamp(12, 28).min(rest - c.account);
     c.content = rest - c.account - c.player;
     c
 }
@@ -248,7 +257,7 @@ fn columns(width: u16) -> Columns {
 fn decision_row<'a>(model: &Model, d: &'a DecisionRow, c: &Columns) -> Row<'a> {
     let rank = model.queue.ranks.get(&d.account_id).map_or_else(String::new, |r| format!("#{r} "));
     let said = d.said.as_deref().map(|s| format!("\"{}\"", crate::text::one_line(s))).unwrap_or_default();
-    Row::new(vec![
+    Row::new(c.shown(vec![
         Cell::from(crate::text::ago(d.since, model.now)),
         Cell::from(""),
         Cell::from(fit(&format!("{rank}{}", d.account_name), c.account)),
@@ -259,7 +268,7 @@ fn decision_row<'a>(model: &Model, d: &'a DecisionRow, c: &Columns) -> Row<'a> {
             fit(&if said.is_empty() { answer(d) } else { format!("{} {said}", answer(d)) }, c.content),
             Style::new().fg(Color::Magenta),
         )),
-    ])
+    ]))
 }
 
 fn render_decision(model: &Model, d: &DecisionRow, frame: &mut Frame<'_>, area: Rect) {
@@ -309,7 +318,7 @@ fn row<'a>(model: &Model, item: &'a QueueItem, c: &Columns) -> Row<'a> {
     let left = t.deadline.map(|d| countdown(d, model.now)).unwrap_or_default();
     let rank = model.queue.ranks.get(&t.account_id).map_or_else(String::new, |r| format!("#{r} "));
     let player = format!("{} {}/{}", item.row.player_name, tier_short(item.row.tier), role_short(item.row.role));
-    Row::new(vec![
+    Row::new(c.shown(vec![
         Cell::from(due),
         Cell::from(Span::styled(left, Style::new().fg(Color::Magenta))),
         Cell::from(fit(&format!("{rank}{}", item.row.account_name), c.account)),
@@ -317,7 +326,7 @@ fn row<'a>(model: &Model, item: &'a QueueItem, c: &Columns) -> Row<'a> {
         Cell::from(t.channel.as_str()),
         Cell::from(format!("{}/{}", t.step, item.steps_total)),
         Cell::from(fit(&item.step_title, c.content)),
-    ])
+    ]))
 }
 
 fn render_detail(model: &Model, frame: &mut Frame<'_>, area: Rect) {
