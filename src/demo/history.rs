@@ -52,8 +52,7 @@ pub struct ThreadSim {
 pub fn simulate(
     policy: &Policy,
     play: &Play,
-    tier: Tier,
-    role: Role,
+    (tier, role, name): (Tier, Role, &str),
     calendar: &Calendar,
     start: DateTime<Utc>,
     now: DateTime<Utc>,
@@ -66,7 +65,7 @@ pub fn simulate(
     let mut ending = None;
     let recent = now - Duration::hours(3);
     let mut open_head = false;
-    let who = Who { tier, calendar, name: "" };
+    let who = Who { tier, calendar, name };
     let mut busy: Vec<DateTime<Utc>> = Vec::new();
     for (i, step) in steps.iter().enumerate() {
         let placement =

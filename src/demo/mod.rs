@@ -111,6 +111,8 @@ pub fn install_builtin_plays(
 /// A player as the history simulation needs it.
 pub(crate) struct SimPlayer {
     pub id: i64,
+    /// How the player is named in the touches' explanations.
+    pub first_name: String,
     pub tier: Tier,
     pub role: Role,
     pub zone: Tz,
@@ -135,7 +137,7 @@ pub(crate) fn write_history(
         .iter()
         .map(|p| {
             let calendar = policy.calendar(p.zone, None, None);
-            (p, simulate(policy, play, p.tier, p.role, &calendar, start, now, how, rng))
+            (p, simulate(policy, play, (p.tier, p.role, &p.first_name), &calendar, start, now, how, rng))
         })
         .collect();
     let mut state = EnrollmentState::Active;
@@ -315,7 +317,7 @@ pub fn load_shipped(store: &mut Store, policy: &Policy, now: DateTime<Utc>) -> R
                 role: p.role,
                 status: PlayerStatus::Active,
             })?;
-            sim_players.push(SimPlayer { id: pid, tier: p.tier, role: p.role, zone });
+            sim_players.push(SimPlayer { id: pid, first_name: p.first_name.clone(), tier: p.tier, role: p.role, zone });
             summary.players += 1;
         }
         if let Some(name) = &a.play {

@@ -181,7 +181,7 @@ pub fn generate(
                 role,
                 status: PlayerStatus::Active,
             })?;
-            players.push(SimPlayer { id: pid, tier: *tier, role, zone });
+            players.push(SimPlayer { id: pid, first_name: first.to_string(), tier: *tier, role, zone });
             summary.players += 1;
         }
         if rng.chance(0.85) {
