@@ -27,8 +27,13 @@ impl Clock {
 
     /// Parses an RFC 3339 instant such as `2026-11-23T09:30:00+01:00`.
     pub fn parse_fixed(text: &str) -> Result<Clock, String> {
-        let at = DateTime::parse_from_rfc3339(text.trim()).map_err(|e| {
-            format!("{} is not an RFC 3339 time ({e}); example: 2026-11-23T09:30:00+01:00", crate::text::quoted(text))
+        // The parser's own words ("premature end of input") tell a user
+        // nothing: the shape wanted does.
+        let at = DateTime::parse_from_rfc3339(text.trim()).map_err(|_| {
+            format!(
+                "{} is not a date and time with its offset (RFC 3339), e.g. 2026-11-23T09:30:00+01:00",
+                crate::text::quoted(text)
+            )
         })?;
         crate::limits::instant(at.with_timezone(&Utc)).map(Clock::Fixed)
     }
@@ -47,6 +52,8 @@ mod tests {
     #[test]
     fn malformed_instant_is_rejected_with_an_example() {
         let err = Clock::parse_fixed("tomorrow").expect_err("invalid");
-        assert!(err.contains("RFC 3339"), "{err}");
+        assert!(err.contains("RFC 3339") && err.contains("e.g. 2026-11-23T09:30:00+01:00"), "{err}");
+        // The parser's own jargon stays out of it.
+        assert!(!err.contains("premature"), "{err}");
     }
 }

@@ -202,3 +202,21 @@ fn one_is_singular() {
     assert!(stderr.contains("\n1 row rejected,"), "{stderr}");
     assert!(stderr.contains("the row has 1 field, the header has 2"), "{stderr}");
 }
+
+#[test]
+fn a_touch_is_named_by_its_number_as_the_queue_shows_it() {
+    let env = Env::demo();
+    let usage = |args: &[&str]| {
+        let out = env.cmd(args).output().expect("runs");
+        assert_eq!(out.status.code(), Some(2), "a usage error: {args:?}");
+        String::from_utf8(out.stderr).expect("utf-8")
+    };
+    let err = usage(&["done", "abc"]);
+    assert!(err.contains("a touch is named by its id, a number: the first column of `playbook queue`"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    // `t129` as the UI writes it, or `#129`, name the same touch.
+    let queue = env.ok(&["queue", "--format", "csv"]);
+    let id = queue.lines().nth(1).and_then(|l| l.split(',').next()).expect("a due touch").to_string();
+    assert!(env.ok(&["note", &format!("t{id}"), "as the UI writes it"]).contains(&format!("touch {id}")));
+    assert!(env.ok(&["note", &format!("#{id}"), "with a hash"]).contains(&format!("touch {id}")));
+}

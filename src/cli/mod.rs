@@ -86,6 +86,7 @@ pub enum Command {
     },
     /// Mark a touch done
     Done {
+        #[arg(value_parser = touch_id)]
         touch: i64,
         #[arg(long, value_enum)]
         outcome: Option<DoneOutcome>,
@@ -94,6 +95,7 @@ pub enum Command {
     },
     /// Skip a touch; the player's thread moves on
     Skip {
+        #[arg(value_parser = touch_id)]
         touch: i64,
         #[arg(long, value_parser = note_text)]
         reason: Option<String>,
@@ -141,6 +143,7 @@ pub enum Command {
     },
     /// Add a note to a touch
     Note {
+        #[arg(value_parser = touch_id)]
         touch: i64,
         #[arg(value_parser = note_text)]
         text: String,
@@ -281,6 +284,7 @@ impl Whom {
 
 #[derive(Debug, Args)]
 pub struct SnoozeArgs {
+    #[arg(value_parser = touch_id)]
     touch: i64,
     /// For this long: 30m, 1h, 2d
     #[arg(long = "for", value_name = "DURATION", value_parser = play::parse_duration, group = "to")]
@@ -347,6 +351,16 @@ pub(crate) fn rep_name(text: &str) -> std::result::Result<String, String> {
 }
 
 /// A note or reason: refused here (exit 2) when it is too long to store.
+/// A touch's id, as the queue's first column shows it.
+fn touch_id(text: &str) -> std::result::Result<i64, String> {
+    text.trim()
+        .trim_start_matches(['t', 'T', '#'])
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| "a touch is named by its id, a number: the first column of `playbook queue`".to_string())
+}
+
 fn note_text(text: &str) -> std::result::Result<String, String> {
     let chars = text.chars().count();
     crate::limits::count("a note", chars, 0, crate::limits::NOTE_CHARS)
