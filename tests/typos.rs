@@ -219,4 +219,7 @@ fn a_touch_is_named_by_its_number_as_the_queue_shows_it() {
     let id = queue.lines().nth(1).and_then(|l| l.split(',').next()).expect("a due touch").to_string();
     assert!(env.ok(&["note", &format!("t{id}"), "as the UI writes it"]).contains(&format!("touch {id}")));
     assert!(env.ok(&["note", &format!("#{id}"), "with a hash"]).contains(&format!("touch {id}")));
+    // Every command naming a touch reads it the same way, a response's too.
+    let err = usage(&["replied", "abc"]);
+    assert!(err.contains("a touch is named by its id"), "{err}");
 }

@@ -265,6 +265,7 @@ pub enum Command {
 #[group(required = true, multiple = false)]
 pub struct Whom {
     /// The touch it answers; one not sent yet stands for the player's last sent touch in its play
+    #[arg(value_parser = touch_id)]
     touch: Option<i64>,
     /// Or the player who answered (id or email): their last sent touch
     #[arg(long, value_name = "ID|EMAIL")]
