@@ -67,10 +67,14 @@ impl Widths {
         [4, self.name, 5, self.bant, self.boost, self.owner, self.status, 9, self.progress]
     }
 
-    /// A row's cells without those of the columns left out: a column given
-    /// no width would still take its gap.
     fn shown<T>(&self, cells: Vec<T>) -> Vec<T> {
-        cells.into_iter().zip(self.all()).filter(|(_, w)| *w > 0).map(|(cell, _)| cell).collect()
+        super::shown(cells, &self.all())
+    }
+
+    /// What rank, score, next and the columns still shown leave the name
+    /// and the owner.
+    fn room(&self, width: u16) -> usize {
+        super::room(width, &[4, 5, 9, self.bant, self.boost, self.status, self.progress], 2)
     }
 }
 
@@ -79,29 +83,18 @@ const MIN_NAMES: usize = 30;
 
 fn widths(width: u16) -> Widths {
     let mut w = Widths { name: 0, bant: 7, boost: 5, owner: 0, status: 10, progress: 12 };
-    // Borders, rank, score, next, and a space between each two shown.
-    let rest = |w: &Widths| {
-        let dropped = [w.bant, w.boost, w.status, w.progress].iter().filter(|x| **x == 0).count();
-        (width as usize).saturating_sub(2 + (8 - dropped) + 4 + 5 + 9 + w.bant + w.boost + w.status + w.progress)
-    };
     // On a narrow screen the account's name matters most: the boost (in the
     // score already), the status, the BANT factors and the progress give
     // way, in that order, until the name has room.
-    if rest(&w) < MIN_NAMES {
-        w.boost = 0;
-    }
-    if rest(&w) < MIN_NAMES {
-        w.status = 0;
-    }
-    if rest(&w) < MIN_NAMES {
-        w.bant = 0;
-    }
-    if rest(&w) < MIN_NAMES {
-        w.progress = 0;
+    let give_way: [fn(&mut Widths); 4] = [|w| w.boost = 0, |w| w.status = 0, |w| w.bant = 0, |w| w.progress = 0];
+    for give in give_way {
+        if w.room(width) < MIN_NAMES {
+            give(&mut w);
+        }
     }
     // Name and owner share the rest (2 to 1), so a cut is known here and
     // shown with an ellipsis; the owner goes last of all.
-    let rest = rest(&w);
+    let rest = w.room(width);
     if rest < MIN_NAMES {
         // The owner's space too.
         w.name = rest + 1;

@@ -82,6 +82,20 @@ pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
 }
 
 /// Cuts text to `width` columns, marking the cut; made `safe` first.
+/// The room a table leaves its flexible columns (names, content): the
+/// width less the borders, the `fixed` columns shown (width above 0) and a
+/// space between each two columns shown, `flex` of them flexible.
+pub(super) fn room(width: u16, fixed: &[usize], flex: usize) -> usize {
+    let shown = fixed.iter().filter(|w| **w > 0).count() + flex;
+    (width as usize).saturating_sub(2 + shown.saturating_sub(1) + fixed.iter().sum::<usize>())
+}
+
+/// A row's cells (in column order, possibly fewer) without those of the
+/// columns given no width: such a column would still take its gap.
+pub(super) fn shown<T>(cells: Vec<T>, widths: &[usize]) -> Vec<T> {
+    cells.into_iter().zip(widths).filter(|(_, w)| **w > 0).map(|(cell, _)| cell).collect()
+}
+
 pub(super) fn fit(text: &str, width: usize) -> String {
     crate::text::fit(text, width).into_owned()
 }

@@ -206,10 +206,13 @@ impl Columns {
         [self.due, self.left, self.account, self.player, self.channel, self.step, self.content]
     }
 
-    /// A row's cells (in column order, possibly fewer) without those of the
-    /// columns left out: a column given no width would still take its gap.
     fn shown<T>(&self, cells: Vec<T>) -> Vec<T> {
-        cells.into_iter().zip(self.widths()).filter(|(_, w)| *w > 0).map(|(cell, _)| cell).collect()
+        super::shown(cells, &self.widths())
+    }
+
+    /// What the fixed columns still shown leave account, player and content.
+    fn room(&self, width: u16) -> usize {
+        super::room(width, &[self.due, self.left, self.channel, self.step], 3)
     }
 }
 
@@ -219,27 +222,16 @@ const MIN_NAMES: usize = 20;
 fn columns(width: u16) -> Columns {
     // Due is wide enough for the longest group name, "Needs decision".
     let mut c = Columns { due: 14, left: 6, account: 0, player: 0, channel: 8, step: 5, content: 0 };
-    // Borders, the fixed columns and a space between each two shown.
-    let rest = |c: &Columns| {
-        let dropped = [c.left, c.channel, c.step].iter().filter(|w| **w == 0).count();
-        (width as usize).saturating_sub(2 + (6 - dropped) + c.due + c.left + c.channel + c.step)
-    };
     // On a narrow screen who the touch is for matters most: the time left,
     // the step, the channel (all in the detail below) give way, and the
     // group names are cut, until the account and player have room.
-    if rest(&c) < MIN_NAMES {
-        c.left = 0;
+    let give_way: [fn(&mut Columns); 4] = [|c| c.left = 0, |c| c.step = 0, |c| c.channel = 0, |c| c.due = 11];
+    for give in give_way {
+        if c.room(width) < MIN_NAMES {
+            give(&mut c);
+        }
     }
-    if rest(&c) < MIN_NAMES {
-        c.step = 0;
-    }
-    if rest(&c) < MIN_NAMES {
-        c.channel = 0;
-    }
-    if rest(&c) < MIN_NAMES {
-        c.due = 11;
-    }
-    let rest = rest(&c);
+    let rest = c.room(width);
     if rest < 12 + 12 + 12 {
         // No room for the content: the names share what there is, its
         // space included.
