@@ -122,6 +122,27 @@ fn as_rep(env: &Env, rep: &str, args: &[&str]) -> (bool, String) {
     (out.status.success(), text)
 }
 
+/// The test database's URL with a team role's name for the owner's.
+fn role_url(env: &Env, role: &str) -> String {
+    env.db.to_str().expect("url").replacen("://playbook@", &format!("://{role}@"), 1)
+}
+
+/// A command run with a team role's login (its password) and a config
+/// holding `config`: (success, stdout and stderr).
+fn as_role(env: &Env, url: &str, password: &str, config: &str, args: &[&str]) -> (bool, String) {
+    let file = env.dir.path().join("role.toml");
+    std::fs::write(&file, config).expect("config");
+    let out = assert_cmd::Command::cargo_bin("playbook")
+        .expect("binary")
+        .env("PLAYBOOK_CONFIG", &file)
+        .env("PGPASSWORD", password)
+        .args(["--db", url, "--now", &env.now])
+        .args(args)
+        .output()
+        .expect("runs");
+    (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+}
+
 /// A due touch of a rep's, not on `except`'s account.
 fn due_touch_of(env: &Env, rep: &str, except: Option<i64>) -> (i64, i64) {
     let db = common::raw_db(&env.db);
@@ -179,23 +200,8 @@ fn a_reps_role_cannot_change_a_teammates_touch_the_database_refuses_it() {
     // Init twice keeps what is there.
     assert!(env.ok(&["team", "init"]).contains("(kept)"));
 
-    let url = env.db.to_str().expect("url").replacen("://playbook@", &format!("://{role}@"), 1);
-    let dana = |config: &str, args: &[&str]| {
-        let file = env.dir.path().join("dana.toml");
-        std::fs::write(&file, config).expect("config");
-        let out = assert_cmd::Command::cargo_bin("playbook")
-            .expect("binary")
-            .env("PLAYBOOK_CONFIG", &file)
-            .env("PGPASSWORD", "dana-secret")
-            .args(["--db", &url, "--now", &env.now])
-            .args(args)
-            .output()
-            .expect("runs");
-        (
-            out.status.success(),
-            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
-        )
-    };
+    let url = role_url(&env, &role);
+    let dana = |config: &str, args: &[&str]| as_role(&env, &url, "dana-secret", config, args);
     let me = "[me]\nname = \"Dana Kim\"\n";
     let (own, own_account) = due_touch_of(&env, "Dana Kim", None);
     let (theirs, _) = due_touch_of(&env, "Luis Ortega", Some(own_account));
@@ -472,23 +478,9 @@ fn a_bulk_loaded_store_keeps_its_guards_and_names_the_role_that_loaded_it() {
         .query_row("SELECT role FROM team_roles WHERE rep = ?1", [rep.as_str()], |r| r.get(0))
         .expect("the rep's role");
     admin.execute_batch(&format!("ALTER ROLE {role} PASSWORD 'rep-secret'")).expect("password");
-    let url = env.db.to_str().expect("url").replacen("://playbook@", &format!("://{role}@"), 1);
-    let file = env.dir.path().join("rep.toml");
-    std::fs::write(&file, format!("[me]\nname = \"{rep}\"\n")).expect("config");
-    let act = |args: &[&str]| {
-        let out = assert_cmd::Command::cargo_bin("playbook")
-            .expect("binary")
-            .env("PLAYBOOK_CONFIG", &file)
-            .env("PGPASSWORD", "rep-secret")
-            .args(["--db", &url, "--now", &env.now])
-            .args(args)
-            .output()
-            .expect("runs");
-        (
-            out.status.success(),
-            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
-        )
-    };
+    let url = role_url(&env, &role);
+    let me = format!("[me]\nname = \"{rep}\"\n");
+    let act = |args: &[&str]| as_role(&env, &url, "rep-secret", &me, args);
     let (own, own_account) = due_touch_of(&env, rep, None);
     let (theirs, _) = due_touch_of(&env, teammate, Some(own_account));
     let (ok, said) = act(&["done", &theirs.to_string()]);
