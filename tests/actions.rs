@@ -232,7 +232,8 @@ fn skipping_an_email_skips_its_same_day_follow_up_too() {
             |r| r.get(0),
         )
         .expect("the step after");
-    env.ok(&["skip", &first.to_string()]);
+    let said = env.ok(&["skip", &first.to_string()]);
+    assert!(said.contains(&format!("its same-day follow-up {follow_up} with it")), "the skip says so: {said}");
     let state = |id: i64| -> (String, Option<String>) {
         db.query_row("SELECT state, reason FROM touches WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
             .expect("touch")
@@ -241,6 +242,13 @@ fn skipping_an_email_skips_its_same_day_follow_up_too() {
     assert_eq!(s, "skipped");
     assert!(reason.as_deref().unwrap_or("").contains("which was skipped"), "{reason:?}");
     assert_eq!(state(after).0, "due", "the thread moves on past the follow-up");
+    let account: i64 =
+        db.query_row("SELECT account_id FROM touches WHERE id = ?1", [first], |r| r.get(0)).expect("account");
+    let shown = env.ok(&["account", &account.to_string()]);
+    assert!(
+        shown.lines().any(|l| l.contains(&format!("#{follow_up} ")) && l.contains("which was skipped")),
+        "the account says why: {shown}"
+    );
     let queue = env.ok(&["queue", "--format", "csv"]);
     assert!(!queue.lines().any(|l| l.starts_with(&format!("{follow_up},"))), "{queue}");
     env.ok(&["undo"]);

@@ -281,7 +281,12 @@ pub fn account(d: &AccountDetail, format: Format, engine: &Engine) -> Result<Str
                     None => format!("{state}, due {}", at(t.touch.due_at)),
                 };
                 let outcome = t.touch.outcome.map(|o| format!(" -> {}", o.label())).unwrap_or_default();
-                out.push(format!("        #{} {}: {when}{outcome}", t.touch.id, t.player_name));
+                // Why it was skipped (typed, or a follow-up skipped with its step).
+                let reason = match (&t.touch.state, &t.touch.reason) {
+                    (crate::domain::TouchState::Skipped, Some(r)) => format!(" ({r})"),
+                    _ => String::new(),
+                };
+                out.push(format!("        #{} {}: {when}{outcome}{reason}", t.touch.id, t.player_name));
             }
         }
         for t in &p.extra {

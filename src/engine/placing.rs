@@ -121,14 +121,16 @@ pub(super) fn busy_around(touches: &[TouchRow], enrollment_id: i64, except: &[i6
 /// After a step of a thread is resolved at `done_at`, places the planned
 /// steps behind it (the first becomes due), each from the one before, spaced
 /// from the player's other touches, never inside a timed pause or an absence.
+/// Returns the same-day follow-ups skipped with a skipped step.
 pub(super) fn advance_thread(
     engine: &Engine,
     tx: &mut ActionTx<'_>,
     resolved: &TouchRow,
     done_at: DateTime<Utc>,
-) -> Result<()> {
+) -> Result<Vec<i64>> {
     if resolved.kind != TouchKind::Step {
-        return super::complete_if_finished(tx, resolved.enrollment_id);
+        super::complete_if_finished(tx, resolved.enrollment_id)?;
+        return Ok(Vec::new());
     }
     let enrollment = tx.enrollment(resolved.enrollment_id)?;
     let play = tx.play(enrollment.play_id)?;
@@ -156,6 +158,7 @@ pub(super) fn advance_thread(
     // a "Re:" to an email nobody received. Part of the same action, so an
     // undo brings both back.
     let mut skipped_step = (resolved.state == TouchState::Skipped).then_some(resolved.step);
+    let mut went_too = Vec::new();
     let mut first = true;
     for touch in rest {
         let Some(step) = play.step(touch.step as usize) else { continue };
@@ -166,6 +169,7 @@ pub(super) fn advance_thread(
             skipped.done_at = Some(done_at);
             skipped.done_day = resolved.done_day;
             tx.save_touch(&skipped)?;
+            went_too.push(touch.id);
             skipped_step = Some(touch.step);
             continue;
         }
@@ -191,7 +195,8 @@ pub(super) fn advance_thread(
         taken.push(due.due_at);
         prev = Prev { step: step.number, done_at: due.due_at, nominal_day: due.nominal_day, done: false };
     }
-    super::complete_if_finished(tx, resolved.enrollment_id)
+    super::complete_if_finished(tx, resolved.enrollment_id)?;
+    Ok(went_too)
 }
 
 /// Moves a player's waiting touches in an enrollment by `shift` (an

@@ -153,9 +153,15 @@ impl Engine {
         let zone = tx.rep_zone(&touch.owner)?.unwrap_or(self.zone);
         skipped.done_day = Some(local_day(self.now, zone));
         tx.save_touch(&skipped)?;
-        advance_thread(self, &mut tx, &skipped, self.now)?;
+        let went_too = advance_thread(self, &mut tx, &skipped, self.now)?;
         tx.commit(&self.actor, self.now, &Self::activity("skip", &touch, None, reason.map(str::to_string)))?;
-        Ok(format!("touch {id} skipped"))
+        Ok(match went_too.as_slice() {
+            [] => format!("touch {id} skipped"),
+            ids => {
+                let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+                format!("touch {id} skipped, and its same-day follow-up {} with it (nothing went out)", ids.join(", "))
+            }
+        })
     }
 
     /// `snooze`: later, but still inside the player's window.
